@@ -1,0 +1,95 @@
+"""The words of the pyscript-ffi wire protocol, and nothing else.
+
+The JavaScript twin is ``js_glue/protocol.js``; ``tests/unit/test_protocol_parity.py`` proves the
+two agree. The normative description is ``docs/protocol.md``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+#: Bumped on any incompatible change to the buffer layout, frames or codes.
+PROTOCOL_VERSION = 1
+
+
+class Slot(IntEnum):
+    """Int32 words at the start of a channel's shared buffer (index = byte offset / 4)."""
+
+    STATE = 0  #: the futex word: a `State`
+    TOTAL = 1  #: byte length of the whole frame being transferred
+    CHUNK = 2  #: byte length of the part of it now in DATA
+    VERSION = 3  #: PROTOCOL_VERSION, written by the buffer's creator
+
+
+#: Byte offset of the frame data; bytes 16..31 are reserved and zero.
+DATA_OFFSET = 32
+#: Default size of a channel's whole shared buffer (header + data): 4 MiB.
+DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024
+
+
+class State(IntEnum):
+    """Values of the STATE word. See the state diagram in docs/protocol.md."""
+
+    IDLE = 0  #: fresh channel, nothing sent yet
+    REQUEST = 1  #: the caller wrote (a chunk of) a request
+    BUSY = 2  #: the server claimed the request and is working on it
+    REPLY = 3  #: the server wrote (a chunk of) a reply; also the resting state
+    MORE = 4  #: the reader of a partial frame asks the writer for its next chunk
+
+
+class Op(IntEnum):
+    """Request operations. A request is ``[op, target, subject, args]`` (+ optional drops)."""
+
+    HELLO = 0  #: args: [version]; reply: the global scope
+    GET = 1  #: target[subject]
+    SET = 2  #: target[subject] = args[0]
+    DELETE = 3  #: delete target[subject]; reply: bool
+    HAS = 4  #: args[0] in target, as the container defines it; reply: bool
+    CALL = 5  #: target.apply(subject, args): subject is `this`
+    NEW = 6  #: new target(...args)
+    ITER = 7  #: target[Symbol.iterator](); reply: an iterator handle
+    NEXT = 8  #: up to `subject` values from iterator target; reply: [done, [values]]
+    LENGTH = 9  #: target.length (or target.size); reply: int
+    TYPEOF = 10  #: typeof target; reply: str
+    INSTANCEOF = 11  #: target instanceof args[0]; reply: bool
+    STR = 12  #: String(target); reply: str
+    KEYS = 13  #: the for-in keys of target; reply: [str]
+    COPY = 14  #: a deep copy of target by value (arrays, plain objects, bytes)
+    RELEASE = 15  #: no target; args: [id, count, id, count, ...]; reply: undefined
+
+
+class Status(IntEnum):
+    """First element of a reply ``[status, body]``; on an error, body is an ERROR ext."""
+
+    OK = 0  #: body is the result
+    THROWN = 1  #: the JavaScript (or host) code threw
+    BAD_HANDLE = 2  #: a handle id that is not live on this channel
+    BAD_REQUEST = 3  #: the frame could not be decoded or has the wrong shape
+    INTERNAL = 4  #: a bug in the server; please report it
+    MISSING = 5  #: GET of a key the target does not have (AttributeError / KeyError in Python)
+
+
+class Ext(IntEnum):
+    """msgpack extension type codes."""
+
+    UNDEFINED = 0  #: JS undefined; payload b"\\x00" (msgpackr's native encoding)
+    REMOTE = 1  #: an object owned by the serving side; payload >I id, B flags
+    CALLBACK = 2  #: a callable owned by the calling side; payload >I id
+    ERROR = 3  #: payload: msgpack [name, message, stack]
+    BIGINT = 0x42  #: an int beyond 64 bits; big-endian two's complement, 8-byte multiples
+
+
+class RemoteFlag(IntEnum):
+    """Bits of a REMOTE handle's flags byte: what the proxy can do without asking."""
+
+    CALLABLE = 1  #: typeof is "function"
+    ITERABLE = 2  #: has Symbol.iterator
+    SIZED = 4  #: has a length (or size) property
+    ARRAY = 8  #: Array.isArray
+    THENABLE = 16  #: has a then method (a Promise)
+
+
+#: The handle id of the serving side's global scope, live for the channel's lifetime.
+GLOBAL_HANDLE = 0
+#: NEXT asks for at most this many values per round trip.
+ITER_BATCH = 64

@@ -1,0 +1,105 @@
+// @ts-check
+// One handler per op. Each gets the channel context, the resolved target, the subject and the
+// arguments, and returns a wire-ready value (objects lent through `ctx.out`). Handlers may throw:
+// the channel turns every exception into an error reply.
+
+import { Op, PROTOCOL_VERSION } from "./protocol.js";
+import { ProtocolError } from "./wire.js";
+
+/**
+ * @typedef {object} Context
+ * @property {(value: any) => any} out      a value by value if primitive, else lent as a handle
+ * @property {(value: any) => any} copy     a deep copy of arrays / plain objects / bytes
+ */
+
+/** @param {any} key */
+function propertyKey(key) {
+  if (typeof key === "string" || typeof key === "number") return key;
+  throw new ProtocolError(`a property key must be a string or a number, not ${describe(key)}`);
+}
+
+/** @param {any} value */
+export function describe(value) {
+  if (value === null) return "null";
+  if (typeof value === "object" || typeof value === "function") {
+    return value.constructor?.name ? `a ${value.constructor.name}` : `an ${typeof value}`;
+  }
+  return `${typeof value} ${String(value)}`;
+}
+
+/** A GET of a key the target does not have: the worker raises AttributeError or KeyError. */
+export class MissingProperty extends Error {
+  name = "MissingProperty";
+  /** @param {any} key @param {any} target */
+  constructor(key, target) {
+    super(`${describe(target)} has no property ${JSON.stringify(String(key))}`);
+  }
+}
+
+/**
+ * Python's `item in target`: membership the way the container defines it (Set/Map `has`,
+ * DOMTokenList `contains`, array `includes`), else JS's `key in object`.
+ * @param {any} target @param {any} item
+ */
+function contains(target, item) {
+  if (typeof target.has === "function") return Boolean(target.has(item));
+  if (typeof target.contains === "function") return Boolean(target.contains(item));
+  if (typeof target.includes === "function") return Boolean(target.includes(item));
+  return propertyKey(item) in target;
+}
+
+/** @param {any} target */
+function lengthOf(target) {
+  const n = target.length ?? target.size;
+  if (typeof n !== "number") throw new TypeError(`${describe(target)} has no length or size`);
+  return n;
+}
+
+/** @type {Record<number, (ctx: Context, target: any, subject: any, args: any[]) => any>} */
+export const HANDLERS = {
+  [Op.HELLO]: (ctx, target, subject, [version]) => {
+    if (version !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        `worker speaks protocol ${version}, page speaks ${PROTOCOL_VERSION}: serve the same pyscript-ffi to both`,
+      );
+    }
+    return ctx.out(target);
+  },
+  [Op.GET]: (ctx, target, key) => {
+    const value = target[propertyKey(key)];
+    if (value === undefined && !(key in Object(target))) throw new MissingProperty(key, target);
+    return ctx.out(value);
+  },
+  [Op.SET]: (ctx, target, key, [value]) => {
+    target[propertyKey(key)] = value;
+    return undefined;
+  },
+  [Op.DELETE]: (ctx, target, key) => delete target[propertyKey(key)],
+  [Op.HAS]: (ctx, target, subject, [item]) => contains(target, item),
+  [Op.CALL]: (ctx, target, thisArg, args) => ctx.out(Reflect.apply(target, thisArg ?? undefined, args)),
+  [Op.NEW]: (ctx, target, subject, args) => ctx.out(Reflect.construct(target, args)),
+  [Op.ITER]: (ctx, target) => ctx.out(target[Symbol.iterator]()),
+  [Op.NEXT]: (ctx, iterator, batch) => {
+    const values = [];
+    const limit = Math.max(1, Math.min(Number(batch) || 1, 4096));
+    while (values.length < limit) {
+      const step = iterator.next();
+      if (step.done) return [true, values];
+      values.push(ctx.out(step.value));
+    }
+    return [false, values];
+  },
+  [Op.LENGTH]: (ctx, target) => lengthOf(target),
+  [Op.TYPEOF]: (ctx, target) => typeof target,
+  [Op.INSTANCEOF]: (ctx, target, subject, [klass]) => target instanceof klass,
+  [Op.STR]: (ctx, target) => String(target),
+  [Op.KEYS]: (ctx, target) => {
+    const keys = new Set();
+    for (let o = Object(target); o !== null; o = Object.getPrototypeOf(o)) {
+      for (const k of Object.getOwnPropertyNames(o)) keys.add(k);
+    }
+    return [...keys];
+  },
+  [Op.COPY]: (ctx, target) => ctx.copy(target),
+  [Op.RELEASE]: () => undefined, // the drops that came with the request did the work
+};

@@ -1,0 +1,96 @@
+// @ts-check
+// The main thread's handle table for one worker: objects it lends to the worker, by id.
+// Twin of broker/handles.py. An object lent twice has one id while live (so the worker compares
+// proxies without asking); every lend is counted, the worker returns counts in its drops, and
+// the entry goes at zero. Ids are never reused while live.
+
+import { GLOBAL_HANDLE } from "./protocol.js";
+import { RemoteRef, remoteFlags } from "./wire.js";
+
+const ID_LIMIT = 2 ** 32; // ids travel as u32
+
+/** Raised for an id that is not live; the dispatcher replies BAD_HANDLE. */
+export class HandleError extends Error {
+  name = "HandleError";
+}
+
+export class HandleTable {
+  /** @type {Map<number, { obj: any, count: number, flags: number }>} */
+  #entries = new Map();
+  /** @type {Map<any, number>} */
+  #ids = new Map();
+  #next = 1;
+  /** ids handed out over the table's life */
+  issued = 0;
+
+  /** @param {any} globalScope */
+  constructor(globalScope) {
+    this.#entries.set(GLOBAL_HANDLE, { obj: globalScope, count: Infinity, flags: 0 });
+    this.#ids.set(globalScope, GLOBAL_HANDLE);
+  }
+
+  /** A REMOTE reference to `obj`, counting one more lend. @param {any} obj */
+  lend(obj) {
+    let id = this.#ids.get(obj);
+    let entry = id === undefined ? undefined : this.#entries.get(id);
+    if (id === undefined || !entry) {
+      id = this.#freshId();
+      entry = { obj, count: 0, flags: remoteFlags(obj) };
+      this.#entries.set(id, entry);
+      this.#ids.set(obj, id);
+      this.issued++;
+    }
+    entry.count++;
+    return new RemoteRef(id, entry.flags);
+  }
+
+  /** @param {number} id */
+  get(id) {
+    const entry = this.#entries.get(id);
+    if (!entry) throw new HandleError(notLive(id));
+    return entry.obj;
+  }
+
+  /** Return `count` lends of `id`; the entry goes when none are left. @param {number} id @param {number} count */
+  drop(id, count) {
+    const entry = this.#entries.get(id);
+    if (!entry) throw new HandleError(notLive(id));
+    if (!(count >= 1 && count <= entry.count)) {
+      throw new HandleError(`handle ${id} was lent ${entry.count} times, not ${count}: released twice?`);
+    }
+    if (entry.count === Infinity) return; // the global scope is never released
+    entry.count -= count;
+    if (entry.count === 0) {
+      this.#entries.delete(id);
+      this.#ids.delete(entry.obj);
+    }
+  }
+
+  /** Forget every entry but the global scope (the worker is gone). */
+  clear() {
+    for (const [id, entry] of this.#entries) {
+      if (id !== GLOBAL_HANDLE) {
+        this.#entries.delete(id);
+        this.#ids.delete(entry.obj);
+      }
+    }
+  }
+
+  /** Live entries, not counting the global scope. */
+  get size() {
+    return this.#entries.size - 1;
+  }
+
+  #freshId() {
+    while (this.#next === GLOBAL_HANDLE || this.#entries.has(this.#next)) {
+      this.#next = (this.#next + 1) % ID_LIMIT;
+    }
+    const id = this.#next;
+    this.#next = (this.#next + 1) % ID_LIMIT;
+    return id;
+  }
+}
+
+/** @param {number} id */
+const notLive = (id) =>
+  `handle ${id} is not live (released or never issued): used after release, or passed from another worker?`;

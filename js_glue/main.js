@@ -1,0 +1,121 @@
+// @ts-check
+// The page-facing API: start Python in a Web Worker that calls this page synchronously.
+//
+//   import { PyWorker } from "/_ffi/main.js";
+//   const w = PyWorker("./app.py", { type: "pyodide" });
+//   await w.ready;                      // the worker's top-level code has finished
+//   await w.sync.greet("you");          // a function the worker lists in __export__
+//   w.terminate();                      // stops it and frees every handle it held
+
+import { Channel } from "./channel.js";
+import { DATA_OFFSET, DEFAULT_BUFFER_BYTES } from "./protocol.js";
+
+/**
+ * @typedef {object} PyWorkerOptions
+ * @property {"pyodide"} [type]  the interpreter (only "pyodide" for now)
+ * @property {number} [timeout]  ms a worker waits for one call's answer (default 30000)
+ * @property {number} [bufferBytes]  size of the shared buffer (default 4 MiB); larger frames go in chunks
+ * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
+ */
+
+const REQUIRED_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+};
+
+/**
+ * Why this page cannot share memory with a worker, naming the headers it lacks.
+ * @returns {Promise<string | null>} null if the page is cross-origin isolated
+ */
+export async function isolationProblem() {
+  if (globalThis.crossOriginIsolated) return null;
+  let missing = Object.entries(REQUIRED_HEADERS);
+  try {
+    const response = await fetch(location.href, { method: "HEAD", cache: "no-store" });
+    missing = missing.filter(([name, value]) => response.headers.get(name)?.toLowerCase() !== value);
+  } catch {
+    // the page cannot read its own headers: name both
+  }
+  const wanted = missing.length ? missing : Object.entries(REQUIRED_HEADERS);
+  return (
+    "pyscript-ffi needs a cross-origin isolated page (SharedArrayBuffer), and this one is not. " +
+    `Serve it with the header${wanted.length > 1 ? "s" : ""} ` +
+    wanted.map(([name, value]) => `'${name}: ${value}'`).join(" and ") +
+    " (and resources with 'Cross-Origin-Resource-Policy: same-origin'), e.g. with `python -m pyscript_ffi serve`."
+  );
+}
+
+/**
+ * Start `src` (a Python file, relative to the page) in a worker.
+ * @param {string} src
+ * @param {PyWorkerOptions} [options]
+ */
+export function PyWorker(src, options = {}) {
+  const { type = "pyodide", timeout = 30000, bufferBytes = DEFAULT_BUFFER_BYTES, maxFrameBytes = 256 * 2 ** 20 } = options;
+  if (type !== "pyodide") {
+    throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide"`);
+  }
+  if (!(bufferBytes > DATA_OFFSET + 1024)) throw new RangeError(`bufferBytes must be over ${DATA_OFFSET + 1024}`);
+  const url = new URL(src, document.baseURI).href;
+  let worker = /** @type {Worker | null} */ (null);
+  let channel = /** @type {Channel | null} */ (null);
+  /** @type {string[]} */
+  let exported = [];
+
+  const ready = (async () => {
+    const problem = await isolationProblem();
+    if (problem) throw new Error(problem);
+    const buffer = new SharedArrayBuffer(bufferBytes);
+    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: url });
+    const post = worker.postMessage.bind(worker);
+    channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes });
+    channel.serve();
+    const started = new Promise((resolve, reject) => {
+      /** @type {Worker} */ (worker).onmessage = ({ data }) => {
+        if (data.kind === "settle") channel?.settle(data);
+        else if (data.kind === "ready") resolve(data.exports);
+        else if (data.kind === "failed") reject(new Error(`${src} failed to start:\n${data.error}`));
+      };
+      /** @type {Worker} */ (worker).onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`${src}: the worker failed: ${event.message}`));
+      };
+    });
+    worker.postMessage({ kind: "boot", buffer, src: url, timeoutMs: timeout });
+    exported = await started;
+  })();
+
+  const sync = new Proxy(
+    {},
+    {
+      get(_, name) {
+        if (typeof name !== "string" || name === "then") return undefined;
+        return async (/** @type {any[]} */ ...args) => {
+          await ready;
+          if (!exported.includes(name)) {
+            throw new Error(`${src} exports no function ${JSON.stringify(name)}; its __export__ lists [${exported.join(", ")}]`);
+          }
+          const ch = /** @type {Channel} */ (channel);
+          return ch.callWorker({ kind: "export", name }, args.map((a) => ch.copy(a, 0, new Set())));
+        };
+      },
+    },
+  );
+
+  return {
+    ready,
+    sync,
+    /** Stop the worker and free every handle it held. */
+    terminate() {
+      worker?.terminate();
+      channel?.close("the worker was terminated");
+    },
+    /** Live handles, calls served, bytes moved. */
+    statistics() {
+      return channel?.statistics() ?? null;
+    },
+    get worker() {
+      return worker;
+    },
+  };
+}

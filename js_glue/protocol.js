@@ -1,0 +1,82 @@
+// @ts-check
+// The words of the pyscript-ffi wire protocol, and nothing else.
+// Twin of broker/protocol.py; tests/unit/test_protocol_parity.py proves they agree.
+// The normative description is docs/protocol.md.
+
+/** Bumped on any incompatible change to the buffer layout, frames or codes. */
+export const PROTOCOL_VERSION = 1;
+
+/** Int32 words at the start of a channel's shared buffer (index = byte offset / 4). */
+export const Slot = Object.freeze({
+  STATE: 0, // the futex word: a State
+  TOTAL: 1, // byte length of the whole frame being transferred
+  CHUNK: 2, // byte length of the part of it now in DATA
+  VERSION: 3, // PROTOCOL_VERSION, written by the buffer's creator
+});
+
+/** Byte offset of the frame data; bytes 16..31 are reserved and zero. */
+export const DATA_OFFSET = 32;
+/** Default size of a channel's whole shared buffer (header + data): 4 MiB. */
+export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Values of the STATE word. */
+export const State = Object.freeze({
+  IDLE: 0, // fresh channel, nothing sent yet
+  REQUEST: 1, // the caller wrote (a chunk of) a request
+  BUSY: 2, // the server claimed the request and is working on it
+  REPLY: 3, // the server wrote (a chunk of) a reply; also the resting state
+  MORE: 4, // the reader of a partial frame asks the writer for its next chunk
+});
+
+/** Request operations. A request is [op, target, subject, args] (+ optional drops). */
+export const Op = Object.freeze({
+  HELLO: 0,
+  GET: 1,
+  SET: 2,
+  DELETE: 3,
+  HAS: 4,
+  CALL: 5,
+  NEW: 6,
+  ITER: 7,
+  NEXT: 8,
+  LENGTH: 9,
+  TYPEOF: 10,
+  INSTANCEOF: 11,
+  STR: 12,
+  KEYS: 13,
+  COPY: 14,
+  RELEASE: 15,
+});
+
+/** First element of a reply [status, body]; on an error, body is an ERROR ext. */
+export const Status = Object.freeze({
+  OK: 0,
+  THROWN: 1,
+  BAD_HANDLE: 2,
+  BAD_REQUEST: 3,
+  INTERNAL: 4,
+  MISSING: 5,
+});
+
+/** msgpack extension type codes. */
+export const Ext = Object.freeze({
+  UNDEFINED: 0, // payload 0x00 (msgpackr's native encoding of undefined)
+  REMOTE: 1, // payload >I id, B flags
+  CALLBACK: 2, // payload >I id
+  ERROR: 3, // payload: msgpack [name, message, stack]
+  BIGINT: 0x42, // big-endian two's complement, 8-byte multiples (msgpackr's native code)
+});
+
+/** Bits of a REMOTE handle's flags byte. */
+export const RemoteFlag = Object.freeze({
+  CALLABLE: 1,
+  ITERABLE: 2,
+  SIZED: 4,
+  ARRAY: 8,
+  THENABLE: 16,
+});
+
+/** The handle id of the serving side's global scope, live for the channel's lifetime. */
+export const GLOBAL_HANDLE = 0;
+/** NEXT asks for at most this many values per round trip. */
+export const ITER_BATCH = 64;

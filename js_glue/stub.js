@@ -1,0 +1,131 @@
+// @ts-check
+// The worker's end of a channel: write a request frame into the shared buffer, block in
+// Atomics.wait until the main thread replies, return the reply bytes. Every wait is bounded.
+// See the state diagram in docs/protocol.md.
+
+import { DATA_OFFSET, PROTOCOL_VERSION, Slot, State } from "./protocol.js";
+
+/** Why a round trip failed; the Python side raises the matching exception. */
+export const Failure = Object.freeze({
+  UNCLAIMED: "unclaimed", // the main thread never picked the request up (it was withdrawn)
+  BUSY: "busy", // the main thread took the request but did not answer in time
+});
+
+export class Caller {
+  /** @param {SharedArrayBuffer} buffer @param {number} timeoutMs */
+  constructor(buffer, timeoutMs) {
+    this.i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
+    this.data = new Uint8Array(buffer, DATA_OFFSET);
+    this.timeoutMs = timeoutMs;
+    /** the main thread still owes the reply to a call that timed out while BUSY */
+    this.owed = false;
+    const version = Atomics.load(this.i32, Slot.VERSION);
+    if (version !== PROTOCOL_VERSION) {
+      throw new Error(`pyscript-ffi: page speaks protocol ${version}, worker ${PROTOCOL_VERSION}`);
+    }
+  }
+
+  /**
+   * One synchronous round trip. Returns the reply bytes, or a `Failure` string.
+   * @param {Uint8Array | { getBuffer(kind: string): { data: Uint8Array, release(): void } }} frame
+   *   a Uint8Array, or a Pyodide PyProxy of Python bytes (read in place, no extra copy)
+   * @returns {Uint8Array | string}
+   */
+  roundtrip(frame) {
+    if (frame instanceof Uint8Array) return this.#roundtrip(frame);
+    const view = frame.getBuffer("u8");
+    try {
+      return this.#roundtrip(view.data);
+    } finally {
+      view.release();
+    }
+  }
+
+  /** @param {Uint8Array} frame */
+  #roundtrip(frame) {
+    const i32 = this.i32;
+    const deadline = performance.now() + this.timeoutMs;
+    if (this.owed) {
+      // the previous call timed out while the main thread worked on it: let that reply land
+      // (and discard it) before writing over the buffer
+      if (this.#waitWhile(State.BUSY, deadline) === State.BUSY) return Failure.BUSY;
+      this.owed = false;
+    }
+    const room = this.data.length;
+    i32[Slot.TOTAL] = frame.length;
+    for (let sent = 0; ;) {
+      const chunk = Math.min(room, frame.length - sent);
+      this.data.set(frame.subarray(sent, sent + chunk));
+      i32[Slot.CHUNK] = chunk;
+      sent += chunk;
+      Atomics.store(i32, Slot.STATE, State.REQUEST);
+      Atomics.notify(i32, Slot.STATE);
+      const state = this.#awaitAnswer(deadline);
+      if (typeof state === "string") return state;
+      if (state === State.REPLY) break; // the whole request is in (or the main thread refused it)
+      if (sent >= frame.length) return this.#abandon("the main thread asked for more than was sent");
+    }
+    return this.#readReply(deadline);
+  }
+
+  /** Wait for REPLY or MORE after writing a request chunk; withdraw the request on timeout. */
+  #awaitAnswer(/** @type {number} */ deadline) {
+    const i32 = this.i32;
+    for (;;) {
+      const state = this.#waitWhile(State.REQUEST, deadline);
+      if (state === State.REQUEST) {
+        // not picked up in time: withdraw it, unless the main thread claims it this instant
+        if (Atomics.compareExchange(i32, Slot.STATE, State.REQUEST, State.REPLY) === State.REQUEST) {
+          return Failure.UNCLAIMED;
+        }
+        continue;
+      }
+      if (state === State.BUSY) {
+        if (this.#waitWhile(State.BUSY, deadline) === State.BUSY) {
+          this.owed = true;
+          return Failure.BUSY;
+        }
+        continue;
+      }
+      return state; // REPLY or MORE
+    }
+  }
+
+  /** @param {number} deadline */
+  #readReply(deadline) {
+    const i32 = this.i32;
+    const total = i32[Slot.TOTAL];
+    let chunk = i32[Slot.CHUNK];
+    if (chunk === total) return this.data.slice(0, chunk);
+    const reply = new Uint8Array(total);
+    for (let filled = 0; ;) {
+      reply.set(this.data.subarray(0, chunk), filled);
+      filled += chunk;
+      if (filled >= total) return reply;
+      Atomics.store(i32, Slot.STATE, State.MORE);
+      Atomics.notify(i32, Slot.STATE);
+      if (this.#waitWhile(State.MORE, deadline) === State.MORE) {
+        this.owed = true;
+        return Failure.BUSY;
+      }
+      chunk = i32[Slot.CHUNK];
+    }
+  }
+
+  /** Block while STATE is `state`, until the deadline; returns the state seen last. */
+  #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
+    const i32 = this.i32;
+    for (;;) {
+      const now = Atomics.load(i32, Slot.STATE);
+      if (now !== state) return now;
+      const left = deadline - performance.now();
+      if (left <= 0) return now;
+      Atomics.wait(i32, Slot.STATE, state, left);
+    }
+  }
+
+  /** @param {string} why */
+  #abandon(why) {
+    throw new Error(`pyscript-ffi: channel out of step: ${why}`);
+  }
+}

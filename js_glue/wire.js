@@ -1,0 +1,227 @@
+// @ts-check
+// Frames on the wire, JavaScript side: msgpack (msgpackr) bytes in and out, with the
+// protocol's ext types. Twin of broker/wire.py; tests/vectors/ holds bytes both must produce.
+//
+// msgpackr is used with standard msgpack only (no records, no bundled strings). It is fed
+// values that went through `toWire`, which fixes the two places where msgpackr's choice of
+// format differs from Python's msgpack (and would change a value): -0 (msgpackr writes int 0)
+// and integral numbers beyond 32 bits (msgpackr writes float64, Python would get a float).
+
+import { Packr, Unpackr, addExtension } from "./vendor/msgpackr/index.js";
+import { Ext, RemoteFlag } from "./protocol.js";
+
+/** A protocol error: bytes that do not decode or a frame of the wrong shape. */
+export class ProtocolError extends Error {
+  name = "ProtocolError";
+}
+
+/** A reference to an object the encoding side lends: encoded as a REMOTE ext. */
+export class RemoteRef {
+  /** @param {number} id @param {number} flags */
+  constructor(id, flags) {
+    this.id = id;
+    this.flags = flags;
+  }
+}
+
+/** A callback the decoding side lent, sent back to it: encoded as a CALLBACK ext. */
+export class CallbackRef {
+  /** @param {number} id */
+  constructor(id) {
+    this.id = id;
+  }
+}
+
+/** An error record: encoded as an ERROR ext carrying [name, message, stack]. */
+export class ErrorRecord {
+  /** @param {string} name @param {string} message @param {string} stack */
+  constructor(name, message, stack) {
+    this.name = name;
+    this.message = message;
+    this.stack = stack;
+  }
+}
+
+/** A 64-bit integer written in Python's canonical form: uint64 if >= 0, else int64. */
+class Int64 {
+  /** @param {bigint} value */
+  constructor(value) {
+    this.value = value;
+  }
+}
+
+/** A float64 that msgpackr would otherwise write as an integer (only -0 needs it). */
+class Float64 {
+  /** @param {number} value */
+  constructor(value) {
+    this.value = value;
+  }
+}
+
+/**
+ * Decoders for REMOTE and CALLBACK payloads are set per decode call: msgpackr's extension table
+ * is module-wide, but what an id means depends on the channel doing the decoding.
+ * @type {{ remote: (id: number, flags: number) => any, callback: (id: number) => any } | null}
+ */
+let refs = null;
+
+const view = (/** @type {Uint8Array} */ b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+/**
+ * @param {any} Class
+ * @param {number} size
+ * @param {(target: DataView, pos: number, value: any) => void} write
+ */
+function rawExtension(Class, size, write) {
+  addExtension({
+    Class,
+    type: 0x7f, // never written: `pack` below writes raw bytes through `allocate`
+    pack(/** @type {any} */ value, /** @type {(n: number) => any} */ allocate) {
+      const { targetView, position } = allocate(size);
+      write(targetView, position, value);
+    },
+  });
+}
+
+rawExtension(Int64, 9, (t, p, v) => {
+  if (v.value >= 0n) {
+    t.setUint8(p, 0xcf);
+    t.setBigUint64(p + 1, v.value);
+  } else {
+    t.setUint8(p, 0xd3);
+    t.setBigInt64(p + 1, v.value);
+  }
+});
+rawExtension(Float64, 9, (t, p, v) => {
+  t.setUint8(p, 0xcb);
+  t.setFloat64(p + 1, v.value);
+});
+
+addExtension({
+  Class: RemoteRef,
+  type: Ext.REMOTE,
+  pack(/** @type {RemoteRef} */ ref) {
+    const out = new Uint8Array(5);
+    view(out).setUint32(0, ref.id);
+    out[4] = ref.flags;
+    return out;
+  },
+  unpack(/** @type {Uint8Array} */ data) {
+    if (data.length !== 5) throw new ProtocolError(`REMOTE ext payload is ${data.length} bytes; expected 5`);
+    if (!refs) throw new ProtocolError("REMOTE ext outside a channel decode");
+    return refs.remote(view(data).getUint32(0), data[4]);
+  },
+});
+
+addExtension({
+  Class: CallbackRef,
+  type: Ext.CALLBACK,
+  pack(/** @type {CallbackRef} */ ref) {
+    const out = new Uint8Array(4);
+    view(out).setUint32(0, ref.id);
+    return out;
+  },
+  unpack(/** @type {Uint8Array} */ data) {
+    if (data.length !== 4) throw new ProtocolError(`CALLBACK ext payload is ${data.length} bytes; expected 4`);
+    if (!refs) throw new ProtocolError("CALLBACK ext outside a channel decode");
+    return refs.callback(view(data).getUint32(0));
+  },
+});
+
+const plainPackr = new Packr({ useRecords: false, moreTypes: false });
+const plainUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" });
+
+addExtension({
+  Class: ErrorRecord,
+  type: Ext.ERROR,
+  pack(/** @type {ErrorRecord} */ e) {
+    return plainPackr.pack([e.name, e.message, e.stack]);
+  },
+  unpack(/** @type {Uint8Array} */ data) {
+    const [name, message, stack] = plainUnpackr.unpack(data);
+    return new ErrorRecord(String(name), String(message), String(stack ?? ""));
+  },
+});
+
+// msgpackr decodes some ext codes of its own (Error, Set, RegExp, typed arrays, timestamps...).
+// None is part of this protocol: a frame that carries one is refused, never turned into an object.
+for (const code of [0x62, 0x65, 0x69, 0x70, 0x72, 0x73, 0x74, 0x78, 0x7f, 0xff]) {
+  addExtension({
+    type: code,
+    unpack() {
+      throw new ProtocolError(`unknown ext type ${code} in frame`);
+    },
+  });
+}
+
+// useBigIntExtension: a bigint beyond 64 bits becomes ext 0x42 (`wireNumber` sends every
+// other bigint as Int64 first).
+const packr = new Packr({ useRecords: false, moreTypes: false, useBigIntExtension: true });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" });
+
+const INT32_MIN = -0x80000000;
+const UINT32_MAX = 0xffffffff;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A JS number or bigint in the form that encodes to Python's canonical bytes for that value.
+ * @param {number | bigint} v
+ * @returns {any}
+ */
+export function wireNumber(v) {
+  if (typeof v === "number") {
+    if (Number.isInteger(v)) {
+      if (v === 0 && 1 / v < 0) return new Float64(v); // -0 stays a float
+      if (v < INT32_MIN || v > UINT32_MAX) {
+        return Number.isSafeInteger(v) ? new Int64(BigInt(v)) : v; // unsafe: a float, as Pyodide
+      }
+    }
+    return v;
+  }
+  if (v >= INT32_MIN && v <= UINT32_MAX) return Number(v);
+  if (v >= INT64_MIN && v <= UINT64_MAX) return new Int64(v);
+  return v; // beyond 64 bits: msgpackr writes ext 0x42
+}
+
+/**
+ * The flags a REMOTE handle carries, so the borrower knows without asking.
+ * @param {any} obj
+ */
+export function remoteFlags(obj) {
+  let flags = 0;
+  if (typeof obj === "function") flags |= RemoteFlag.CALLABLE;
+  if (typeof obj !== "symbol") {
+    if (Symbol.iterator in obj) flags |= RemoteFlag.ITERABLE;
+    if ("length" in obj || obj instanceof Map || obj instanceof Set) flags |= RemoteFlag.SIZED;
+    if (Array.isArray(obj)) flags |= RemoteFlag.ARRAY;
+    if (obj instanceof Promise) flags |= RemoteFlag.THENABLE;
+  }
+  return flags;
+}
+
+/**
+ * Encode an already wire-shaped value (see `toWire` in the callers).
+ * @param {any} value
+ * @returns {Uint8Array}
+ */
+export function encode(value) {
+  return packr.pack(value);
+}
+
+/**
+ * Decode a frame. `resolve` says what REMOTE and CALLBACK ids mean for this channel.
+ * @param {Uint8Array} bytes
+ * @param {{ remote: (id: number, flags: number) => any, callback: (id: number) => any }} resolve
+ */
+export function decode(bytes, resolve) {
+  refs = resolve;
+  try {
+    return unpackr.unpack(bytes);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw e;
+    throw new ProtocolError(`undecodable frame (${bytes.length} bytes): ${e instanceof Error ? e.message : e}`);
+  } finally {
+    refs = null;
+  }
+}

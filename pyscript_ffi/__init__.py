@@ -1,0 +1,61 @@
+"""pyscript-ffi: Python in a worker calls the main thread's JavaScript synchronously.
+
+``js``, ``document`` and ``window`` are proxies of the main thread's global scope, its document
+and its window; they resolve through the channel of the calling thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from broker.errors import (
+    CallTimeout,
+    ChannelClosed,
+    ChannelError,
+    ConversionError,
+    FfiError,
+    HandleError,
+    InternalError,
+    JsException,
+    ProtocolError,
+)
+
+from . import _runtime
+from .api import create_proxy, is_none, to_js
+from .channel import ChannelStatistics
+from .proxy import JsProxy
+
+__all__ = [
+    "RUNNING_IN_WORKER",
+    "CallTimeout",
+    "ChannelClosed",
+    "ChannelError",
+    "ChannelStatistics",
+    "ConversionError",
+    "FfiError",
+    "HandleError",
+    "InternalError",
+    "JsException",
+    "JsProxy",
+    "ProtocolError",
+    "create_proxy",
+    "document",
+    "is_none",
+    "js",
+    "statistics",
+    "to_js",
+    "window",
+]
+
+
+def statistics() -> ChannelStatistics:
+    """What the calling thread's channel has done so far: calls, bytes, live proxies."""
+    return _runtime.current().channel.statistics()
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("js", "document", "window"):
+        return getattr(_runtime.current(), name)
+    if name == "RUNNING_IN_WORKER":
+        return _runtime.RUNNING_IN_WORKER
+    raise AttributeError(f"module 'pyscript_ffi' has no attribute {name!r}")

@@ -1,0 +1,58 @@
+"""Which channel this code talks through, and the proxies of its global scope.
+
+A browser worker has one channel, installed at boot. Under the CPython host each worker thread
+installs its own; `current` finds the calling thread's, else the process default.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from broker.errors import ChannelClosed
+
+from .channel import Channel
+from .proxy import JsProxy
+
+
+@dataclass(frozen=True)
+class Installed:
+    channel: Channel
+    js: JsProxy
+    document: JsProxy | None
+    window: JsProxy | None
+
+
+_local = threading.local()
+_default: Installed | None = None
+RUNNING_IN_WORKER = False
+
+
+def install(channel: Channel, *, in_worker: bool, thread_only: bool = False) -> Installed:
+    """Greet the serving side on `channel` and make it the current channel."""
+    global _default, RUNNING_IN_WORKER
+    scope = channel.hello()
+    installed = Installed(channel, scope, _optional(scope, "document"), _optional(scope, "window"))
+    if thread_only:
+        _local.installed = installed
+    else:
+        _default = installed
+        RUNNING_IN_WORKER = in_worker
+    return installed
+
+
+def current() -> Installed:
+    installed = getattr(_local, "installed", None) or _default
+    if installed is None:
+        raise ChannelClosed(
+            "no pyscript-ffi channel in this thread: run this code in a PyWorker, or in a thread "
+            "started by the CPython host")
+    return installed
+
+
+def _optional(scope: JsProxy, name: str) -> JsProxy | None:
+    try:
+        value = getattr(scope, name)
+    except AttributeError:
+        return None  # e.g. the CPython host's scope has no document
+    return value if isinstance(value, JsProxy) else None

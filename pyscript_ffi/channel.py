@@ -1,0 +1,174 @@
+"""The calling side of one channel: requests out, replies in, proxies and callbacks kept.
+
+A `Channel` turns ``request(op, target, subject, args)`` into one synchronous round trip over a
+`Transport` (the worker stub in a browser, shared memory under the CPython host). It owns:
+
+- the proxies of main-thread objects (one per handle id, kept weakly), and the count of times
+  each was lent, which goes back to the main thread in the next request's drops when the proxy
+  is collected;
+- the table of Python callables it lent to the main thread (`create_proxy`).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import msgpack
+
+from broker.errors import ConversionError
+from broker.handles import HandleTable
+from broker.protocol import GLOBAL_HANDLE, PROTOCOL_VERSION, Ext, Op
+from broker.wire import Codec, callback_ext, remote_ext, unpack_callback, unpack_remote
+
+from .proxy import JsProxy, make_proxy
+
+
+class Transport(Protocol):
+    """Moves one request frame to the serving side and returns its reply frame."""
+
+    def roundtrip(self, frame: bytes) -> bytes: ...
+
+
+class CallbackProxy:
+    """A Python callable lent to JavaScript (`create_proxy`): JS gets a real function."""
+
+    __slots__ = ("_channel", "_func", "_handle")
+
+    def __init__(self, channel: Channel, func: Callable[..., Any]) -> None:
+        if not callable(func):
+            raise TypeError(f"create_proxy needs a callable, not {type(func).__name__}")
+        self._channel = channel
+        self._func = func
+        self._handle: int | None = channel.callbacks.lend(self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._func(*args, **kwargs)
+
+    def destroy(self) -> None:
+        """Release the function: later calls from JavaScript fail with a clear error."""
+        if self._handle is not None:
+            self._channel.callbacks.forget(self._handle)
+            self._handle = None
+
+    def _ffi_callback(self, channel: Channel) -> int:
+        if self._handle is None:
+            raise ConversionError(f"{self!r} was destroyed; create a new proxy to pass it again")
+        if channel is not self._channel:
+            raise ConversionError(f"{self!r} belongs to another channel")
+        return self._handle
+
+    def __repr__(self) -> str:
+        state = "destroyed" if self._handle is None else f"callback {self._handle}"
+        return f"<create_proxy({getattr(self._func, '__qualname__', self._func)!r}), {state}>"
+
+
+@dataclass(frozen=True)
+class ChannelStatistics:
+    """What a channel has done so far (see `Channel.statistics`)."""
+
+    calls: int
+    bytes_sent: int
+    bytes_received: int
+    live_proxies: int
+    pending_drops: int
+    live_callbacks: int
+
+
+class Channel:
+    """The calling side of one channel. Used from one thread (its owner)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self._codec = Codec(self._to_ext, self._from_ext)
+        self._proxies: weakref.WeakValueDictionary[int, JsProxy] = weakref.WeakValueDictionary()
+        self._drops: deque[tuple[int, int]] = deque()  # appended from __del__, any thread
+        self.callbacks = HandleTable("callback")
+        self._calls = self._sent = self._received = 0
+
+    # -- the round trip ------------------------------------------------------------------------
+
+    def request(self, op: Op, target: int = GLOBAL_HANDLE, subject: Any = None,
+                args: tuple[Any, ...] | list[Any] = ()) -> Any:
+        """Run one operation on the serving side and return its result (or raise its error)."""
+        drops = self._take_drops()
+        frame = self._codec.encode_request(op, target, subject, args, drops)
+        reply = self._transport.roundtrip(frame)
+        self._calls += 1
+        self._sent += len(frame)
+        self._received += len(reply)
+        return self._codec.decode_reply(reply).unwrap()
+
+    def encode_value(self, value: Any) -> bytes:
+        """A value on its own, for the page-to-worker calls that travel by postMessage."""
+        return self._codec.encode_value(value)
+
+    def decode_value(self, data: bytes) -> Any:
+        return self._codec.decode_value(data)
+
+    def hello(self) -> JsProxy:
+        """Check the protocol version and return the serving side's global scope."""
+        scope = self.request(Op.HELLO, GLOBAL_HANDLE, None, (PROTOCOL_VERSION,))
+        assert isinstance(scope, JsProxy)
+        return scope
+
+    def release(self, handle: int, count: int) -> None:
+        """Called by a dying proxy: return `count` lends of `handle` with the next request."""
+        self._drops.append((handle, count))
+
+    def flush(self) -> None:
+        """Send waiting drops now, instead of with the next request."""
+        if self._drops:
+            self.request(Op.RELEASE)
+
+    def _take_drops(self) -> list[int]:
+        drops: list[int] = []
+        pending = self._drops
+        while pending:
+            try:
+                drops.extend(pending.popleft())
+            except IndexError:  # emptied by another thread's request meanwhile
+                break
+        return drops
+
+    # -- values that are references ------------------------------------------------------------
+
+    def _to_ext(self, obj: Any) -> msgpack.ExtType:
+        if isinstance(obj, JsProxy):
+            return remote_ext(obj._ffi_handle(self))
+        if isinstance(obj, CallbackProxy):
+            return callback_ext(obj._ffi_callback(self))
+        if callable(obj):
+            raise ConversionError(
+                f"cannot pass the Python callable {getattr(obj, '__qualname__', obj)!r} to "
+                "JavaScript as is: wrap it with create_proxy(func), which keeps it alive until "
+                ".destroy()")
+        raise ConversionError(
+            f"cannot send a {type(obj).__qualname__} to JavaScript: it crosses by value only as "
+            "None, bool, int, float, str, bytes, list, tuple or dict (of those), or as a JsProxy")
+
+    def _from_ext(self, code: int, payload: bytes) -> Any:
+        if code == Ext.REMOTE:
+            handle, flags = unpack_remote(payload)
+            proxy = self._proxies.get(handle)
+            if proxy is None:
+                proxy = make_proxy(self, handle, flags)
+                self._proxies[handle] = proxy
+            proxy._ffi_lent()
+            return proxy
+        return self.callbacks.get(unpack_callback(payload))
+
+    # -- observation ---------------------------------------------------------------------------
+
+    def statistics(self) -> ChannelStatistics:
+        return ChannelStatistics(
+            calls=self._calls,
+            bytes_sent=self._sent,
+            bytes_received=self._received,
+            live_proxies=len(self._proxies),
+            pending_drops=len(self._drops),
+            live_callbacks=len(self.callbacks),
+        )

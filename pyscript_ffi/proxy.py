@@ -1,0 +1,205 @@
+"""Remote proxies: Python objects that stand for JavaScript objects on the main thread.
+
+A `JsProxy` behaves like Pyodide's own ``JsProxy``: attribute and item access, calls, ``new``,
+``len``, iteration, ``in``, ``bool``, ``str`` and ``==``. Every operation is one synchronous
+round trip through the proxy's `Channel`, except ``==`` and ``hash``, which compare handle ids
+(the main thread gives one JS object one id while the worker holds it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from broker.errors import MissingProperty
+from broker.protocol import ITER_BATCH, Op, RemoteFlag
+
+if TYPE_CHECKING:
+    from .channel import Channel
+
+_TOKEN = object()  # proxies are made by channels only
+
+
+class JsProxy:
+    """A JavaScript object owned by the main thread. Made by the FFI only; never construct one."""
+
+    __slots__ = ("__channel", "__id", "__flags", "__lends", "__this", "__base", "__weakref__")
+
+    def __init__(
+        self,
+        token: object,
+        channel: Channel,
+        handle: int,
+        flags: int,
+        this: JsProxy | None = None,
+        base: JsProxy | None = None,
+    ) -> None:
+        if token is not _TOKEN:
+            raise TypeError("JsProxy objects come from the FFI (e.g. js.Object.new()); "
+                            "they cannot be constructed directly")
+        object.__setattr__(self, "_JsProxy__channel", channel)
+        object.__setattr__(self, "_JsProxy__id", handle)
+        object.__setattr__(self, "_JsProxy__flags", flags)
+        object.__setattr__(self, "_JsProxy__lends", 0)
+        object.__setattr__(self, "_JsProxy__this", this)
+        object.__setattr__(self, "_JsProxy__base", base)
+
+    # -- what the channel needs ----------------------------------------------------------------
+
+    def _ffi_handle(self, channel: Channel) -> int:
+        """This proxy's handle id, for sending it back through `channel`."""
+        if channel is not self.__channel:
+            raise ValueError(f"{self!r} belongs to another channel (another worker or thread)")
+        return self.__id
+
+    def _ffi_lent(self) -> None:
+        """The main thread lent this object once more: one more count to return on release."""
+        object.__setattr__(self, "_JsProxy__lends", self.__lends + 1)
+
+    def _ffi_bind(self, this: JsProxy) -> JsProxy:
+        """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
+        return JsProxy(_TOKEN, self.__channel, self.__id, self.__flags, this, self)
+
+    def __del__(self) -> None:
+        if self.__lends:
+            self.__channel.release(self.__id, self.__lends)
+
+    def __request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
+        return self.__channel.request(op, self.__id, subject, args)
+
+    def __get(self, key: str | int) -> Any:
+        value = self.__request(Op.GET, key)
+        if type(value) is JsProxy and value.__flags & RemoteFlag.CALLABLE:
+            return value._ffi_bind(self)
+        return value
+
+    # -- attributes and items ------------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # Python protocol probes never cross the thread
+        try:
+            return self.__get(name)
+        except MissingProperty:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__request(Op.SET, name, (value,))
+
+    def __delattr__(self, name: str) -> None:
+        self.__request(Op.DELETE, name)
+
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, int) and key < 0 and self.__flags & RemoteFlag.SIZED:
+            key += len(self)
+        try:
+            return self.__get(key)
+        except MissingProperty:
+            if isinstance(key, int):
+                raise IndexError(key) from None
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str | int, value: Any) -> None:
+        self.__request(Op.SET, key, (value,))
+
+    def __delitem__(self, key: str | int) -> None:
+        self.__request(Op.DELETE, key)
+
+    def __contains__(self, item: Any) -> bool:
+        return bool(self.__request(Op.HAS, None, (item,)))
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:  # as Pyodide: keyword arguments become one trailing options object
+            args = (*args, kwargs)
+        return self.__request(Op.CALL, self.__this, args)
+
+    def new(self, *args: Any, **kwargs: Any) -> Any:
+        """``new F(...args)`` for a constructor F."""
+        if kwargs:
+            args = (*args, kwargs)
+        return self.__request(Op.NEW, None, args)
+
+    # -- containers ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        if not self.__flags & RemoteFlag.SIZED:
+            raise TypeError(f"{self!r} has no length or size")
+        return int(self.__request(Op.LENGTH))
+
+    def __iter__(self) -> Iterator[Any]:
+        if not self.__flags & RemoteFlag.ITERABLE:
+            raise TypeError(f"{self!r} is not iterable (it has no Symbol.iterator)")
+        iterator = self.__request(Op.ITER)
+        channel = self.__channel
+        done = False
+        while not done:
+            done, values = channel.request(Op.NEXT, iterator._ffi_handle(channel), ITER_BATCH)
+            yield from values
+
+    def __bool__(self) -> bool:
+        if self.__flags & RemoteFlag.SIZED:
+            return len(self) > 0
+        return True
+
+    # -- identity and text ---------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, JsProxy):
+            return other.__channel is self.__channel and other.__id == self.__id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((id(self.__channel), self.__id))
+
+    def __str__(self) -> str:
+        return str(self.__request(Op.STR))
+
+    def __repr__(self) -> str:
+        try:
+            text = self.__request(Op.STR)
+        except Exception as exc:  # repr must not fail: say what we know instead
+            text = f"<unavailable: {type(exc).__name__}>"
+        return f"JsProxy({text})"
+
+    def __dir__(self) -> list[str]:
+        return sorted(self.__request(Op.KEYS))
+
+    # -- Pyodide's JsProxy API -----------------------------------------------------------------
+
+    @property
+    def typeof(self) -> str:
+        """JavaScript's ``typeof`` of the object."""
+        if self.__flags & RemoteFlag.CALLABLE:
+            return "function"
+        return str(self.__request(Op.TYPEOF))
+
+    @property
+    def js_id(self) -> int:
+        """The handle id: equal for proxies of the same JS object while it is held."""
+        return self.__id
+
+    def instanceof(self, klass: JsProxy) -> bool:
+        """``obj instanceof klass``."""
+        return bool(self.__request(Op.INSTANCEOF, None, (klass,)))
+
+    def to_py(self) -> Any:
+        """A deep copy by value: arrays to lists, plain objects to dicts, byte buffers to bytes.
+        Other objects inside stay proxies."""
+        return self.__request(Op.COPY)
+
+    def to_bytes(self) -> bytes:
+        """The bytes of a typed array, ArrayBuffer or DataView."""
+        value = self.to_py()
+        if not isinstance(value, bytes):
+            raise TypeError(f"{self!r} is not a byte buffer")
+        return value
+
+    def __await__(self) -> Any:
+        raise TypeError("awaiting a main-thread Promise from a worker is not supported yet; "
+                        "call a function that returns a value instead")
+
+
+def make_proxy(channel: Channel, handle: int, flags: int) -> JsProxy:
+    return JsProxy(_TOKEN, channel, handle, flags)
