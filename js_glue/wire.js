@@ -161,6 +161,7 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 
 const INT32_MIN = -0x80000000;
 const UINT32_MAX = 0xffffffff;
+const MAX_EXACT = 2 ** 53;
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 
@@ -174,7 +175,8 @@ export function wireNumber(v) {
     if (Number.isInteger(v)) {
       if (v === 0 && 1 / v < 0) return new Float64(v); // -0 stays a float
       if (v < INT32_MIN || v > UINT32_MAX) {
-        return Number.isSafeInteger(v) ? new Int64(BigInt(v)) : v; // unsafe: a float, as Pyodide
+        // |v| <= 2**53 is an int (msgpackr decodes ints up to there as numbers); beyond, a float
+        return Math.abs(v) <= MAX_EXACT ? new Int64(BigInt(v)) : v;
       }
     }
     return v;

@@ -131,12 +131,7 @@ class JsProxy:
     def __iter__(self) -> Iterator[Any]:
         if not self.__flags & RemoteFlag.ITERABLE:
             raise TypeError(f"{self!r} is not iterable (it has no Symbol.iterator)")
-        iterator = self.__request(Op.ITER)
-        channel = self.__channel
-        done = False
-        while not done:
-            done, values = channel.request(Op.NEXT, iterator._ffi_handle(channel), ITER_BATCH)
-            yield from values
+        return _drain(self.__channel, self.__request(Op.ITER))
 
     def __bool__(self) -> bool:
         if self.__flags & RemoteFlag.SIZED:
@@ -199,6 +194,15 @@ class JsProxy:
     def __await__(self) -> Any:
         raise TypeError("awaiting a main-thread Promise from a worker is not supported yet; "
                         "call a function that returns a value instead")
+
+
+def _drain(channel: Channel, iterator: JsProxy) -> Iterator[Any]:
+    """The values of a JS iterator, fetched ITER_BATCH per round trip."""
+    handle = iterator._ffi_handle(channel)
+    done = False
+    while not done:
+        done, values = channel.request(Op.NEXT, handle, ITER_BATCH)
+        yield from values
 
 
 def make_proxy(channel: Channel, handle: int, flags: int) -> JsProxy:

@@ -1,0 +1,118 @@
+"""The worker FFI in real Chromium: every scenario of tests/scenarios/core.py in one Pyodide
+worker, each followed by a leak check; then the page-facing PyWorker API around it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "core.py"
+SCENARIOS = [
+    node.name
+    for node in ast.parse(SCENARIOS_FILE.read_text()).body
+    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
+]
+BOOT_MS = 90_000
+
+
+def open_harness(browser, base_url, src, timeout_ms=30_000):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&timeout={timeout_ms}")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    state = page.evaluate("window.harness")
+    assert state == "ready", f"{src} did not start: {state}\npage errors: {errors}"
+    return page
+
+
+def settle(page) -> int:
+    """Live main-thread handles once the worker has collected and returned its drops."""
+    return page.evaluate("async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
+
+
+@pytest.fixture(scope="module")
+def core_page(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/core.py")
+    page.baseline = settle(page)
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario(core_page, name):
+    error = core_page.evaluate(
+        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
+        " catch (e) { return e.message; } }",
+        name,
+    )
+    assert error is None, error
+    assert settle(core_page) == core_page.baseline, "the scenario leaked main-thread handles"
+
+
+def test_listener_fires_in_worker_on_real_click(core_page):
+    core_page.evaluate("w.sync.run_scenario('scenario_create_proxy_listener')")
+    core_page.click("#py-button")
+    core_page.wait_for_function(
+        "document.querySelector('#py-button')?.textContent === 'clicked 1'", timeout=10_000
+    )
+    assert core_page.evaluate("w.sync.finish_listener()") == 1
+    assert settle(core_page) == core_page.baseline
+
+
+def test_worker_facts(core_page):
+    assert core_page.evaluate("w.sync.facts()") == {"in_worker": True, "window_is_scope": True}
+
+
+def test_sync_call_errors(core_page):
+    missing = core_page.evaluate("w.sync.nope().then(() => null, (e) => e.message)")
+    assert "exports no function \"nope\"" in missing and "run_scenario" in missing
+    failing = core_page.evaluate(
+        "w.sync.run_scenario('no_such_scenario').then(() => null, (e) => e.message)"
+    )
+    assert "Traceback" in failing and "KeyError" in failing and "no_such_scenario" in failing
+
+
+def test_ready_rejects_with_traceback(browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/broken.py")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    state = page.evaluate("window.harness")
+    assert state.startswith("failed:"), state
+    assert "Traceback" in state and "ZeroDivisionError" in state and "broken.py" in state
+    page.close()
+
+
+def test_terminate_frees_every_handle(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/holder.py")
+    held = page.evaluate("w.statistics().liveHandles")
+    assert held >= 100, held
+    page.evaluate("w.terminate()")
+    assert page.evaluate("w.statistics().liveHandles") == 0
+    gone = page.evaluate("w.sync.hold().then(() => null, (e) => e.message)")
+    assert "terminated" in gone
+    page.close()
+
+
+def test_call_times_out_when_main_thread_is_busy(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/timeouts.py", timeout_ms=500)
+    result = page.evaluate("w.sync.unclaimed_then_recovers()")
+    assert "did not take the call within 0.5 s" in result["unclaimed"], result
+    assert result["after"] == "recovered", result
+    result = page.evaluate("w.sync.busy_then_recovers()")
+    assert "did not answer within 0.5 s" in result["busy"], result
+    assert result["after"] == "recovered", result
+    page.close()
+
+
+def test_page_that_is_not_isolated_names_the_missing_headers(browser, plain_server):
+    page = browser.new_page()
+    page.goto(f"{plain_server}/browser/pages/harness.html?src=/scenarios/core.py")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    state = page.evaluate("window.harness")
+    assert "cross-origin isolated" in state, state
+    assert "cross-origin-opener-policy: same-origin" in state
+    assert "cross-origin-embedder-policy: require-corp" in state
+    page.close()
