@@ -156,7 +156,8 @@ for (const code of [0x62, 0x65, 0x69, 0x70, 0x72, 0x73, 0x74, 0x78, 0x7f, 0xff])
 
 // useBigIntExtension: a bigint beyond 64 bits becomes ext 0x42 (`wireNumber` sends every
 // other bigint as Int64 first).
-const packr = new Packr({ useRecords: false, moreTypes: false, useBigIntExtension: true });
+// variableMapSize: the smallest map header, as Python writes it (msgpackr defaults to map16).
+const packr = new Packr({ useRecords: false, moreTypes: false, useBigIntExtension: true, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" });
 
 const INT32_MIN = -0x80000000;

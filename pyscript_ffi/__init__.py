@@ -6,8 +6,6 @@ and its window; they resolve through the channel of the calling thread.
 
 from __future__ import annotations
 
-from typing import Any
-
 from broker.errors import (
     CallTimeout,
     ChannelClosed,
@@ -53,7 +51,7 @@ def statistics() -> ChannelStatistics:
     return _runtime.current().channel.statistics()
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in ("js", "document", "window"):
         return getattr(_runtime.current(), name)
     if name == "RUNNING_IN_WORKER":

@@ -1,0 +1,34 @@
+"""The public names are exactly __all__, and the layering runs one way: broker never imports
+pyscript_ffi."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pyscript_ffi
+
+ROOT = Path(__file__).parents[2]
+DYNAMIC = {"js", "document", "window", "RUNNING_IN_WORKER"}  # resolved per thread
+
+
+def test_all_matches_public_names():
+    public = {n for n in vars(pyscript_ffi) if not n.startswith("_")}
+    public -= {"annotations", "api", "channel", "proxy"}  # submodules and the __future__ import
+    assert public | DYNAMIC == set(pyscript_ffi.__all__)
+
+
+def test_every_name_in_all_resolves_or_is_per_thread():
+    for name in set(pyscript_ffi.__all__) - DYNAMIC:
+        assert getattr(pyscript_ffi, name) is not None
+
+
+def test_broker_never_imports_pyscript_ffi():
+    for path in (ROOT / "broker").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] == "pyscript_ffi" for n in names), path
