@@ -54,6 +54,10 @@ class HandleTable:
             raise HandleError(self._not_live(handle))
         return entry.obj
 
+    def get_or_none(self, handle: int) -> Any:
+        entry = self._entries.get(handle)
+        return None if entry is None else entry.obj
+
     def drop(self, handle: int, count: int = 1) -> None:
         """Return `count` lends of `handle`; the entry goes when none are left."""
         entry = self._entries.get(handle)

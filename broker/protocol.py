@@ -55,7 +55,10 @@ class Op(IntEnum):
     STR = 12  #: String(target); reply: str
     KEYS = 13  #: the for-in keys of target; reply: [str]
     COPY = 14  #: a deep copy of target by value (arrays, plain objects, bytes)
-    RELEASE = 15  #: no target; args: [id, count, id, count, ...]; reply: undefined
+    RELEASE = 15  #: nothing but the request's drops; reply: nil
+    QUERY = 16  #: walk the path `subject` (an array of keys) from target; reply: the end value
+    GATHER = 17  #: args: paths (arrays of keys); reply: [the end value of each]
+    ASSIGN = 18  #: Object.assign(target, ...args); reply: target
 
 
 class Status(IntEnum):

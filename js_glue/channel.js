@@ -41,9 +41,14 @@ export class Channel {
     this.timeoutMs = timeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.handles = new HandleTable(globalThis);
-    /** JS functions standing for the worker's callbacks, and back. */
+    /** JS functions standing for the worker's callbacks (held weakly), and back. */
     this.callbacks = new Map();
     this.callbackIds = new WeakMap();
+    this.collected = new FinalizationRegistry((/** @type {number} */ id) => {
+      if (this.callbacks.get(id)?.deref()) return; // a newer function for the same id
+      this.callbacks.delete(id);
+      if (!this.closed) this.post({ kind: "forget", id });
+    });
     /** Page-to-worker calls waiting for their answer. */
     this.pending = new Map();
     this.nextCall = 1;
@@ -74,7 +79,8 @@ export class Channel {
         return id === undefined ? this.handles.lend(v) : new CallbackRef(id);
       }
       default:
-        return v === null ? null : this.handles.lend(v);
+        if (v === null) return null;
+        return directs.has(v) ? this.copy(v, 0, new Set()) : this.handles.lend(v);
     }
   }
 
@@ -84,7 +90,7 @@ export class Channel {
     if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
     if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
     const proto = Object.getPrototypeOf(v);
-    const plain = Array.isArray(v) || proto === Object.prototype || proto === null;
+    const plain = Array.isArray(v) || proto === Object.prototype || proto === null || directs.has(v);
     if (!plain) return this.out(v);
     if (path.has(v)) throw new TypeError("cannot copy a circular structure by value");
     if (depth >= MAX_COPY_DEPTH) throw new RangeError(`cannot copy deeper than ${MAX_COPY_DEPTH} levels`);
@@ -100,13 +106,19 @@ export class Channel {
     return result;
   }
 
-  /** The JS function that calls the worker's callback `id`. @param {number} id */
+  /**
+   * The JS function that calls the worker's callback `id`: one function per id while the page
+   * holds it (so removeEventListener finds it), held weakly; when the page drops it, the worker
+   * is told, so a one-shot callback that was never called does not stay in its table.
+   * @param {number} id
+   */
   callbackFunction(id) {
-    let fn = this.callbacks.get(id);
+    let fn = this.callbacks.get(id)?.deref();
     if (!fn) {
       fn = (/** @type {any[]} */ ...args) => this.callWorker({ kind: "callback", id }, args.map((a) => this.out(a)));
-      this.callbacks.set(id, fn);
+      this.callbacks.set(id, new WeakRef(fn));
       this.callbackIds.set(fn, id);
+      this.collected.register(fn, id);
     }
     return fn;
   }
@@ -285,6 +297,18 @@ export class Channel {
   statistics() {
     return Object.freeze({ liveHandles: this.handles.size, handlesIssued: this.handles.issued, ...this.stats });
   }
+}
+
+/** Objects marked by `direct`: they cross to the worker by value, not as a handle. */
+const directs = new WeakSet();
+
+/**
+ * Mark `value` to cross to the worker by value (a deep copy) instead of as a handle. Returns it.
+ * @template T @param {T} value @returns {T}
+ */
+export function direct(value) {
+  if (typeof value === "object" && value !== null) directs.add(value);
+  return value;
 }
 
 /** @param {number} total @param {number} limit */

@@ -102,4 +102,34 @@ export const HANDLERS = {
   },
   [Op.COPY]: (ctx, target) => ctx.copy(target),
   [Op.RELEASE]: () => undefined, // the drops that came with the request did the work
+  [Op.QUERY]: (ctx, target, path) => ctx.out(walk(target, path)),
+  [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => ctx.out(walk(target, path))),
+  [Op.ASSIGN]: (ctx, target, subject, sources) => ctx.out(Object.assign(target, ...sources)),
 };
+
+/** @param {any[]} path */
+const showPath = (path) =>
+  path.map((k, i) => (typeof k === "number" ? `[${k}]` : i ? `.${k}` : k)).join("");
+
+/**
+ * The value at the end of `path` (property keys only: a path is data, never code).
+ * @param {any} start @param {any} path
+ */
+function walk(start, path) {
+  if (!Array.isArray(path)) throw new ProtocolError(`a query path must be an array of keys, not ${describe(path)}`);
+  let value = start;
+  for (let i = 0; i < path.length; i++) {
+    const key = propertyKey(path[i]);
+    if (value === null || value === undefined) {
+      throw new TypeError(`${showPath(path)}: step ${i + 1} (${showPath([key])}) reads from ${value}`);
+    }
+    const next = value[key];
+    if (next === undefined && !(key in Object(value))) {
+      const error = new MissingProperty(key, value);
+      error.message = `${showPath(path)}: step ${i + 1} failed: ${error.message}`;
+      throw error;
+    }
+    value = next;
+  }
+  return value;
+}

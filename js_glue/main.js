@@ -6,8 +6,14 @@
 //   await w.ready;                      // the worker's top-level code has finished
 //   await w.sync.greet("you");          // a function the worker lists in __export__
 //   w.terminate();                      // stops it and frees every handle it held
+//
+//   const m = PyMain("./main.py", { type: "pyodide" });   // Python on this page's own thread
+//   await m.ready;                      // resolves to the Pyodide instance
 
-import { Channel } from "./channel.js";
+import { bootPyodide } from "./boot.js";
+import { Channel, direct } from "./channel.js";
+
+export { direct };
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES } from "./protocol.js";
 
 /**
@@ -118,4 +124,30 @@ export function PyWorker(src, options = {}) {
       return worker;
     },
   };
+}
+
+/**
+ * Run `src` (a Python file, relative to the page) on the page's own thread. pyscript_ffi there
+ * gives the same API over Pyodide's own FFI (no channel, no copies). The page is busy while
+ * Python runs: use a PyWorker for long work.
+ * @param {string} src
+ * @param {{ type?: "pyodide" }} [options]
+ */
+export function PyMain(src, options = {}) {
+  const { type = "pyodide" } = options;
+  if (type !== "pyodide") {
+    throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide"`);
+  }
+  const url = new URL(src, document.baseURI).href;
+  const ready = (async () => {
+    const { pyodide, code } = await bootPyodide(url);
+    const app = pyodide.pyimport("pyscript_ffi._pyodide").start_local();
+    try {
+      await app.run(code, url);
+    } catch (e) {
+      throw new Error(`${src} failed:\n${e instanceof Error ? e.message : e}`);
+    }
+    return pyodide;
+  })();
+  return { ready };
 }

@@ -46,6 +46,9 @@ export const Op = Object.freeze({
   KEYS: 13,
   COPY: 14,
   RELEASE: 15,
+  QUERY: 16,
+  GATHER: 17,
+  ASSIGN: 18,
 });
 
 /** First element of a reply [status, body]; on an error, body is an ERROR ext. */

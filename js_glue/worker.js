@@ -8,10 +8,8 @@
 // Messages to the page:     { kind: "ready", exports } | { kind: "failed", error }
 //                           { kind: "settle", call, frame } | { kind: "settle", call, error }
 
+import { bootPyodide } from "./boot.js";
 import { Caller } from "./stub.js";
-
-const here = new URL(".", import.meta.url);
-const FFI_DIR = "/lib/pyscript_ffi";
 
 /** @type {any} the Python runtime object, once booted */
 let runtime = null;
@@ -32,17 +30,7 @@ self.onmessage = (event) => {
 /** @param {{ buffer: SharedArrayBuffer, src: string, timeoutMs: number }} options */
 async function boot({ buffer, src, timeoutMs }) {
   const caller = new Caller(buffer, timeoutMs);
-  const [{ loadPyodide }, manifest, zip, code] = await Promise.all([
-    import(new URL("./pyodide/pyodide.mjs", here).href),
-    fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
-    fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
-    fetchOk(new URL(src)).then((r) => r.text()),
-  ]);
-  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", here).href });
-  await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {
-    messageCallback: () => {},
-  });
-  pyodide.unpackArchive(zip, "zip", { extractDir: FFI_DIR });
+  const { pyodide, code } = await bootPyodide(src);
   pyodide.registerJsModule("_pyscript_ffi_stub", {
     caller,
     /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */
@@ -56,18 +44,9 @@ async function boot({ buffer, src, timeoutMs }) {
       self.postMessage(out);
     },
   });
-  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FFI_DIR)})`);
-  const start = pyodide.pyimport("pyscript_ffi._pyodide").start;
-  const app = start();
+  const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
   self.postMessage({ kind: "ready", exports });
   for (const message of early.splice(0)) runtime.deliver(message);
-}
-
-/** @param {URL} url */
-async function fetchOk(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`pyscript-ffi: could not load ${url.href}: HTTP ${response.status}`);
-  return response;
 }

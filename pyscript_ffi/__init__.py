@@ -19,7 +19,8 @@ from broker.errors import (
 )
 
 from . import _runtime
-from .api import create_proxy, is_none, to_js
+from .api import assign, create_proxy, direct, gather, is_none, query, to_js
+from .paths import PathError
 from .channel import ChannelStatistics
 from .proxy import JsProxy
 
@@ -35,11 +36,16 @@ __all__ = [
     "InternalError",
     "JsException",
     "JsProxy",
+    "PathError",
     "ProtocolError",
+    "assign",
     "create_proxy",
+    "direct",
     "document",
+    "gather",
     "is_none",
     "js",
+    "query",
     "statistics",
     "to_js",
     "window",
@@ -47,8 +53,13 @@ __all__ = [
 
 
 def statistics() -> ChannelStatistics:
-    """What the calling thread's channel has done so far: calls, bytes, live proxies."""
-    return _runtime.current().channel.statistics()
+    """What the calling thread's channel has done so far: calls, bytes, live proxies.
+
+    Raises ChannelClosed on the page's own thread, where there is no channel."""
+    channel = _runtime.current().channel
+    if channel is None:
+        raise ChannelClosed("statistics() describes a worker's channel; this is the page's thread")
+    return channel.statistics()
 
 
 def __getattr__(name: str) -> object:

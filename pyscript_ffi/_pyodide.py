@@ -1,7 +1,8 @@
-"""pyscript-ffi inside a Pyodide Web Worker: the transport over the JS stub, and the runtime that
-runs the user's file and answers the page's calls (exports, callbacks).
+"""pyscript-ffi under Pyodide: the transport over the worker's JS stub, and the runtime that runs
+the user's file and answers the page's calls (exports, callbacks).
 
-Imported by ``js_glue/worker.js`` only, after it registered the ``_pyscript_ffi_stub`` module.
+Imported by ``js_glue/worker.js`` (after it registered the ``_pyscript_ffi_stub`` module) and by
+``PyMain`` in ``js_glue/main.js`` for Python on the page's own thread.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import inspect
 import traceback
 from typing import Any
 
-import _pyscript_ffi_stub as _stub  # type: ignore[import-not-found]
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
 
 from broker.errors import CallTimeout, HandleError
@@ -44,8 +44,9 @@ class StubTransport:
 class Runtime:
     """Runs the user's file and answers the page's calls into Python."""
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel | None, post: Any = None) -> None:
         self.channel = channel
+        self._post = post
         self.exports: dict[str, Any] = {}
 
     async def run(self, code: str, filename: str) -> Any:
@@ -60,6 +61,12 @@ class Runtime:
         return list(self.exports)
 
     def deliver(self, message: Any) -> None:
+        assert self.channel is not None, "only a worker's runtime answers page calls"
+        if message.kind == "forget":  # the page dropped the function standing for a callback
+            callback = self.channel.callbacks.get_or_none(message.id)
+            if callback is not None and callback.once:
+                self.channel.callbacks.forget(message.id)
+            return
         call = message.call
         try:
             args = self.channel.decode_value(message.frame.to_bytes())
@@ -72,7 +79,7 @@ class Runtime:
                 return
             self._settle(call, result)
         except BaseException:  # noqa: BLE001 - every failure goes back to the page
-            _stub.post({"kind": "settle", "call": call, "error": traceback.format_exc()})
+            self._post({"kind": "settle", "call": call, "error": traceback.format_exc()})
 
     def _target(self, message: Any) -> Any:
         if message.kind == "export":
@@ -81,24 +88,39 @@ class Runtime:
                 raise NameError(f"this worker exports no function {name!r}; its __export__ "
                                 f"lists {sorted(self.exports)}")
             return self.exports[name]
-        try:
-            return self.channel.callbacks.get(message.id)
-        except HandleError:
-            raise HandleError(f"the Python callback {message.id} was destroyed (its "
-                              "create_proxy(...).destroy() was called) but JavaScript called "
-                              "it again: remove the listener before destroying it") from None
+        callback = self.channel.callbacks.get_or_none(message.id)
+        if callback is None:
+            raise HandleError(
+                f"JavaScript called Python callback {message.id}, which is gone: either its "
+                "create_proxy(...).destroy() was called (remove the listener first), or it was a "
+                "plain function, which JavaScript may call once: wrap it with create_proxy(func) "
+                "to call it again")
+        if callback.once:
+            self.channel.callbacks.forget(message.id)
+        return callback
 
     async def _finish(self, call: int, awaitable: Any) -> None:
         try:
             self._settle(call, await awaitable)
         except BaseException:  # noqa: BLE001
-            _stub.post({"kind": "settle", "call": call, "error": traceback.format_exc()})
+            self._post({"kind": "settle", "call": call, "error": traceback.format_exc()})
 
     def _settle(self, call: int, result: Any) -> None:
-        _stub.post({"kind": "settle", "call": call}, self.channel.encode_value(result))
+        self._post({"kind": "settle", "call": call}, self.channel.encode_value(result))
 
 
-def start() -> Runtime:
-    channel = Channel(StubTransport(_stub.caller))
+def start_worker() -> Runtime:
+    """In a worker: talk to the page through the stub's shared buffer."""
+    import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
+
+    channel = Channel(StubTransport(stub.caller))
     _runtime.install(channel, in_worker=True)
-    return Runtime(channel)
+    return Runtime(channel, stub.post)
+
+
+def start_local() -> Runtime:
+    """On the page's own thread: pyscript_ffi over Pyodide's own FFI, no channel."""
+    import js  # type: ignore[import-not-found]
+
+    _runtime.install_local(js)
+    return Runtime(None)

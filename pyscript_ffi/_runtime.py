@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from broker.errors import ChannelClosed
 
@@ -17,10 +18,13 @@ from .proxy import JsProxy
 
 @dataclass(frozen=True)
 class Installed:
-    channel: Channel
-    js: JsProxy
-    document: JsProxy | None
-    window: JsProxy | None
+    """What `js`, `document` and `window` are here. `channel` is None on the page's own thread,
+    where they are the interpreter's own proxies."""
+
+    channel: Channel | None
+    js: Any
+    document: Any
+    window: Any
 
 
 _local = threading.local()
@@ -39,6 +43,14 @@ def install(channel: Channel, *, in_worker: bool, thread_only: bool = False) -> 
         _default = installed
         RUNNING_IN_WORKER = in_worker
     return installed
+
+
+def install_local(js: Any) -> Installed:
+    """On the page's own thread: the interpreter's `js` module, no channel (same-thread path)."""
+    global _default, RUNNING_IN_WORKER
+    _default = Installed(None, js, js.document, js.window)
+    RUNNING_IN_WORKER = False
+    return _default
 
 
 def current() -> Installed:

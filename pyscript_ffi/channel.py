@@ -34,15 +34,20 @@ class Transport(Protocol):
 
 
 class CallbackProxy:
-    """A Python callable lent to JavaScript (`create_proxy`): JS gets a real function."""
+    """A Python callable lent to JavaScript (`create_proxy`): JS gets a real function.
 
-    __slots__ = ("_channel", "_func", "_handle")
+    A plain function passed to JavaScript without `create_proxy` is lent `once`: JavaScript may
+    call it one time (a setTimeout, a one-off callback), after which it is gone.
+    """
 
-    def __init__(self, channel: Channel, func: Callable[..., Any]) -> None:
+    __slots__ = ("_channel", "_func", "_handle", "once")
+
+    def __init__(self, channel: Channel, func: Callable[..., Any], *, once: bool = False) -> None:
         if not callable(func):
             raise TypeError(f"create_proxy needs a callable, not {type(func).__name__}")
         self._channel = channel
         self._func = func
+        self.once = once
         self._handle: int | None = channel.callbacks.lend(self)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -141,14 +146,12 @@ class Channel:
             return remote_ext(obj._ffi_handle(self))
         if isinstance(obj, CallbackProxy):
             return callback_ext(obj._ffi_callback(self))
-        if callable(obj):
-            raise ConversionError(
-                f"cannot pass the Python callable {getattr(obj, '__qualname__', obj)!r} to "
-                "JavaScript as is: wrap it with create_proxy(func), which keeps it alive until "
-                ".destroy()")
+        if callable(obj):  # lent for one call; create_proxy(obj) keeps it for many
+            return callback_ext(CallbackProxy(self, obj, once=True)._ffi_callback(self))
         raise ConversionError(
             f"cannot send a {type(obj).__qualname__} to JavaScript: it crosses by value only as "
-            "None, bool, int, float, str, bytes, list, tuple or dict (of those), or as a JsProxy")
+            "None, bool, int, float, str, bytes, list, tuple or dict (of those), as a JsProxy, "
+            "or (functions) through create_proxy")
 
     def _from_ext(self, code: int, payload: bytes) -> Any:
         if code == Ext.REMOTE:

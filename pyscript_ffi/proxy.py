@@ -60,6 +60,10 @@ class JsProxy:
         """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
         return JsProxy(_TOKEN, self.__channel, self.__id, self.__flags, this, self)
 
+    def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
+        """One operation on this object (for the pyscript.ffi functions: query, gather, assign)."""
+        return self.__channel.request(op, self.__id, subject, args)
+
     def __del__(self) -> None:
         if self.__lends:
             self.__channel.release(self.__id, self.__lends)

@@ -14,7 +14,7 @@ DYNAMIC = {"js", "document", "window", "RUNNING_IN_WORKER"}  # resolved per thre
 
 def test_all_matches_public_names():
     public = {n for n in vars(pyscript_ffi) if not n.startswith("_")}
-    public -= {"annotations", "api", "channel", "proxy"}  # submodules and the __future__ import
+    public -= {"annotations", "api", "channel", "paths", "proxy"}  # submodules, __future__
     assert public | DYNAMIC == set(pyscript_ffi.__all__)
 
 

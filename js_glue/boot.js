@@ -1,0 +1,34 @@
+// @ts-check
+// Boots Pyodide from the locally served copy with msgpack and pyscript-ffi's Python packages,
+// for a worker (worker.js) or the page's own thread (PyMain in main.js).
+
+const here = new URL(".", import.meta.url);
+const FFI_DIR = "/lib/pyscript_ffi";
+
+/** @param {URL} url */
+async function fetchOk(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`pyscript-ffi: could not load ${url.href}: HTTP ${response.status}`);
+  return response;
+}
+
+/**
+ * A Pyodide with msgpack and pyscript-ffi importable, and the text of the user's file.
+ * @param {string} src absolute URL of the user's Python file
+ * @returns {Promise<{ pyodide: any, code: string }>}
+ */
+export async function bootPyodide(src) {
+  const [{ loadPyodide }, manifest, zip, code] = await Promise.all([
+    import(new URL("./pyodide/pyodide.mjs", here).href),
+    fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
+    fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
+    fetchOk(new URL(src)).then((r) => r.text()),
+  ]);
+  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", here).href });
+  await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {
+    messageCallback: () => {},
+  });
+  pyodide.unpackArchive(zip, "zip", { extractDir: FFI_DIR });
+  pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FFI_DIR)})`);
+  return { pyodide, code };
+}

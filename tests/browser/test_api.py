@@ -1,0 +1,73 @@
+"""The pyscript.ffi API in Chromium: every scenario of tests/scenarios/api.py in a Pyodide worker
+(with a leak check after each), callbacks called by the page, and PyMain on the page's thread."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .test_core import BOOT_MS, open_harness, settle
+
+SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "api.py"
+SCENARIOS = [
+    node.name
+    for node in ast.parse(SCENARIOS_FILE.read_text()).body
+    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
+]
+
+
+@pytest.fixture(scope="module")
+def api_page(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/api.py")
+    page.baseline = settle(page)
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario(api_page, name):
+    error = api_page.evaluate(
+        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
+        " catch (e) { return e.message; } }",
+        name,
+    )
+    assert error is None, error
+    assert settle(api_page) == api_page.baseline, "the scenario leaked main-thread handles"
+
+
+def test_callbacks_called_by_the_page(api_page):
+    api_page.evaluate("w.sync.setup_callbacks()")
+    result = api_page.evaluate("""async () => {
+        const once = fixtures.onceFn, kept = fixtures.keptFn;
+        const out = { first: await once(21), kept: [await kept(2), await kept(3)],
+                      greet: await fixtures.api.greet("page") };
+        out.second = await once(1).then(() => "no error", (e) => e.message);
+        out.left = await w.sync.destroy_kept();
+        out.destroyed = await kept(1).then(() => "no error", (e) => e.message);
+        return out;
+    }""")
+    assert result["first"] == 42 and result["kept"] == [6, 9] and result["greet"] == "hello page"
+    assert "plain function" in result["second"] and "create_proxy" in result["second"]
+    assert "destroy()" in result["destroyed"]
+    assert result["left"] == 0, "callbacks stayed in the worker's table"
+
+
+def test_python_callback_errors_reject_with_traceback(api_page):
+    message = api_page.evaluate("""async () => {
+        await w.sync.setup_callbacks();
+        const f = fixtures.keptFn;
+        try { return await f(null); } catch (e) { return e.message; }
+        finally { await w.sync.destroy_kept(); }
+    }""")
+    assert "Traceback" in message and "TypeError" in message
+
+
+def test_pymain_runs_python_on_the_page_thread(browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/main.html?src=/scenarios/main_thread.py")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    assert page.evaluate("window.harness") == "ready"
+    assert page.evaluate("window.mainResult") == "ok"
+    page.close()

@@ -1,0 +1,156 @@
+"""The pyscript.ffi API from a worker: to_js, create_proxy, is_none, assign, direct, gather,
+query, js, and the `pyscript` compatibility names. Run by tests/browser/test_api.py."""
+
+from __future__ import annotations
+
+import gc
+
+import pyscript_ffi
+from pyscript_ffi import (
+    JsProxy,
+    PathError,
+    assign,
+    create_proxy,
+    direct,
+    document,
+    gather,
+    is_none,
+    js,
+    query,
+    to_js,
+)
+from pyscript_ffi import _runtime
+
+fx = js.fixtures
+
+
+def _calls() -> int:
+    return pyscript_ffi.statistics().calls
+
+
+def _raises(exc_type, fn, *args):
+    try:
+        fn(*args)
+    except exc_type as exc:
+        return exc
+    raise AssertionError(f"{fn!r} did not raise {exc_type.__name__}")
+
+
+def scenario_to_js():
+    assert fx.describe(to_js({"a": 1, "b": [1, 2]})) == 'Object:{"a":1,"b":[1,2]}'
+    assert fx.describe(to_js([1, "x"])) == 'Array:[1,"x"]'
+    assert to_js(fx.obj) == fx.obj
+
+
+def scenario_is_none():
+    assert is_none(None) and is_none(fx.nothing) and is_none(fx.undef)
+    assert not is_none(0) and not is_none("") and not is_none(fx.obj) and not is_none(False)
+
+
+def scenario_assign_is_one_round_trip():
+    target, nested = js.Object.new(), fx.obj.nested
+    before = _calls()
+    result = assign(target, {"a": 1}, {"b": [2]}, nested)
+    assert _calls() - before == 1
+    assert result == target
+    assert js.JSON.stringify(target) == '{"a":1,"b":[1,2,3]}'
+
+
+def scenario_direct():
+    copy = fx.directObj()
+    assert copy == {"a": 1, "list": [1, 2, {"b": "c"}], "bytes": b"\x01\x02"}, copy
+    assert fx.directPoint() == {"x": 1, "y": 2}
+    assert direct(fx.obj) == {"a": 1, "nested": {"b": [1, 2, 3]}}
+    assert direct([1, {"a": 2}]) == [1, {"a": 2}]
+
+
+def scenario_gather_is_one_round_trip():
+    document.title = "gathered"
+    before = _calls()
+    title, href, first_id, n = gather(document, "title", "location.href",
+                                      "body.children[0].id", "body.children.length")
+    assert _calls() - before == 1
+    assert (title, first_id) == ("gathered", "stage")
+    assert href == js.location.href and n == document.body.children.length
+
+
+def scenario_query_is_one_round_trip():
+    for ref, path, expected in [(document, "body.children[0].id", "stage"),
+                                (fx.obj, 'nested["b"][2]', 3),
+                                (fx, "obj.nested.b", fx.obj.nested.b)]:
+        before = _calls()
+        assert query(ref, path) == expected, path
+        assert _calls() - before == 1, path
+
+
+def scenario_query_failures():
+    before = _calls()
+    exc = _raises(PathError, query, document, "body..x")
+    assert "position 5" in str(exc)
+    _raises(PathError, query, document, "body.children[x]")
+    _raises(PathError, query, document, "alert('no code runs')")
+    assert _calls() == before  # a bad path never leaves the worker
+    exc = _raises(AttributeError, query, document, "body.nothing_here.x")
+    assert "step 2" in str(exc) and "nothing_here" in str(exc)
+    exc = _raises(pyscript_ffi.JsException, query, fx, "undef.x")
+    assert "step 2" in exc.message
+    exc = _raises(AttributeError, gather, document, "title", "no_such")
+    assert "no_such" in str(exc)
+
+
+def scenario_js_globals():
+    js.console.log("hello from the worker")
+    assert js.Date.new(86400000).toISOString() == "1970-01-02T00:00:00.000Z"
+    assert isinstance(js.Object.new(), JsProxy)
+    assert js.JSON.stringify({"a": [1, None]}) == '{"a":[1,null]}'
+    assert pyscript_ffi.RUNNING_IN_WORKER is True
+
+
+def scenario_pyscript_compatibility():
+    import pyscript
+    from pyscript import document as d, ffi, window as w
+    from pyscript.ffi import assign as a2, create_proxy as c2, direct as di, gather as g2
+    from pyscript.ffi import is_none as n2, query as q2, to_js as t2
+
+    assert d == document and w == js.window and pyscript.RUNNING_IN_WORKER
+    assert (a2, c2, di, g2, n2, q2, t2) == (assign, create_proxy, direct, gather, is_none, query,
+                                            to_js)
+    assert ffi.to_js is to_js
+
+
+def scenario_create_proxy_needs_a_callable():
+    exc = _raises(TypeError, create_proxy, 42)
+    assert "callable" in str(exc)
+
+
+def setup_callbacks():
+    """For the page to call (test_api.py): a plain function, lent once, and kept proxies."""
+    fx.onceFn = lambda x: x * 2
+    fx.keptFn = create_proxy(lambda x: x * 3)
+    fx.api = {"greet": create_proxy(lambda name: f"hello {name}")}
+
+
+def destroy_kept():
+    """Destroy every create_proxy callback; return how many callbacks are left."""
+    callbacks = _runtime.current().channel.callbacks
+    for handle in list(callbacks._entries):
+        proxy = callbacks.get(handle)
+        if not proxy.once:
+            proxy.destroy()
+    return len(callbacks)
+
+
+SCENARIOS = {name: fn for name, fn in dict(globals()).items() if name.startswith("scenario_")}
+
+
+def run_scenario(name):
+    SCENARIOS[name]()
+
+
+def settle():
+    gc.collect()
+    _runtime.current().channel.flush()
+    return pyscript_ffi.statistics().live_proxies
+
+
+__export__ = ["run_scenario", "settle", "setup_callbacks", "destroy_kept"]
