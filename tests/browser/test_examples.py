@@ -26,5 +26,36 @@ def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):
 def test_examples_index_links_every_example(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/")
-    assert page.locator("a[href='/list/']").count() == 1
+    for href in ("/list/", "/taskboard/", "/roundtrips/"):
+        assert page.locator(f"a[href='{href}']").count() == 1, href
+    page.close()
+
+
+def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server):
+    page = browser.new_page()
+    page.goto(f"{examples_server}/taskboard/")
+    page.wait_for_selector("li.task", timeout=BOOT_MS)
+    assert page.locator("li.task .task-title").all_inner_texts() == [
+        "Read the FFI guide", "Move the work to a worker"]
+    page.fill("#task-text", "Write the tests")
+    page.click("#add-task")
+    page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=10_000)
+    assert page.input_value("#task-text") == ""
+    page.click("li.task:first-child button.delete")
+    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=10_000)
+    assert page.locator("li.task .task-title").all_inner_texts() == [
+        "Move the work to a worker", "Write the tests"]
+    page.close()
+
+
+def test_roundtrips_example_counts(browser, examples_server):
+    page = browser.new_page()
+    page.goto(f"{examples_server}/roundtrips/")
+    page.wait_for_function("document.querySelectorAll('#counts tbody tr').length === 3",
+                           timeout=BOOT_MS)
+    rows = [r.split("\t") for r in page.inner_text("#counts tbody").splitlines()]
+    counts = {how: (int(values), int(calls)) for how, values, calls in rows}
+    assert counts["one gather()"] == (6, 1)
+    assert counts["query() per value"] == (6, 6)
+    assert counts["attribute by attribute"][1] > 6
     page.close()

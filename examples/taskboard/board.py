@@ -1,0 +1,48 @@
+"""The task board of PyScript's FFI guide, driven from a worker.
+
+Creates elements, sets className and textContent, gives each task a Delete button whose click
+handler is a create_proxy function, and appends it all: every DOM call is synchronous.
+"""
+
+from pyscript.ffi import create_proxy
+from pyscript import document
+
+tasks = document.getElementById("tasks")
+text = document.getElementById("task-text")
+handlers = {}  # task id -> its Delete handler, destroyed with the task
+
+
+def add_task(title):
+    task_id = f"task-{len(handlers) + 1}-{id(title)}"
+    item = document.createElement("li")
+    item.id = task_id
+    item.className = "task"
+    label = document.createElement("span")
+    label.className = "task-title"
+    label.textContent = title
+    delete = document.createElement("button")
+    delete.className = "delete"
+    delete.textContent = "Delete"
+
+    def on_delete(event):
+        document.getElementById(task_id).remove()
+        handlers.pop(task_id).destroy()
+
+    handlers[task_id] = create_proxy(on_delete)
+    delete.addEventListener("click", handlers[task_id])
+    item.append(label, delete)
+    tasks.appendChild(item)
+
+
+def on_add(event):
+    # a plain button, not a form: a handler in a worker runs after the event is dispatched,
+    # so event.preventDefault() would come too late to stop a form from submitting
+    title = text.value.strip()
+    if title:
+        add_task(title)
+        text.value = ""
+
+
+document.getElementById("add-task").addEventListener("click", create_proxy(on_add))
+for title in ("Read the FFI guide", "Move the work to a worker"):
+    add_task(title)
