@@ -7,6 +7,7 @@
     ├── HandleError                a handle that is not live: released, never issued, or foreign
     ├── MissingProperty            the object has no such key (proxies raise AttributeError/KeyError)
     ├── ConversionError (TypeError)  a value that cannot cross (a socket, a generator, a cycle)
+    ├── PermissionDenied (PermissionError)  the page's policy refused the operation
     ├── ChannelError               the channel itself failed
     │   ├── CallTimeout            no reply within the bound; the other side is busy or stuck
     │   └── ChannelClosed          the other side is gone (terminated, closed, not serving)
@@ -48,6 +49,10 @@ class HandleError(FfiError):
 
 class MissingProperty(FfiError):
     """A GET of a key the object does not have; proxies re-raise it as AttributeError/KeyError."""
+
+
+class PermissionDenied(FfiError, PermissionError):
+    """The page's policy refused the operation (a built-in prototype, a global it did not allow)."""
 
 
 class ConversionError(FfiError, TypeError):

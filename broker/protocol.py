@@ -70,6 +70,7 @@ class Status(IntEnum):
     BAD_REQUEST = 3  #: the frame could not be decoded or has the wrong shape
     INTERNAL = 4  #: a bug in the server; please report it
     MISSING = 5  #: GET of a key the target does not have (AttributeError / KeyError in Python)
+    DENIED = 6  #: the page's policy refused the op (a built-in prototype, an unlisted global)
 
 
 class Ext(IntEnum):

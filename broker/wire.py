@@ -28,6 +28,7 @@ from .errors import (
     InternalError,
     JsException,
     MissingProperty,
+    PermissionDenied,
     ProtocolError,
 )
 from .protocol import Ext, Op, Status
@@ -78,6 +79,8 @@ def error_for(status: Status, name: str, message: str, stack: str) -> FfiError:
         return ProtocolError(message)
     if status is Status.MISSING:
         return MissingProperty(message)
+    if status is Status.DENIED:
+        return PermissionDenied(message)
     return InternalError(f"{name}: {message} ({InternalError.hint})\n{stack}")
 
 

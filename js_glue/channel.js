@@ -8,6 +8,7 @@
 import { DATA_OFFSET, Op, PROTOCOL_VERSION, Slot, State, Status } from "./protocol.js";
 import { HANDLERS, MissingProperty, describe } from "./dispatch.js";
 import { HandleError, HandleTable } from "./handles.js";
+import { PermissionDenied, Policy } from "./policy.js";
 import { CallbackRef, ErrorRecord, ProtocolError, decode, encode, wireNumber } from "./wire.js";
 
 const MAX_COPY_DEPTH = 100;
@@ -25,15 +26,16 @@ function statusOf(e) {
   if (e instanceof HandleError) return Status.BAD_HANDLE;
   if (e instanceof ProtocolError) return Status.BAD_REQUEST;
   if (e instanceof MissingProperty) return Status.MISSING;
+  if (e instanceof PermissionDenied) return Status.DENIED;
   return Status.THROWN;
 }
 
 export class Channel {
   /**
    * @param {SharedArrayBuffer} buffer
-   * @param {{ post: (message: any) => void, timeoutMs: number, maxFrameBytes: number }} options
+   * @param {{ post: (message: any) => void, timeoutMs: number, maxFrameBytes: number, allow?: string[] | null }} options
    */
-  constructor(buffer, { post, timeoutMs, maxFrameBytes }) {
+  constructor(buffer, { post, timeoutMs, maxFrameBytes, allow = null }) {
     this.i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
     this.data = new Uint8Array(buffer, DATA_OFFSET);
     this.i32[Slot.VERSION] = PROTOCOL_VERSION;
@@ -41,6 +43,7 @@ export class Channel {
     this.timeoutMs = timeoutMs;
     this.maxFrameBytes = maxFrameBytes;
     this.handles = new HandleTable(globalThis);
+    this.policy = new Policy(allow);
     /** JS functions standing for the worker's callbacks (held weakly), and back. */
     this.callbacks = new Map();
     this.callbackIds = new WeakMap();
@@ -53,13 +56,17 @@ export class Channel {
     this.pending = new Map();
     this.nextCall = 1;
     this.closed = false;
-    this.stats = { calls: 0, errors: 0, bytesIn: 0, bytesOut: 0 };
+    this.stats = { calls: 0, errors: 0, badDrops: 0, bytesIn: 0, bytesOut: 0 };
     this.refs = {
       remote: (/** @type {number} */ id) => this.handles.get(id),
       callback: (/** @type {number} */ id) => this.callbackFunction(id),
     };
     /** @type {import("./dispatch.js").Context} */
-    this.ctx = { out: (v) => this.out(v), copy: (v) => this.copy(v, 0, new Set()) };
+    this.ctx = {
+      out: (v) => this.out(v),
+      copy: (v) => this.copy(v, 0, new Set()),
+      scope: () => this.handles.lend(globalThis),
+    };
   }
 
   // -- values ---------------------------------------------------------------------------------
@@ -80,6 +87,7 @@ export class Channel {
       }
       default:
         if (v === null) return null;
+        this.policy.checkOut(v);
         return directs.has(v) ? this.copy(v, 0, new Set()) : this.handles.lend(v);
     }
   }
@@ -163,6 +171,8 @@ export class Channel {
     const i32 = this.i32;
     const total = i32[Slot.TOTAL];
     let chunk = i32[Slot.CHUNK];
+    const bad = badHeader(total, chunk, this.data.length);
+    if (bad) return bad;
     if (chunk === total) return this.data.slice(0, chunk);
     if (total > this.maxFrameBytes) {
       // refuse without pulling the rest: the worker reads this reply instead of sending more
@@ -179,6 +189,9 @@ export class Channel {
       if (!(await this.stateChange(State.MORE))) return null;
       if (Atomics.compareExchange(i32, Slot.STATE, State.REQUEST, State.BUSY) !== State.REQUEST) return null;
       chunk = i32[Slot.CHUNK];
+      if (chunk < 1 || chunk > this.data.length || filled + chunk > total) {
+        return new ErrorRecord("ProtocolError", `a request chunk of ${chunk} bytes does not fit the frame (${filled} of ${total} bytes in)`, "");
+      }
     }
   }
 
@@ -228,15 +241,22 @@ export class Channel {
       throw new ProtocolError("a request must be [op, target, subject, args] (+ drops)");
     }
     const [op, target, subject, args, drops] = request;
-    if (drops !== undefined) this.applyDrops(drops);
+    if (drops !== undefined) {
+      const error = this.applyDrops(drops);
+      // a bad drop fails only an explicit RELEASE; riding on another op, it must not fail that op
+      if (error && op === Op.RELEASE) throw error;
+    }
     const handler = HANDLERS[op];
     if (handler === undefined) throw new ProtocolError(`unknown op ${describe(op)}`);
     if (!Array.isArray(args)) throw new ProtocolError(`request args must be an array, not ${describe(args)}`);
     if (!Number.isInteger(target)) throw new ProtocolError(`request target must be a handle id, not ${describe(target)}`);
-    return handler(this.ctx, op === Op.RELEASE ? undefined : this.handles.get(target), subject, args);
+    if (op === Op.RELEASE) return undefined;
+    const object = this.handles.get(target);
+    this.policy.check(op, target, object, subject, args);
+    return handler(this.ctx, object, subject, args);
   }
 
-  /** @param {any} drops */
+  /** Apply every drop it can; count and return the first bad one. @param {any} drops */
   applyDrops(drops) {
     if (!Array.isArray(drops) || drops.length % 2) {
       throw new ProtocolError("request drops must be an array of [id, count] integer pairs");
@@ -246,10 +266,11 @@ export class Channel {
       try {
         this.handles.drop(drops[i], drops[i + 1]);
       } catch (e) {
-        firstError ??= e; // drop the rest anyway, then report
+        this.stats.badDrops++;
+        firstError ??= e;
       }
     }
-    if (firstError) throw firstError;
+    return firstError;
   }
 
   // -- page-to-worker calls -------------------------------------------------------------------
@@ -309,6 +330,21 @@ const directs = new WeakSet();
 export function direct(value) {
   if (typeof value === "object" && value !== null) directs.add(value);
   return value;
+}
+
+/**
+ * Why the TOTAL and CHUNK words cannot describe a request in a buffer of `room` data bytes.
+ * @param {number} total @param {number} chunk @param {number} room
+ */
+function badHeader(total, chunk, room) {
+  if (total < 0 || chunk < 0 || chunk > room || chunk > total || (chunk === 0 && total > 0)) {
+    return new ErrorRecord(
+      "ProtocolError",
+      `bad request header: TOTAL ${total}, CHUNK ${chunk} bytes in a buffer of ${room} data bytes`,
+      "",
+    );
+  }
+  return null;
 }
 
 /** @param {number} total @param {number} limit */

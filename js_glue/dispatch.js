@@ -10,6 +10,7 @@ import { ProtocolError } from "./wire.js";
  * @typedef {object} Context
  * @property {(value: any) => any} out      a value by value if primitive, else lent as a handle
  * @property {(value: any) => any} copy     a deep copy of arrays / plain objects / bytes
+ * @property {() => any} scope               the global scope's handle (policies do not apply)
  */
 
 /** @param {any} key */
@@ -63,7 +64,7 @@ export const HANDLERS = {
         `worker speaks protocol ${version}, page speaks ${PROTOCOL_VERSION}: serve the same pyscript-ffi to both`,
       );
     }
-    return ctx.out(target);
+    return ctx.scope();
   },
   [Op.GET]: (ctx, target, key) => {
     const value = target[propertyKey(key)];

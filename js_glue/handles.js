@@ -8,6 +8,8 @@ import { GLOBAL_HANDLE } from "./protocol.js";
 import { RemoteRef, remoteFlags } from "./wire.js";
 
 const ID_LIMIT = 2 ** 32; // ids travel as u32
+/** One counter for every table on the page, so one worker's ids are never live in another's. */
+let nextId = 1;
 
 /** Raised for an id that is not live; the dispatcher replies BAD_HANDLE. */
 export class HandleError extends Error {
@@ -19,7 +21,6 @@ export class HandleTable {
   #entries = new Map();
   /** @type {Map<any, number>} */
   #ids = new Map();
-  #next = 1;
   /** ids handed out over the table's life */
   issued = 0;
 
@@ -82,11 +83,9 @@ export class HandleTable {
   }
 
   #freshId() {
-    while (this.#next === GLOBAL_HANDLE || this.#entries.has(this.#next)) {
-      this.#next = (this.#next + 1) % ID_LIMIT;
-    }
-    const id = this.#next;
-    this.#next = (this.#next + 1) % ID_LIMIT;
+    while (nextId === GLOBAL_HANDLE || this.#entries.has(nextId)) nextId = (nextId + 1) % ID_LIMIT;
+    const id = nextId;
+    nextId = (nextId + 1) % ID_LIMIT;
     return id;
   }
 }

@@ -22,6 +22,7 @@ import { DATA_OFFSET, DEFAULT_BUFFER_BYTES } from "./protocol.js";
  * @property {number} [timeout]  ms a worker waits for one call's answer (default 30000)
  * @property {number} [bufferBytes]  size of the shared buffer (default 4 MiB); larger frames go in chunks
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
+ * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
  */
 
 const REQUIRED_HEADERS = {
@@ -57,7 +58,13 @@ export async function isolationProblem() {
  * @param {PyWorkerOptions} [options]
  */
 export function PyWorker(src, options = {}) {
-  const { type = "pyodide", timeout = 30000, bufferBytes = DEFAULT_BUFFER_BYTES, maxFrameBytes = 256 * 2 ** 20 } = options;
+  const {
+    type = "pyodide",
+    timeout = 30000,
+    bufferBytes = DEFAULT_BUFFER_BYTES,
+    maxFrameBytes = 256 * 2 ** 20,
+    allow = null,
+  } = options;
   if (type !== "pyodide") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide"`);
   }
@@ -74,7 +81,7 @@ export function PyWorker(src, options = {}) {
     const buffer = new SharedArrayBuffer(bufferBytes);
     worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: url });
     const post = worker.postMessage.bind(worker);
-    channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes });
+    channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
     channel.serve();
     const started = new Promise((resolve, reject) => {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {

@@ -59,6 +59,7 @@ export const Status = Object.freeze({
   BAD_REQUEST: 3,
   INTERNAL: 4,
   MISSING: 5,
+  DENIED: 6,
 });
 
 /** msgpack extension type codes. */

@@ -15,6 +15,7 @@ from broker.errors import (
     HandleError,
     InternalError,
     JsException,
+    PermissionDenied,
     ProtocolError,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "JsException",
     "JsProxy",
     "PathError",
+    "PermissionDenied",
     "ProtocolError",
     "assign",
     "create_proxy",

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from broker.errors import ChannelClosed
+from broker.errors import ChannelClosed, PermissionDenied
 
 from .channel import Channel
 from .proxy import JsProxy
@@ -65,6 +65,6 @@ def current() -> Installed:
 def _optional(scope: JsProxy, name: str) -> JsProxy | None:
     try:
         value = getattr(scope, name)
-    except AttributeError:
-        return None  # e.g. the CPython host's scope has no document
+    except (AttributeError, PermissionDenied):
+        return None  # the CPython host's scope has no document; a page policy may deny window
     return value if isinstance(value, JsProxy) else None

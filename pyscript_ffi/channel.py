@@ -27,6 +27,23 @@ from broker.wire import Codec, callback_ext, remote_ext, unpack_callback, unpack
 from .proxy import JsProxy, make_proxy
 
 
+def _has_proto_key(values: Any) -> bool:
+    """True if a dict in `values` (a list, tuple or dict) has the key '__proto__'. Iterative, and
+    each container is looked at once, so circular values end here (the codec then refuses them)."""
+    stack, seen = [values], set()
+    while stack:
+        container = stack.pop()
+        if id(container) in seen:
+            continue
+        seen.add(id(container))
+        if isinstance(container, dict):
+            if "__proto__" in container:
+                return True
+            container = container.values()
+        stack.extend(v for v in container if isinstance(v, list | tuple | dict))
+    return False
+
+
 class Transport(Protocol):
     """Moves one request frame to the serving side and returns its reply frame."""
 
@@ -99,6 +116,10 @@ class Channel:
     def request(self, op: Op, target: int = GLOBAL_HANDLE, subject: Any = None,
                 args: tuple[Any, ...] | list[Any] = ()) -> Any:
         """Run one operation on the serving side and return its result (or raise its error)."""
+        if args and _has_proto_key(args):
+            raise ConversionError(
+                "a dict key '__proto__' cannot be sent: JavaScript would take it as the object's "
+                "prototype (and the page refuses it); rename the key")
         drops = self._take_drops()
         frame = self._codec.encode_request(op, target, subject, args, drops)
         reply = self._transport.roundtrip(frame)

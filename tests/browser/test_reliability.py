@@ -1,0 +1,84 @@
+"""Bad input and page policy in Chromium: malformed frames never hang or crash the page, and a
+worker cannot pollute built-in prototypes or reach what the page did not allow."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from .test_core import BOOT_MS, open_harness, settle
+
+SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "safety.py"
+SCENARIOS = [
+    node.name
+    for node in ast.parse(SCENARIOS_FILE.read_text()).body
+    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
+]
+BAD_REQUEST = "3"
+
+
+def test_page_answers_every_malformed_frame_and_keeps_serving(browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/fuzz.html?cases=5000&seed=7")
+    page.wait_for_function("window.result !== undefined", timeout=120_000)
+    tally = page.evaluate("window.result")
+    assert "error" not in tally, tally
+    assert tally["failures"] == [], tally["failures"]
+    assert tally["sent"] > 5000
+    assert sum(tally["statuses"].values()) == tally["sent"]
+    assert tally["statuses"][BAD_REQUEST] > 4500, tally["statuses"]
+    assert tally["afterwards"] == "serving"
+    assert page.evaluate("channel.statistics().liveHandles") <= 5  # a few valid GETs lent objects
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def safety_page(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/safety.py")
+    page.baseline = settle(page)
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario(safety_page, name):
+    error = safety_page.evaluate(
+        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
+        " catch (e) { return e.message; } }",
+        name,
+    )
+    assert error is None, error
+    assert settle(safety_page) == safety_page.baseline, "the scenario leaked main-thread handles"
+
+
+def test_nothing_polluted_the_page(safety_page):
+    assert safety_page.evaluate("'polluted' in {} || 'polluted' in [] || 'polluted' in document.body") is False
+
+
+def test_another_workers_handle_is_refused(safety_page, browser):
+    handle = safety_page.evaluate("w.sync.lend_handle()")
+    safety_page.evaluate("""async () => {
+        const { PyWorker } = await import('/_ffi/main.js');
+        window.w2 = PyWorker('/scenarios/safety.py');
+        await window.w2.ready;
+    }""")
+    message = safety_page.evaluate("(h) => w2.sync.use_foreign_handle(h)", handle)
+    assert "not live" in message and "another worker" in message
+    safety_page.evaluate("w2.terminate()")
+
+
+def test_allow_list_limits_what_a_worker_reaches(browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/allow.py&allow=document,fixtures")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    assert page.evaluate("window.harness") == "ready"
+    assert page.evaluate("w.sync.probe()") == {
+        "document": "ok", "fixtures": "ok", "window": None,
+        "localStorage": "denied: this page does not let workers reach \"localStorage\" "
+                        "(PyWorker option allow: [document, fixtures])",
+        "defaultView": "denied: this page does not let workers hold the global scope "
+                       "(PyWorker option allow)",
+    }
+    page.close()
