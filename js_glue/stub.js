@@ -11,12 +11,21 @@ export const Failure = Object.freeze({
   BUSY: "busy", // the main thread took the request but did not answer in time
 });
 
+/**
+ * How many times the worker polls STATE before it blocks in Atomics.wait. A reply often lands
+ * within microseconds, and a poll is far cheaper than the kernel wake-up that follows
+ * Atomics.wait; past this many polls the worker blocks, so a slow reply costs no CPU.
+ */
+const SPIN = 2000;
+
 export class Caller {
   /** @param {SharedArrayBuffer} buffer @param {number} timeoutMs */
   constructor(buffer, timeoutMs) {
     this.i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
     this.data = new Uint8Array(buffer, DATA_OFFSET);
     this.timeoutMs = timeoutMs;
+    /** Atomics.load polls before blocking in Atomics.wait (see SPIN). */
+    this.spin = SPIN;
     /** the main thread still owes the reply to a call that timed out while BUSY */
     this.owed = false;
     const version = Atomics.load(this.i32, Slot.VERSION);
@@ -115,6 +124,10 @@ export class Caller {
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
   #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
     const i32 = this.i32;
+    for (let spin = this.spin; spin > 0; spin--) {
+      const now = Atomics.load(i32, Slot.STATE);
+      if (now !== state) return now;
+    }
     for (;;) {
       const now = Atomics.load(i32, Slot.STATE);
       if (now !== state) return now;
