@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_core import BOOT_MS, open_harness, settle
+from .harness import BOOT_MS, open_harness, settle
 
 SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "api.py"
 SCENARIOS = [

@@ -8,31 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from .harness import BOOT_MS, open_harness, settle
+
 SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "core.py"
 SCENARIOS = [
     node.name
     for node in ast.parse(SCENARIOS_FILE.read_text()).body
     if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
 ]
-BOOT_MS = 90_000
-
-
-def open_harness(browser, base_url, src, timeout_ms=30_000):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&timeout={timeout_ms}")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    state = page.evaluate("window.harness")
-    assert state == "ready", f"{src} did not start: {state}\npage errors: {errors}"
-    return page
-
-
-def settle(page) -> int:
-    """Live main-thread handles once the worker has collected and returned its drops."""
-    return page.evaluate("async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
-
-
 @pytest.fixture(scope="module")
 def core_page(browser, tests_server):
     page = open_harness(browser, tests_server, "/scenarios/core.py")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-BOOT_MS = 90_000
+from .harness import BOOT_MS
 
 
 def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):

@@ -1,0 +1,34 @@
+"""``python -m pyscript_ffi serve [DIR] [--port P]`` and ``python -m pyscript_ffi bench``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pyscript-ffi", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a folder of pages, with the /_ffi/ assets")
+    serve.add_argument("directory", nargs="?", default=".")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--verbose", action="store_true", help="log every request")
+    commands.add_parser("bench", help="measure call latency in headless Chromium", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "serve":
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        from .server import serve_forever
+
+        serve_forever(args.directory, args.port, verbose=args.verbose)
+        return 0
+    try:
+        from . import bench
+    except ImportError as exc:
+        print(f"pyscript-ffi bench is not available: {exc}", file=sys.stderr)
+        return 2
+    return bench.main(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""A static server for pages that use pyscript-ffi: cross-origin isolation headers on every
+response, correct MIME types, and the JS glue and interpreter assets under ``/_ffi/``.
+
+    /_ffi/pyodide/...          node_modules/pyodide
+    /_ffi/vendor/msgpackr/...  node_modules/msgpackr
+    /_ffi/wheels/...           build/wheels (msgpack for Pyodide)
+    /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped
+    /_ffi/manifest.json        the msgpack wheel's name and Pyodide's version
+    /_ffi/...                  js_glue
+    /...                       the served folder
+"""
+
+from __future__ import annotations
+
+import http.server
+import mimetypes
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from . import assets
+
+ISOLATION = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+}
+MIME = {
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".json": "application/json; charset=utf-8",
+    ".py": "text/x-python; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+#: URL prefix -> the folder it maps to (looked up when a request comes, so a missing asset
+#: names itself in the 404 instead of stopping the server at start).
+MOUNTS: list[tuple[str, Callable[[], Path]]] = [
+    ("/_ffi/pyodide/", assets.pyodide),
+    ("/_ffi/vendor/msgpackr/", assets.msgpackr),
+    ("/_ffi/wheels/", assets.wheels),
+    ("/_ffi/", assets.js_glue),
+]
+GENERATED: dict[str, tuple[Callable[[], bytes], str]] = {
+    "/_ffi/python.zip": (assets.python_zip, "application/zip"),
+    "/_ffi/manifest.json": (assets.manifest, "application/json; charset=utf-8"),
+}
+
+
+def _inside(base: Path, relative: str) -> Path | None:
+    """`relative` under `base`, or None if it would leave it."""
+    parts = [p for p in relative.split("/") if p not in ("", ".")]
+    if any(p == ".." or "\\" in p for p in parts):
+        return None
+    path = base.joinpath(*parts)
+    try:
+        path.resolve().relative_to(base.resolve())
+    except ValueError:
+        return None
+    return path
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "pyscript-ffi"
+    directory: Path
+    isolate: bool
+    verbose: bool
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        self._serve(body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._serve(body=False)
+
+    def _serve(self, *, body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        try:
+            if path in GENERATED:
+                make, mime = GENERATED[path]
+                return self._send(200, make(), mime, body)
+            file = self._locate(path)
+        except assets.MissingAsset as exc:
+            return self._send(404, f"{exc}\n".encode(), MIME[".txt"], body)
+        if file is None:
+            return self._send(404, b"not found\n", MIME[".txt"], body)
+        if file.is_dir():
+            if not path.endswith("/"):
+                return self._redirect(path + "/")
+            file = file / "index.html"
+            if not file.is_file():
+                return self._send(404, b"no index.html here\n", MIME[".txt"], body)
+        mime = MIME.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        self._send(200, file.read_bytes(), mime, body)
+
+    def _locate(self, path: str) -> Path | None:
+        for prefix, folder in MOUNTS:
+            if path.startswith(prefix):
+                return _existing(_inside(folder(), path[len(prefix):]))
+        return _existing(_inside(self.directory, path))
+
+    def _headers(self) -> None:
+        if self.isolate:
+            for name, value in ISOLATION.items():
+                self.send_header(name, value)
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Cache-Control", "no-cache")
+
+    def _send(self, status: int, data: bytes, mime: str, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(data)))
+        self._headers()
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self._headers()
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        if self.verbose:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def _existing(path: Path | None) -> Path | None:
+    return path if path is not None and path.exists() else None
+
+
+def make_server(directory: str | Path, port: int = 0, host: str = "127.0.0.1", *,
+                isolate: bool = True, verbose: bool = False) -> http.server.ThreadingHTTPServer:
+    """A server for `directory` (not yet serving: call serve_forever). Port 0 picks a free port.
+
+    `isolate=False` leaves out the cross-origin isolation headers (for testing the page's error).
+    """
+    folder = Path(directory).resolve()
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is not a folder to serve")
+    handler = type("BoundHandler", (Handler,), {"directory": folder, "isolate": isolate,
+                                                "verbose": verbose})
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve_forever(directory: str | Path, port: int, *, verbose: bool = False) -> None:
+    server = make_server(directory, port, verbose=verbose)
+    host, bound = server.server_address[:2]
+    print(f"pyscript-ffi: serving {Path(directory).resolve()} at http://{host}:{bound}/ "
+          "(Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

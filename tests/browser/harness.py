@@ -1,0 +1,21 @@
+"""Helpers for tests that drive tests/browser/pages/harness.html: one PyWorker per page."""
+
+from __future__ import annotations
+
+BOOT_MS = 90_000
+
+
+def open_harness(browser, base_url, src, timeout_ms=30_000):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&timeout={timeout_ms}")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    state = page.evaluate("window.harness")
+    assert state == "ready", f"{src} did not start: {state}\npage errors: {errors}"
+    return page
+
+
+def settle(page) -> int:
+    """Live main-thread handles once the worker has collected and returned its drops."""
+    return page.evaluate("async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
