@@ -1,0 +1,68 @@
+"""The workloads the bench times inside a Pyodide worker. Each returns per-call samples (s) and
+the batch's total time: time.perf_counter is coarsened to 5 us in an isolated page, so the
+batch total gives the mean exactly and the samples give the spread."""
+
+import time
+
+from pyscript_ffi import document, gather, js
+
+stage = document.getElementById("stage")
+div = document.createElement("div")
+stage.appendChild(div)
+MB = bytes(range(256)) * 4096
+PROPS = ["title", "URL", "characterSet", "contentType", "readyState", "compatMode",
+         "dir", "domain", "referrer", "visibilityState"]
+
+
+def _title():
+    return document.title
+
+
+def _write():
+    div.textContent = "x"
+
+
+def _create():
+    return document.createElement("div")
+
+
+def _create_append():
+    stage.appendChild(document.createElement("div"))
+
+
+def _bytes_1mb():
+    return js.echoBytes(MB)  # 1 MB argument and a 1 MB result (the page returns direct(b))
+
+
+def _gather10():
+    return gather(document, *PROPS)
+
+
+def _single10():
+    return [getattr(document, name) for name in PROPS]
+
+
+WORKLOADS = {
+    "title": _title, "write": _write, "create": _create, "create_append": _create_append,
+    "bytes_1mb": _bytes_1mb, "gather10": _gather10, "single10": _single10,
+}
+
+
+def run(name, n):
+    fn = WORKLOADS[name]
+    for _ in range(min(200, n)):
+        fn()
+    samples = []
+    start = time.perf_counter()
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    total = time.perf_counter() - start
+    if name == "create_append":
+        stage.innerHTML = ""
+        stage.appendChild(div)
+    return {"total": total, "samples": samples}
+
+
+__export__ = ["run"]
