@@ -35,23 +35,12 @@ export class Caller {
   }
 
   /**
-   * One synchronous round trip. Returns the reply bytes, or a `Failure` string.
-   * @param {Uint8Array | { getBuffer(kind: string): { data: Uint8Array, release(): void } }} frame
-   *   a Uint8Array, or a Pyodide PyProxy of Python bytes (read in place, no extra copy)
+   * One synchronous round trip. Returns the reply bytes, or a `Failure` string. A reply that fit
+   * the buffer is returned as a view into it: copy it before the next round trip.
+   * @param {Uint8Array} frame
    * @returns {Uint8Array | string}
    */
   roundtrip(frame) {
-    if (frame instanceof Uint8Array) return this.#roundtrip(frame);
-    const view = frame.getBuffer("u8");
-    try {
-      return this.#roundtrip(view.data);
-    } finally {
-      view.release();
-    }
-  }
-
-  /** @param {Uint8Array} frame */
-  #roundtrip(frame) {
     const i32 = this.i32;
     const deadline = performance.now() + this.timeoutMs;
     if (this.owed) {
@@ -105,7 +94,7 @@ export class Caller {
     const i32 = this.i32;
     const total = i32[Slot.TOTAL];
     let chunk = i32[Slot.CHUNK];
-    if (chunk === total) return this.data.slice(0, chunk);
+    if (chunk === total) return this.data.subarray(0, chunk);
     const reply = new Uint8Array(total);
     for (let filled = 0; ;) {
       reply.set(this.data.subarray(0, chunk), filled);

@@ -12,6 +12,7 @@ import traceback
 from typing import Any
 
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
+from pyodide.ffi import to_js  # type: ignore[import-not-found]
 
 from broker.errors import CallTimeout, HandleError
 
@@ -27,7 +28,9 @@ class StubTransport:
         self._roundtrip = caller.roundtrip
 
     def roundtrip(self, frame: bytes) -> bytes:
-        reply = self._roundtrip(frame)
+        # to_js copies the frame into a Uint8Array (~3 us here); handing JS the bytes object
+        # instead (a PyProxy it must getBuffer/release) measured ~40 us more per call
+        reply = self._roundtrip(to_js(frame))
         if type(reply) is str:
             seconds = self._caller.timeoutMs / 1000
             if reply == "unclaimed":
@@ -38,7 +41,7 @@ class StubTransport:
             raise CallTimeout(
                 f"the main thread took the call but did not answer within {seconds:g} s (a slow "
                 "JavaScript function?); its late answer will be discarded")
-        return bytes(reply.to_bytes())
+        return reply.to_bytes()  # a copy: the view into the shared buffer is reused next call
 
 
 class Runtime:

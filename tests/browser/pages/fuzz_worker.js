@@ -18,7 +18,7 @@ onmessage = ({ data: { buffer, cases, seed } }) => {
     if (typeof reply === "string") return fail(name, `no answer: ${reply}`);
     let status;
     try {
-      [status] = decode(reply, refs);
+      [status] = decode(reply.slice(), refs); // the reply is a view into the shared buffer
     } catch (e) {
       return fail(name, `undecodable reply: ${e.message}`);
     }
@@ -70,7 +70,7 @@ onmessage = ({ data: { buffer, cases, seed } }) => {
     if (status !== Status.BAD_REQUEST) fail(`header ${total}/${chunk}`, `status ${status}`);
   }
   // and the page still serves a sane request
-  const ok = decode(caller.roundtrip(encode([Op.GET, 0, "location", []])), refs);
+  const ok = decode(caller.roundtrip(encode([Op.GET, 0, "location", []])).slice(), refs);
   tally.afterwards = ok[0] === Status.OK ? "serving" : `status ${ok[0]}`;
   postMessage(tally);
 };
