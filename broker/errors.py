@@ -66,6 +66,17 @@ class ChannelError(FfiError):
 class CallTimeout(ChannelError, TimeoutError):
     """No reply came within the configured bound."""
 
+    @classmethod
+    def unclaimed(cls, seconds: float) -> CallTimeout:
+        return cls(f"the main thread did not take the call within {seconds:g} s: it is busy "
+                   "(a long synchronous task?) or not serving this worker; the call was "
+                   "withdrawn, nothing ran")
+
+    @classmethod
+    def unanswered(cls, seconds: float) -> CallTimeout:
+        return cls(f"the main thread took the call but did not answer within {seconds:g} s (a "
+                   "slow function?); its late answer will be discarded")
+
 
 class ChannelClosed(ChannelError):
     """The other side is gone: terminated, closed, or no longer serving."""

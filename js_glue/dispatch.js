@@ -104,7 +104,8 @@ export const HANDLERS = {
   [Op.COPY]: (ctx, target) => ctx.copy(target),
   [Op.RELEASE]: () => undefined, // the drops that came with the request did the work
   [Op.QUERY]: (ctx, target, path) => ctx.out(walk(target, path)),
-  [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => ctx.out(walk(target, path))),
+  // every path is walked before any value is lent: a failing path must not strand handles
+  [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => walk(target, path)).map(ctx.out),
   [Op.ASSIGN]: (ctx, target, subject, sources) => ctx.out(Object.assign(target, ...sources)),
 };
 

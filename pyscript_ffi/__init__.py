@@ -21,8 +21,8 @@ from broker.errors import (
 
 from . import _runtime
 from .api import assign, create_proxy, direct, gather, is_none, query, to_js
-from .paths import PathError
 from .channel import ChannelStatistics
+from .paths import PathError
 from .proxy import JsProxy
 
 __all__ = [

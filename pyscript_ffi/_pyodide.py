@@ -7,16 +7,15 @@ Imported by ``js_glue/worker.js`` (after it registered the ``_pyscript_ffi_stub`
 
 from __future__ import annotations
 
-import inspect
-import traceback
 from typing import Any
 
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
 from pyodide.ffi import to_js  # type: ignore[import-not-found]
 
-from broker.errors import CallTimeout, HandleError
+from broker.errors import CallTimeout
 
 from . import _runtime
+from ._calls import PageCalls
 from .channel import Channel
 
 
@@ -34,13 +33,8 @@ class StubTransport:
         if type(reply) is str:
             seconds = self._caller.timeoutMs / 1000
             if reply == "unclaimed":
-                raise CallTimeout(
-                    f"the main thread did not take the call within {seconds:g} s: it is busy "
-                    "(a long synchronous task?) or the page stopped serving this worker; the call "
-                    "was withdrawn, nothing ran")
-            raise CallTimeout(
-                f"the main thread took the call but did not answer within {seconds:g} s (a slow "
-                "JavaScript function?); its late answer will be discarded")
+                raise CallTimeout.unclaimed(seconds)
+            raise CallTimeout.unanswered(seconds)
         return reply.to_bytes()  # a copy: the view into the shared buffer is reused next call
 
 
@@ -50,7 +44,7 @@ class Runtime:
     def __init__(self, channel: Channel | None, post: Any = None) -> None:
         self.channel = channel
         self._post = post
-        self.exports: dict[str, Any] = {}
+        self.calls = None if channel is None else PageCalls(channel, self._settle, _schedule)
 
     async def run(self, code: str, filename: str) -> Any:
         namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename}
@@ -60,56 +54,38 @@ class Runtime:
         if missing:
             raise NameError(f"__export__ lists {missing}, which {filename} does not define "
                             "as functions")
-        self.exports = {name: namespace[name] for name in names}
-        return list(self.exports)
+        if self.calls is not None:
+            self.calls.exports = {name: namespace[name] for name in names}
+        return list(names)
 
     def deliver(self, message: Any) -> None:
-        assert self.channel is not None, "only a worker's runtime answers page calls"
-        if message.kind == "forget":  # the page dropped the function standing for a callback
-            callback = self.channel.callbacks.get_or_none(message.id)
-            if callback is not None and callback.once:
-                self.channel.callbacks.forget(message.id)
+        """A message from the page: {kind, call, name | id, frame}."""
+        assert self.calls is not None, "only a worker's runtime answers page calls"
+        kind = message.kind
+        target = message.name if kind == "export" else message.id
+        frame = b"" if kind == "forget" else message.frame.to_bytes()
+        self.calls.deliver(kind, 0 if kind == "forget" else message.call, target, frame)
+
+    def _settle(self, call: int, frame: bytes | None, error: str | None) -> None:
+        if error is not None:
+            self._post({"kind": "settle", "call": call, "error": error})
+        else:
+            self._post({"kind": "settle", "call": call}, frame)
+
+
+def _schedule(awaitable: Any, done: Any, failed: Any) -> None:
+    """An async export or callback: finish it on Pyodide's event loop."""
+    import asyncio
+
+    async def finish() -> None:
+        try:
+            result = await awaitable
+        except BaseException:  # noqa: BLE001 - `failed` formats the traceback being handled
+            failed()
             return
-        call = message.call
-        try:
-            args = self.channel.decode_value(message.frame.to_bytes())
-            func = self._target(message)
-            result = func(*args)
-            if inspect.isawaitable(result):
-                import asyncio
+        done(result)
 
-                asyncio.ensure_future(self._finish(call, result))
-                return
-            self._settle(call, result)
-        except BaseException:  # noqa: BLE001 - every failure goes back to the page
-            self._post({"kind": "settle", "call": call, "error": traceback.format_exc()})
-
-    def _target(self, message: Any) -> Any:
-        if message.kind == "export":
-            name = message.name
-            if name not in self.exports:
-                raise NameError(f"this worker exports no function {name!r}; its __export__ "
-                                f"lists {sorted(self.exports)}")
-            return self.exports[name]
-        callback = self.channel.callbacks.get_or_none(message.id)
-        if callback is None:
-            raise HandleError(
-                f"JavaScript called Python callback {message.id}, which is gone: either its "
-                "create_proxy(...).destroy() was called (remove the listener first), or it was a "
-                "plain function, which JavaScript may call once: wrap it with create_proxy(func) "
-                "to call it again")
-        if callback.once:
-            self.channel.callbacks.forget(message.id)
-        return callback
-
-    async def _finish(self, call: int, awaitable: Any) -> None:
-        try:
-            self._settle(call, await awaitable)
-        except BaseException:  # noqa: BLE001
-            self._post({"kind": "settle", "call": call, "error": traceback.format_exc()})
-
-    def _settle(self, call: int, result: Any) -> None:
-        self._post({"kind": "settle", "call": call}, self.channel.encode_value(result))
+    asyncio.ensure_future(finish())
 
 
 def start_worker() -> Runtime:

@@ -45,6 +45,11 @@ def install(channel: Channel, *, in_worker: bool, thread_only: bool = False) -> 
     return installed
 
 
+def uninstall_thread() -> None:
+    """Forget this thread's channel (a worker thread that is ending)."""
+    _local.__dict__.pop("installed", None)
+
+
 def install_local(js: Any) -> Installed:
     """On the page's own thread: the interpreter's `js` module, no channel (same-thread path)."""
     global _default, RUNNING_IN_WORKER

@@ -4,8 +4,8 @@ Creates elements, sets className and textContent, gives each task a Delete butto
 handler is a create_proxy function, and appends it all: every DOM call is synchronous.
 """
 
-from pyscript.ffi import create_proxy
 from pyscript import document
+from pyscript.ffi import create_proxy
 
 tasks = document.getElementById("tasks")
 text = document.getElementById("task-text")

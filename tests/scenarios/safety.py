@@ -12,11 +12,11 @@ from pyscript_ffi import (
     ConversionError,
     JsException,
     PermissionDenied,
+    _runtime,
     assign,
     document,
     js,
 )
-from pyscript_ffi import _runtime
 
 fx = js.fixtures
 

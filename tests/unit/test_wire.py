@@ -133,7 +133,7 @@ def test_js_exception_keeps_name_message_stack():
 def test_unsendable_values_are_conversion_errors():
     codec = plain_codec()
     with pytest.raises(ConversionError, match="generator"):
-        codec.encode_value((x for x in ()))
+        codec.encode_value(x for x in ())
     cyclic: list = []
     cyclic.append(cyclic)
     with pytest.raises(ConversionError, match="circular"):

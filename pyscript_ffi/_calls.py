@@ -1,0 +1,78 @@
+"""Calls from the serving side into this worker: exports by name (``w.sync.NAME``) and
+callbacks by id (a `create_proxy` function called by the page or the host).
+
+Host-neutral: the Pyodide runtime (`_pyodide.Runtime`) and CPython worker threads
+(`threads.Worker`) hand every call to `PageCalls.deliver` and give it a `post` that carries the
+answer back: ``post(call, frame, error)`` with either the encoded result or a traceback.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from broker.errors import HandleError
+
+from .channel import Channel
+
+Post = Callable[[int, bytes | None, str | None], None]
+Schedule = Callable[[Awaitable[Any], Callable[[Any], None], Callable[[], None]], None]
+
+
+class PageCalls:
+    """Runs the serving side's calls into this worker and posts their results back."""
+
+    def __init__(self, channel: Channel, post: Post, schedule: Schedule) -> None:
+        self.channel = channel
+        self._post = post
+        self._schedule = schedule  # runs an awaitable result, then calls one of two callbacks
+        self.exports: dict[str, Callable[..., Any]] = {}
+
+    def deliver(self, kind: str, call: int, target: str | int, frame: bytes) -> None:
+        """Run one call: `kind` "export" (target: a name), "callback" (target: an id) or
+        "forget" (the other side dropped the function for callback `target`)."""
+        if kind == "forget":
+            callback = self.channel.callbacks.get_or_none(target)
+            if callback is not None and callback.once:
+                self.channel.callbacks.forget(target)
+            return
+        try:
+            args = self.channel.decode_value(frame)
+            result = self._target(kind, target)(*args)
+            if inspect.isawaitable(result):
+                self._schedule(result, lambda value: self._settle(call, value),
+                               lambda: self._fail(call))
+                return
+            self._settle(call, result)
+        except BaseException:  # noqa: BLE001 - every failure goes back to the caller
+            self._fail(call)
+
+    def _target(self, kind: str, target: str | int) -> Callable[..., Any]:
+        if kind == "export":
+            if target not in self.exports:
+                raise NameError(f"this worker exports no function {target!r}; its __export__ "
+                                f"lists {sorted(self.exports)}")
+            return self.exports[str(target)]
+        callback = self.channel.callbacks.get_or_none(target)
+        if callback is None:
+            raise HandleError(
+                f"JavaScript called Python callback {target}, which is gone: either its "
+                "create_proxy(...).destroy() was called (remove the listener first), or it was a "
+                "plain function, which JavaScript may call once: wrap it with create_proxy(func) "
+                "to call it again")
+        if callback.once:
+            self.channel.callbacks.forget(int(target))
+        return callback  # type: ignore[no-any-return]
+
+    def _settle(self, call: int, result: Any) -> None:
+        try:
+            frame = self.channel.encode_value(result)
+        except BaseException:  # noqa: BLE001
+            self._fail(call)
+            return
+        self._post(call, frame, None)
+
+    def _fail(self, call: int) -> None:
+        self._post(call, None, traceback.format_exc())
