@@ -2,7 +2,8 @@
 
 One run, one page: first the plain-JS SharedArrayBuffer round trip (the floor) in three
 variants, then pyscript-ffi from a Pyodide worker on each workload, then several workers at
-once. Prints one table (median, p99, mean, calls/s, median / best floor) and can write JSON.
+once; and the CPython host beside its own floors (bench_host.py). Prints one table (median,
+p99, mean, calls/s, median / floor) and can write JSON.
 """
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ def measure(calls: int, workers: int) -> dict[str, Any]:
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/bench.html"
-    out: dict[str, Any] = {"floor": [], "ffi": [], "parallel": []}
+    out: dict[str, Any] = {"floor": [], "ffi": [], "parallel": [], "host": []}
+    from .bench_host import MEASURES
+
+    for name, measure_one in MEASURES:  # the CPython host, before the browser starts
+        out["host"].append(row(name, *measure_one(calls)))
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -127,6 +132,9 @@ def report(out: dict[str, Any]) -> str:
         f"{one['aggregate_calls_per_s']:.0f}), worst per-worker p99 {many['worst_p99_us']:.0f} us")
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
+    lines.append("CPython host (worker thread -> host thread; /floor: by the Condition floor)")
+    host_floor = out["host"][0].median_us
+    lines += [line(r, host_floor) for r in out["host"]]
     return "\n".join(lines)
 
 
@@ -144,7 +152,8 @@ def main(argv: list[str]) -> int:
     print(report(out))
     if args.json:
         serial = {**out, "floor": [asdict(r) for r in out["floor"]],
-                  "ffi": [asdict(r) for r in out["ffi"]]}
+                  "ffi": [asdict(r) for r in out["ffi"]],
+                  "host": [asdict(r) for r in out["host"]]}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
 
