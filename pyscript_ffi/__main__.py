@@ -1,4 +1,5 @@
-"""``python -m pyscript_ffi serve [DIR] [--port P]`` and ``python -m pyscript_ffi bench``."""
+"""``python -m pyscript_ffi serve [DIR] [--port P]``, ``python -m pyscript_ffi bench`` and
+``python -m pyscript_ffi stress``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--verbose", action="store_true", help="log every request")
     commands.add_parser("bench", help="measure call latency in headless Chromium", add_help=False)
+    commands.add_parser("stress", help="many workers x many calls, and a leak check, in headless "
+                        "Chromium", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command == "serve":
         if rest:
@@ -23,11 +26,14 @@ def main(argv: list[str] | None = None) -> int:
         serve_forever(args.directory, args.port, verbose=args.verbose)
         return 0
     try:
-        from . import bench
+        if args.command == "stress":
+            from . import stress as command
+        else:
+            from . import bench as command
     except ImportError as exc:
-        print(f"pyscript-ffi bench is not available: {exc}", file=sys.stderr)
+        print(f"pyscript-ffi {args.command} is not available: {exc}", file=sys.stderr)
         return 2
-    return bench.main(rest)
+    return command.main(rest)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ response, correct MIME types, and the JS glue and interpreter assets under ``/_f
 
     /_ffi/pyodide/...          node_modules/pyodide
     /_ffi/vendor/msgpackr/...  node_modules/msgpackr
+    /_ffi/vendor/pyscript/...  node_modules/@pyscript/core (PyScript, for the bench's comparison)
     /_ffi/wheels/...           build/wheels (msgpack for Pyodide)
     /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped
     /_ffi/manifest.json        the msgpack wheel's name and Pyodide's version
@@ -47,6 +48,7 @@ MIME = {
 MOUNTS: list[tuple[str, Callable[[], Path]]] = [
     ("/_ffi/pyodide/", assets.pyodide),
     ("/_ffi/vendor/msgpackr/", assets.msgpackr),
+    ("/_ffi/vendor/pyscript/", assets.pyscript_core),
     ("/_ffi/wheels/", assets.wheels),
     ("/_ffi/", assets.js_glue),
 ]
@@ -139,6 +141,16 @@ def _existing(path: Path | None) -> Path | None:
     return path if path is not None and path.exists() else None
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a browser that resets a download it no longer needs (seen on Pyodide's wasm while
+        # several workers boot at once) is not an error of ours; anything else prints
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(directory: str | Path, port: int = 0, host: str = "127.0.0.1", *,
                 isolate: bool = True, verbose: bool = False) -> http.server.ThreadingHTTPServer:
     """A server for `directory` (not yet serving: call serve_forever). Port 0 picks a free port.
@@ -150,9 +162,7 @@ def make_server(directory: str | Path, port: int = 0, host: str = "127.0.0.1", *
         raise NotADirectoryError(f"{folder} is not a folder to serve")
     handler = type("BoundHandler", (Handler,), {"directory": folder, "isolate": isolate,
                                                 "verbose": verbose})
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)
 
 
 def serve_forever(directory: str | Path, port: int, *, verbose: bool = False) -> None:
