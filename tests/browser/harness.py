@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 BOOT_MS = 90_000
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+
+
+def scenario_names(filename: str) -> list[str]:
+    """The `scenario_*` functions of tests/scenarios/`filename`, one pytest case each."""
+    tree = ast.parse((SCENARIOS / filename).read_text())
+    return [node.name for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")]
 
 
 def open_harness(browser, base_url, src, timeout_ms=30_000):

@@ -4,19 +4,11 @@ run under the CPython host in tests/integration/test_conformance.py."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-from .harness import open_harness, settle
+from .harness import open_harness, scenario_names, settle
 
-SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "conformance.py"
-SCENARIOS = [
-    node.name
-    for node in ast.parse(SCENARIOS_FILE.read_text()).body
-    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
-]
+SCENARIOS = scenario_names("conformance.py")
 
 
 @pytest.fixture(scope="module")

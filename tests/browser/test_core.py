@@ -3,19 +3,13 @@ worker, each followed by a leak check; then the page-facing PyWorker API around 
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-from .harness import BOOT_MS, open_harness, settle
+from .harness import BOOT_MS, open_harness, scenario_names, settle
 
-SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "core.py"
-SCENARIOS = [
-    node.name
-    for node in ast.parse(SCENARIOS_FILE.read_text()).body
-    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
-]
+SCENARIOS = scenario_names("core.py")
+
+
 @pytest.fixture(scope="module")
 def core_page(browser, tests_server):
     page = open_harness(browser, tests_server, "/scenarios/core.py")

@@ -3,19 +3,11 @@ worker cannot pollute built-in prototypes or reach what the page did not allow."
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-from .harness import BOOT_MS, open_harness, settle
+from .harness import BOOT_MS, open_harness, scenario_names, settle
 
-SCENARIOS_FILE = Path(__file__).parents[1] / "scenarios" / "safety.py"
-SCENARIOS = [
-    node.name
-    for node in ast.parse(SCENARIOS_FILE.read_text()).body
-    if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")
-]
+SCENARIOS = scenario_names("safety.py")
 BAD_REQUEST = "3"
 
 
