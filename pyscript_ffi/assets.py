@@ -41,6 +41,11 @@ def msgpackr() -> Path:
     return _need(root() / "node_modules" / "msgpackr")
 
 
+def pyscript_core() -> Path:
+    """PyScript itself (npm @pyscript/core, a devDependency): the bench compares against it."""
+    return _need(root() / "node_modules" / "@pyscript" / "core")
+
+
 def wheels() -> Path:
     return _need(root() / "build" / "wheels")
 

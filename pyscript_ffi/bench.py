@@ -2,23 +2,27 @@
 
 One run, one page: first the plain-JS SharedArrayBuffer round trip (the floor) in three
 variants, then pyscript-ffi from a Pyodide worker on each workload, then several workers at
-once; and the CPython host beside its own floors (bench_host.py). Prints one table (median,
-p99, mean, calls/s, median / floor) and can write JSON.
+once, then PyScript itself (npm @pyscript/core) from its own worker on the same Pyodide and the
+same workloads; and the CPython host beside its own floors (bench_host.py). Prints one table
+(median, p99, mean, calls/s, median / floor) with our medians over PyScript's, checks that no
+request left 127.0.0.1, draws the medians to a PNG and can write JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import platform
 import shutil
 import statistics
 import subprocess
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import assets
 from .server import make_server
 
 ASSETS = Path(__file__).with_name("bench_assets")
@@ -26,6 +30,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+#: Chromium resolves no host name but 127.0.0.1: a page that reaches for a CDN fails loudly.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 FLOORS = ["waitAsync", "post", "spin"]
 WORKLOADS = [
     ("title", "document.title read"),
@@ -36,8 +42,15 @@ WORKLOADS = [
     ("gather10", "gather() of the same 10"),
     ("bytes_1mb", "1 MB argument + 1 MB result"),
 ]
+#: createElement("div")'s two round trips timed apart (issue 6: one would do)
+SPLIT = [("create_get", "GET document.createElement"), ("create_call", 'CALL it with ("div")')]
 SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // this
+#: what PyScript's worker runs (pyscript_workloads.py): all but 1 MB, whose page side is ours
+PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
+COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
+TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker
 TIMEOUT_MS = 600_000
+PYSCRIPT_BOOT_MS = 120_000
 
 
 @dataclass(frozen=True)
@@ -57,8 +70,10 @@ def row(name: str, samples_s: list[float], total_s: float) -> Row:
                total_s / n * 1e6, n / total_s)
 
 
-def measure(calls: int, workers: int) -> dict[str, Any]:
-    """Run everything in one browser session; returns rows and facts."""
+def measure(calls: int, workers: int, chart: Path | None = None,
+            facts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run everything in one browser session; returns rows and facts (and draws the chart to
+    `chart` when given; `facts` go into its subtitle)."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium")
@@ -66,18 +81,25 @@ def measure(calls: int, workers: int) -> dict[str, Any]:
         raise SystemExit("bench: Debian's chromium is not installed: run scripts/setup")
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/bench.html"
-    out: dict[str, Any] = {"floor": [], "ffi": [], "parallel": [], "host": []}
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    out: dict[str, Any] = {"floor": [], "ffi": [], "split": [], "round_trips": {}, "parallel": [],
+                           "host": [], "pyscript": [], "pyscript_round_trips": {},
+                           "pyscript_version": _npm_version("@pyscript/core")}
     from .bench_host import MEASURES
 
     for name, measure_one in MEASURES:  # the CPython host, before the browser starts
         out["host"].append(row(name, *measure_one(calls)))
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            page = browser.new_page()
+            browser = playwright.chromium.launch(executable_path=executable,
+                                                 args=[*CHROMIUM_ARGS, OFFLINE])
+            context = browser.new_context()
+            outside: list[str] = []  # every request, the workers' too, that is not 127.0.0.1
+            context.on("request",
+                       lambda r: None if _local(r.url, origin) else outside.append(r.url))
+            page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto(url)
+            page.goto(f"{origin}/bench.html")
             page.wait_for_function("window.benchReady === true")
             for mode in [*FLOORS, "copy1mb"]:
                 n = calls if mode != "copy1mb" else max(50, calls // SLOW["bytes_1mb"])
@@ -89,6 +111,11 @@ def measure(calls: int, workers: int) -> dict[str, Any]:
                 n = calls if name not in SLOW else max(50, calls // SLOW[name])
                 got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
                 out["ffi"].append(row(label, got["samples"], got["total"]))
+                out["round_trips"][label] = got["round_trips"]
+            for name, label in SPLIT:
+                got = page.evaluate("([w, n]) => bench.run(w, n)", [name, calls])
+                out["split"].append(row(label, got["samples"], got["total"]))
+                out["round_trips"][label] = got["round_trips"]
             n = calls
             for count in (1, workers):
                 got = page.evaluate("([c, n]) => bench.parallel(c, 'title', n)", [count, n])
@@ -99,12 +126,117 @@ def measure(calls: int, workers: int) -> dict[str, Any]:
                     "aggregate_calls_per_s": count * n / (got["wall"] / 1e3),
                     "worst_p99_us": max(r.p99_us for r in per_worker),
                 })
+            _measure_pyscript(page, origin, calls, out)
+            out["outside_requests"] = outside
             out["chromium"] = browser.version
+            if chart is not None:
+                out["chart"] = draw_chart(context.new_page(), f"{origin}/chart.html",
+                                          {**(facts or {}), **out}, chart)
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     return out
+
+
+def _local(url: str, origin: str) -> bool:
+    return url.startswith((f"{origin}/", "blob:", "data:"))
+
+
+def _npm_version(package: str) -> str | None:
+    try:
+        meta = json.loads((assets.root() / "node_modules" / package / "package.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return str(meta["version"])
+
+
+def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any]) -> None:
+    """PyScript's worker on the same workloads; a failure is recorded, not raised, so the rest
+    of the run still reports."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    labels = dict(WORKLOADS)
+    options = {"version": f"{origin}/_ffi/pyodide/pyodide.mjs"}  # the local Pyodide
+    try:
+        out["pyscript_boot_ms"] = page.evaluate("([o, ms]) => pyscript.start(o, ms)",
+                                                [options, PYSCRIPT_BOOT_MS])
+        for name in PYSCRIPT_WORKLOADS:
+            got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
+            out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
+            out["pyscript_round_trips"][labels[name]] = got["round_trips"]
+    except PlaywrightError as exc:
+        out["pyscript_error"] = str(exc).strip().splitlines()[0]
+
+
+def draw_chart(page: Any, url: str, out: dict[str, Any], path: Path) -> str:
+    """The medians as a bar chart (log scale), drawn as SVG by chart.html in Chromium and saved
+    as a PNG: no plotting library to install, the browser is already there."""
+    floors = [r for r in out["floor"] if r.name != "floor: copy1mb"]
+    theirs = {r.name: r for r in out["pyscript"]}
+    groups = [{"label": "plain-JS round trip (floor)",
+               "bars": [{"system": "floor", "value": r.median_us, "note": r.name[7:]}
+                        for r in floors]}]
+    for r in out["ffi"]:
+        bars = [{"system": "ffi", "value": r.median_us}]
+        if r.name in theirs:
+            bars.append({"system": "pyscript", "value": theirs[r.name].median_us})
+        groups.append({"label": r.name, "bars": bars})
+    pyscript = f"PyScript {out.get('pyscript_version') or ''} worker".replace("  ", " ")
+    data = {
+        "title": "Median latency of one synchronous call from a worker to the page",
+        "subtitle": (f"pyscript-ffi bench {out.get('date', '')}: Chromium {out['chromium']}, "
+                     f"{out.get('cores', '?')} cores, {out.get('calls', '?')} calls per "
+                     "workload; the same local Pyodide in both systems' workers"),
+        "systems": [{"key": "floor", "label": "plain-JS floor", "color": "#9e9e9e"},
+                    {"key": "ffi", "label": "pyscript-ffi", "color": "#1f77b4"},
+                    *([{"key": "pyscript", "label": pyscript, "color": "#ff7f0e"}]
+                      if theirs else [])],
+        "groups": groups,
+        "footnote": ("PyScript's worker runs every workload but 1 MB, whose page side is "
+                     "pyscript-ffi's direct(); medians move in 5 µs steps (isolated-page timers)."),
+    }
+    page.goto(url)
+    page.wait_for_function("window.chartReady === true")
+    page.evaluate("(d) => drawChart(d)", data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.locator("#chart svg").screenshot(path=str(path))
+    return str(path)
+
+
+def comparison(out: dict[str, Any]) -> list[str]:
+    """Our medians over PyScript's, one line per workload both ran."""
+    if not out["pyscript"]:
+        return [f"PyScript: not measured: {out.get('pyscript_error', 'no rows')}"]
+    ours = {r.name: r for r in out["ffi"]}
+    target = dict(WORKLOADS)[COMPARED[0]]
+    lines = ["pyscript-ffi vs PyScript, medians in us (ours/PS below 1: ours is faster); speed-up",
+             f"= PyScript / ours, issue 6's target: {target} {TARGET_SPEEDUP:.0f}x",
+             f"{'':38} {'ours':>9} {'PyScript':>9} {'ours/PS':>8} {'(means)':>8} {'speed-up':>9} "
+             f"{'round trips':>12}"]
+    for r in out["pyscript"]:
+        mine = ours[r.name]
+        speedup = r.median_us / mine.median_us
+        trips = (f"{out['round_trips'].get(r.name, float('nan')):.0f} / "
+                 f"{out['pyscript_round_trips'].get(r.name, float('nan')):.0f}")
+        verdict = ""
+        if r.name == target:
+            verdict = f"  target {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}"
+        lines.append(f"{r.name:38} {mine.median_us:9.1f} {r.median_us:9.1f} "
+                     f"{mine.median_us / r.median_us:8.2f} {mine.mean_us / r.mean_us:8.2f} "
+                     f"{speedup:8.2f}x {trips:>12}{verdict}")
+    return lines
+
+
+def _wrap(head: str, items: list[str], width: int = 100) -> list[str]:
+    """`head` and the items, separated by "; ", in lines of at most `width`, never inside one."""
+    lines = [head]
+    for item in items:
+        if len(lines[-1]) + len(item) + 2 > width:
+            lines[-1] += ";"
+            lines.append(" ")
+        lines[-1] += ("; " if lines[-1][-1] not in ": " else " ") + item
+    return lines
 
 
 def report(out: dict[str, Any]) -> str:
@@ -121,6 +253,19 @@ def report(out: dict[str, Any]) -> str:
     lines.append(f"pyodide worker boot: {out['boot_ms']:.0f} ms")
     for r in out["ffi"]:
         lines.append(line(r, copy_floor if "1 MB" in r.name else best))
+    trips = out["round_trips"]
+    lines += _wrap("round trips per call:",
+                   [f"{r.name} {trips[r.name]:g}" for r in out["ffi"] if r.name in trips])
+    if out["split"]:
+        get, call = out["split"]
+        create = next(r for r in out["ffi"] if r.name == dict(WORKLOADS)["create"])
+        lines += [
+            f"{create.name}: its two round trips timed apart (median, mean in us):",
+            f"  {get.name} {get.median_us:.1f}, {get.mean_us:.1f}; {call.name} "
+            f"{call.median_us:.1f}, {call.mean_us:.1f}; the whole {create.median_us:.1f}, "
+            f"{create.mean_us:.1f}",
+            f"  one round trip instead of two would save about {get.mean_us / create.mean_us:.0%} "
+            "of the mean"]
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
@@ -132,6 +277,14 @@ def report(out: dict[str, Any]) -> str:
         f"{one['aggregate_calls_per_s']:.0f}), worst per-worker p99 {many['worst_p99_us']:.0f} us")
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
+    if out["pyscript"]:
+        lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
+                     f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
+        lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
+    lines += comparison(out)
+    outside = out.get("outside_requests", [])
+    lines.append(f"requests that left 127.0.0.1: {len(outside)}"
+                 + (": " + ", ".join(sorted(set(outside))[:5]) if outside else ""))
     lines.append("CPython host (worker thread -> host thread; /floor: by the Condition floor)")
     host_floor = out["host"][0].median_us
     lines += [line(r, host_floor) for r in out["host"]]
@@ -143,17 +296,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--calls", type=int, default=3000, help="calls per workload (3000)")
     parser.add_argument("--workers", type=int, default=4, help="workers at once (4)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--chart", type=Path, default=Path("bench.png"),
+                        help="draw the medians to this PNG (bench.png)")
+    parser.add_argument("--no-chart", action="store_true", help="draw no chart")
     args = parser.parse_args(argv)
     if args.calls < 10 or args.workers < 2:
         parser.error("--calls must be at least 10 and --workers at least 2")
-    out = measure(args.calls, args.workers)
+    chart = None if args.no_chart else args.chart
+    facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
+    out = {**facts, **measure(args.calls, args.workers, chart, facts)}
     print(f"pyscript-ffi bench: Chromium {out['chromium']}, {platform.machine()}, "
-          f"{_cores()} cores, {args.calls} calls per workload")
+          f"{out['cores']} cores, {args.calls} calls per workload")
     print(report(out))
+    if "chart" in out:
+        print(f"chart: {out['chart']}")
     if args.json:
-        serial = {**out, "floor": [asdict(r) for r in out["floor"]],
-                  "ffi": [asdict(r) for r in out["ffi"]],
-                  "host": [asdict(r) for r in out["host"]]}
+        serial = {**out, **{key: [asdict(r) for r in out[key]]
+                            for key in ("floor", "ffi", "split", "host", "pyscript")}}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
 

@@ -1,10 +1,11 @@
 """The workloads the bench times inside a Pyodide worker. Each returns per-call samples (s) and
 the batch's total time: time.perf_counter is coarsened to 5 us in an isolated page, so the
-batch total gives the mean exactly and the samples give the spread."""
+batch total gives the mean exactly and the samples give the spread; statistics() counts the
+round trips each call takes."""
 
 import time
 
-from pyscript_ffi import document, gather, js
+from pyscript_ffi import document, gather, js, statistics
 
 stage = document.getElementById("stage")
 div = document.createElement("div")
@@ -30,6 +31,17 @@ def _create_append():
     stage.appendChild(document.createElement("div"))
 
 
+_create_method = document.createElement  # read once, for the CALL on its own
+
+
+def _create_get():  # the first of createElement("div")'s two round trips: read the method
+    return document.createElement
+
+
+def _create_call():  # the second: call it (a proxy bound to `document`)
+    return _create_method("div")
+
+
 def _bytes_1mb():
     return js.echoBytes(MB)  # 1 MB argument and a 1 MB result (the page returns direct(b))
 
@@ -45,6 +57,7 @@ def _single10():
 WORKLOADS = {
     "title": _title, "write": _write, "create": _create, "create_append": _create_append,
     "bytes_1mb": _bytes_1mb, "gather10": _gather10, "single10": _single10,
+    "create_get": _create_get, "create_call": _create_call,
 }
 
 
@@ -53,16 +66,18 @@ def run(name, n):
     for _ in range(min(200, n)):
         fn()
     samples = []
+    calls = statistics().calls
     start = time.perf_counter()
     for _ in range(n):
         t = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - t)
     total = time.perf_counter() - start
+    round_trips = (statistics().calls - calls) / n
     if name == "create_append":
         stage.innerHTML = ""
         stage.appendChild(div)
-    return {"total": total, "samples": samples}
+    return {"total": total, "samples": samples, "round_trips": round_trips}
 
 
 __export__ = ["run"]

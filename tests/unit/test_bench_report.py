@@ -1,0 +1,93 @@
+"""The bench's report (pyscript_ffi/bench.py): the PyScript comparison's ratios and target
+verdict, a PyScript run that failed, requests that left 127.0.0.1, and the mount that serves
+@pyscript/core. The runs themselves need Chromium: `python -m pyscript_ffi bench`."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+
+from pyscript_ffi.bench import ASSETS, WORKLOADS, Row, _local, comparison, report
+from pyscript_ffi.server import make_server
+
+LABELS = dict(WORKLOADS)
+
+
+def _row(name: str, median: float, mean: float | None = None) -> Row:
+    mean = median if mean is None else mean
+    return Row(name, 100, median, median * 3, mean, 1e6 / mean)
+
+
+def _out(ours_title: float, theirs_title: float, **changes: object) -> dict[str, object]:
+    title, create = LABELS["title"], LABELS["create"]
+    out: dict[str, object] = {
+        "floor": [_row("floor: waitAsync", 10), _row("floor: post", 15), _row("floor: spin", 20),
+                  _row("floor: copy1mb", 1000)],
+        "ffi": [_row(title, ours_title), _row(create, 100), _row("gather() of the same 10", 60)],
+        "split": [_row("GET document.createElement", 45), _row('CALL it with ("div")', 50)],
+        "round_trips": {title: 1.0, create: 2.0},
+        "pyscript": [_row(title, theirs_title), _row(create, 5000)],
+        "pyscript_round_trips": {title: 1.0, create: 175.0},
+        "pyscript_version": "0.7.31", "pyscript_boot_ms": 1500.0, "boot_ms": 2000.0,
+        "parallel": [{"workers": 1, "aggregate_calls_per_s": 10000.0, "worst_p99_us": 100.0},
+                     {"workers": 4, "aggregate_calls_per_s": 12000.0, "worst_p99_us": 300.0}],
+        "host": [_row("floor: threading.Condition", 12)], "outside_requests": [],
+    }
+    out.update(changes)
+    return out
+
+
+def _line(lines: list[str], label: str) -> str:
+    return next(line for line in lines if line.startswith(label))
+
+
+def test_ratios_speed_up_and_round_trips_per_workload():
+    lines = comparison(_out(ours_title=40, theirs_title=20))
+    title = _line(lines, LABELS["title"])[len(LABELS["title"]):].split()
+    # ours, PyScript, ours/PyScript of the medians, of the means, speed-up, round trips
+    assert title[:8] == ["40.0", "20.0", "2.00", "2.00", "0.50x", "1", "/", "1"]
+    create = _line(lines, LABELS["create"])
+    assert "50.00x" in create and "2 / 175" in create
+
+
+def test_the_title_target_is_judged_both_ways():
+    assert "target NOT met" in _line(comparison(_out(40, 25)), LABELS["title"])
+    assert "target met" in _line(comparison(_out(20, 60)), LABELS["title"])
+    assert "target" not in _line(comparison(_out(20, 60)), LABELS["create"])
+
+
+def test_a_failed_pyscript_run_is_named_and_the_rest_still_reports():
+    out = _out(40, 25, pyscript=[], pyscript_error="Error: PyScript's worker: no answer")
+    text = report(out)
+    assert "PyScript: not measured: Error: PyScript's worker: no answer" in text
+    assert LABELS["title"] in text and "round trips per call" in text
+
+
+def test_requests_that_left_the_machine_are_counted_and_named():
+    assert "requests that left 127.0.0.1: 0" in report(_out(40, 25))
+    text = report(_out(40, 25, outside_requests=["https://cdn.jsdelivr.net/pyodide/x.mjs"] * 2))
+    assert "requests that left 127.0.0.1: 2: https://cdn.jsdelivr.net/pyodide/x.mjs" in text
+
+
+def test_local_means_this_server_or_a_blob():
+    origin = "http://127.0.0.1:8123"
+    assert _local(f"{origin}/bench.html", origin)
+    assert _local(f"blob:{origin}/0b6c", origin)
+    assert not _local("http://127.0.0.1:8124/x", origin)
+    assert not _local("https://cdn.jsdelivr.net/pyodide/v314.0.2/full/pyodide.mjs", origin)
+
+
+def test_pyscript_core_is_served_with_the_isolation_headers():
+    httpd = make_server(ASSETS)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.server_address[1], timeout=10)
+        conn.request("GET", "/_ffi/vendor/pyscript/dist/core.js")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
+        assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
+        assert response.getheader("Cross-Origin-Embedder-Policy") == "require-corp"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
