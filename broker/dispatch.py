@@ -106,6 +106,13 @@ def _length(target: Any) -> int:
         raise TypeError(f"{describe(target)} has no length") from None
 
 
+def _call_method(target: Any, key: Any, args: list[Any]) -> Any:
+    method = get(target, key)
+    if not callable(method):
+        raise TypeError(f"{describe(target)}.{key} is not a function")
+    return method(*args)
+
+
 def _next(ctx: Context, iterator: Iterator[Any], batch: Any) -> list[Any]:
     values = []
     limit = max(1, min(int(batch) if isinstance(batch, int) else 1, 4096))
@@ -174,6 +181,7 @@ HANDLERS: dict[Op, Handler] = {
     Op.HAS: lambda ctx, target, subject, args: _has(target, args[0]),
     # `this` (the subject) is for JavaScript; a Python method read off its object is bound
     Op.CALL: lambda ctx, target, this, args: ctx.out(target(*args)),
+    Op.CALL_METHOD: lambda ctx, target, key, args: ctx.out(_call_method(target, key, args)),
     Op.NEW: lambda ctx, target, subject, args: ctx.out(_new(target, args)),
     Op.ITER: lambda ctx, target, subject, args: ctx.out(iter(target)),
     Op.NEXT: lambda ctx, iterator, batch, args: _next(ctx, iterator, batch),

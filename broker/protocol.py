@@ -59,6 +59,7 @@ class Op(IntEnum):
     QUERY = 16  #: walk the path `subject` (an array of keys) from target; reply: the end value
     GATHER = 17  #: args: paths (arrays of keys); reply: [the end value of each]
     ASSIGN = 18  #: Object.assign(target, ...args); reply: target
+    CALL_METHOD = 19  #: target[subject](...args) with target as `this`: GET + CALL in one
 
 
 class Status(IntEnum):

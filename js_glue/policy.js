@@ -17,7 +17,7 @@ export class PermissionDenied extends Error {
 
 const WRITES = new Set([Op.SET, Op.DELETE, Op.ASSIGN]);
 /** Ops whose subject (or, for GATHER, every path's first key) names a global when aimed at the scope. */
-const NAMING = new Set([Op.GET, Op.SET, Op.DELETE, Op.HAS]);
+const NAMING = new Set([Op.GET, Op.SET, Op.DELETE, Op.HAS, Op.CALL_METHOD]);
 
 /** @type {WeakSet<object> | null} */
 let builtinPrototypes = null;

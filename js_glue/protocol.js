@@ -49,6 +49,7 @@ export const Op = Object.freeze({
   QUERY: 16,
   GATHER: 17,
   ASSIGN: 18,
+  CALL_METHOD: 19,
 });
 
 /** First element of a reply [status, body]; on an error, body is an ERROR ext. */

@@ -70,6 +70,8 @@ def test_allow_list_limits_what_a_worker_reaches(browser, tests_server):
         "document": "ok", "fixtures": "ok", "window": None,
         "localStorage": "denied: this page does not let workers reach \"localStorage\" "
                         "(PyWorker option allow: [document, fixtures])",
+        "fetch()": "denied: this page does not let workers reach \"fetch\" "
+                   "(PyWorker option allow: [document, fixtures])",
         "defaultView": "denied: this page does not let workers hold the global scope "
                        "(PyWorker option allow)",
     }

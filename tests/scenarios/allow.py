@@ -17,6 +17,7 @@ def probe():
         "fixtures": _try(lambda: js.fixtures.obj.a),
         "window": window,
         "localStorage": _try(lambda: js.localStorage),
+        "fetch()": _try(lambda: js.fetch("/")),  # a method call on the scope: one CALL_METHOD
         "defaultView": _try(lambda: document.defaultView),
     }
 

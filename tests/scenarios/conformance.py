@@ -111,6 +111,23 @@ def scenario_calls():
     assert fx.args(1, flag=True) == '[1,{"flag":true}]'  # keyword arguments: one options object
 
 
+def scenario_method_call_is_one_round_trip():
+    fx = _fx()
+    counter, named = fx.counter, fx.named
+    before = _calls()
+    n = counter.inc()
+    assert _calls() - before == 1  # `obj.name(...)`: one CALL_METHOD, not a GET and a CALL
+    assert named.thisName() == "named" and counter.n == n
+    method = counter.inc  # read on its own, it is a proxy (a GET), bound to its object
+    assert method() == n + 1
+    before = _calls()
+    assert getattr(counter, "inc")() == n + 2
+    assert _calls() - before == 2
+    assert "nope" in str(_raises(AttributeError, lambda: counter.nope()))
+    exc = _raises(JsException, lambda: fx.obj.a())  # present, but not a function
+    assert exc.name == "TypeError" and "not a function" in exc.message
+
+
 def scenario_new_and_instanceof():
     fx = _fx()
     p = fx.Point.new(3, -4)
