@@ -42,8 +42,6 @@ WORKLOADS = [
     ("gather10", "gather() of the same 10"),
     ("bytes_1mb", "1 MB argument + 1 MB result"),
 ]
-#: createElement("div")'s two round trips timed apart (issue 6: one would do)
-SPLIT = [("create_get", "GET document.createElement"), ("create_call", 'CALL it with ("div")')]
 SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // this
 #: what PyScript's worker runs (pyscript_workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
@@ -82,7 +80,7 @@ def measure(calls: int, workers: int, chart: Path | None = None,
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    out: dict[str, Any] = {"floor": [], "ffi": [], "split": [], "round_trips": {}, "parallel": [],
+    out: dict[str, Any] = {"floor": [], "ffi": [], "round_trips": {}, "parallel": [],
                            "host": [], "pyscript": [], "pyscript_round_trips": {},
                            "pyscript_version": _npm_version("@pyscript/core")}
     from .bench_host import MEASURES
@@ -111,10 +109,6 @@ def measure(calls: int, workers: int, chart: Path | None = None,
                 n = calls if name not in SLOW else max(50, calls // SLOW[name])
                 got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
                 out["ffi"].append(row(label, got["samples"], got["total"]))
-                out["round_trips"][label] = got["round_trips"]
-            for name, label in SPLIT:
-                got = page.evaluate("([w, n]) => bench.run(w, n)", [name, calls])
-                out["split"].append(row(label, got["samples"], got["total"]))
                 out["round_trips"][label] = got["round_trips"]
             n = calls
             for count in (1, workers):
@@ -256,16 +250,6 @@ def report(out: dict[str, Any]) -> str:
     trips = out["round_trips"]
     lines += _wrap("round trips per call:",
                    [f"{r.name} {trips[r.name]:g}" for r in out["ffi"] if r.name in trips])
-    if out["split"]:
-        get, call = out["split"]
-        create = next(r for r in out["ffi"] if r.name == dict(WORKLOADS)["create"])
-        lines += [
-            f"{create.name}: its two round trips timed apart (median, mean in us):",
-            f"  {get.name} {get.median_us:.1f}, {get.mean_us:.1f}; {call.name} "
-            f"{call.median_us:.1f}, {call.mean_us:.1f}; the whole {create.median_us:.1f}, "
-            f"{create.mean_us:.1f}",
-            f"  one round trip instead of two would save about {get.mean_us / create.mean_us:.0%} "
-            "of the mean"]
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
@@ -312,7 +296,7 @@ def main(argv: list[str]) -> int:
         print(f"chart: {out['chart']}")
     if args.json:
         serial = {**out, **{key: [asdict(r) for r in out[key]]
-                            for key in ("floor", "ffi", "split", "host", "pyscript")}}
+                            for key in ("floor", "ffi", "host", "pyscript")}}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
 

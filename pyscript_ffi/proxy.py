@@ -23,20 +23,42 @@ if TYPE_CHECKING:
 _TOKEN = object()  # proxies are made by channels only
 
 # `obj.name(...)` compiles to LOAD_METHOD (Python 3.11) or LOAD_ATTR with the low bit of its
-# argument set (3.12+), and the call always follows. When __getattr__ runs for such a load the
-# method is about to be called, so one CALL_METHOD round trip can stand for GET + CALL: measured,
-# document.createElement("div") took two round trips (a GET of 30-40 us, then the CALL) before.
+# argument set (3.12+), and the call always follows; from 3.14, when `obj` is an imported name
+# (`from pyscript_ffi import document`), to a plain LOAD_ATTR followed at once by the PUSH_NULL
+# of the call. When __getattr__ runs for such a load the attribute is about to be called, so one
+# CALL_METHOD round trip can stand for GET + CALL: measured, document.createElement("div") took
+# two round trips (a GET of 30-40 us, then the CALL) before.
 _LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)
 _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
+_PUSH_NULL = dis.opmap.get("PUSH_NULL", -1)
 _ATTR_FLAGS_METHOD = sys.version_info >= (3, 12)
+
+
+def _push_null_gap() -> int:
+    """Bytes from a LOAD_ATTR to a PUSH_NULL right after it (its inline caches between), as this
+    interpreter compiles a call of an imported name's attribute; 0 where it never does."""
+    instructions = list(dis.get_instructions(compile("import m\nm.f()", "<probe>", "exec")))
+    for load, after in zip(instructions, instructions[1:]):
+        if load.opname == "LOAD_ATTR" and after.opname == "PUSH_NULL":
+            return after.offset - load.offset
+    return 0
+
+
+_NULL_GAP = _push_null_gap()
 
 
 def _loads_a_method(frame: FrameType) -> bool:
     """True if `frame` is loading an attribute in order to call it at once (`obj.name(...)`)."""
     code = frame.f_code.co_code  # the unspecialized bytecode; f_lasti is the running load
-    op = code[frame.f_lasti]
-    return op == _LOAD_METHOD or (_ATTR_FLAGS_METHOD and op == _LOAD_ATTR
-                                  and code[frame.f_lasti + 1] & 1 == 1)
+    at = frame.f_lasti
+    op = code[at]
+    if op == _LOAD_METHOD:
+        return True
+    if op != _LOAD_ATTR:
+        return False
+    if _ATTR_FLAGS_METHOD and code[at + 1] & 1:
+        return True
+    return _NULL_GAP > 0 and at + _NULL_GAP < len(code) and code[at + _NULL_GAP] == _PUSH_NULL
 
 
 class _MethodCall:

@@ -31,17 +31,6 @@ def _create_append():
     stage.appendChild(document.createElement("div"))
 
 
-_create_method = document.createElement  # read once, for the CALL on its own
-
-
-def _create_get():  # the first of createElement("div")'s two round trips: read the method
-    return document.createElement
-
-
-def _create_call():  # the second: call it (a proxy bound to `document`)
-    return _create_method("div")
-
-
 def _bytes_1mb():
     return js.echoBytes(MB)  # 1 MB argument and a 1 MB result (the page returns direct(b))
 
@@ -57,7 +46,6 @@ def _single10():
 WORKLOADS = {
     "title": _title, "write": _write, "create": _create, "create_append": _create_append,
     "bytes_1mb": _bytes_1mb, "gather10": _gather10, "single10": _single10,
-    "create_get": _create_get, "create_call": _create_call,
 }
 
 
