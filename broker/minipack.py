@@ -30,6 +30,9 @@ class ExtType:
     def __eq__(self, other):
         return isinstance(other, ExtType) and (other.code, other.data) == (self.code, self.data)
 
+    def __hash__(self):  # a map key may be an ext value
+        return hash((self.code, self.data))
+
     def __repr__(self):
         return "ExtType(code=%d, data=%r)" % (self.code, self.data)
 
@@ -237,9 +240,11 @@ class _Reader:
         out = {}
         for _ in range(n):
             key = self.value(depth + 1)
-            if isinstance(key, (list, dict)):
-                raise ValueError("unhashable map key")
-            out[key] = self.value(depth + 1)
+            value = self.value(depth + 1)
+            try:
+                out[key] = value
+            except TypeError:  # a list or map as a key
+                raise ValueError("unhashable map key: %s" % type(key).__name__) from None
         return out
 
     def ext(self, n):
