@@ -82,6 +82,7 @@ def measure(calls: int, workers: int, chart: Path | None = None,
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     out: dict[str, Any] = {"floor": [], "ffi": [], "round_trips": {}, "parallel": [],
                            "host": [], "pyscript": [], "pyscript_round_trips": {},
+                           "pyscript_parallel": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     from .bench_host import MEASURES
 
@@ -110,17 +111,10 @@ def measure(calls: int, workers: int, chart: Path | None = None,
                 got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
                 out["ffi"].append(row(label, got["samples"], got["total"]))
                 out["round_trips"][label] = got["round_trips"]
-            n = calls
             for count in (1, workers):
-                got = page.evaluate("([c, n]) => bench.parallel(c, 'title', n)", [count, n])
-                per_worker = [row(f"worker {i}", r["samples"], r["total"])
-                              for i, r in enumerate(got["results"])]
-                out["parallel"].append({
-                    "workers": count,
-                    "aggregate_calls_per_s": count * n / (got["wall"] / 1e3),
-                    "worst_p99_us": max(r.p99_us for r in per_worker),
-                })
-            _measure_pyscript(page, origin, calls, out)
+                got = page.evaluate("([c, n]) => bench.parallel(c, 'title', n)", [count, calls])
+                out["parallel"].append(_parallel(count, calls, got))
+            _measure_pyscript(page, origin, calls, out, workers)
             out["outside_requests"] = outside
             out["chromium"] = browser.version
             if chart is not None:
@@ -145,7 +139,25 @@ def _npm_version(package: str) -> str | None:
     return str(meta["version"])
 
 
-def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any]) -> None:
+def _parallel(count: int, calls: int, got: dict[str, Any]) -> dict[str, Any]:
+    """Aggregate calls/s and the worst per-worker p99 of `count` workers run at once."""
+    per_worker = [row(f"worker {i}", r["samples"], r["total"])
+                  for i, r in enumerate(got["results"])]
+    return {"workers": count, "aggregate_calls_per_s": count * calls / (got["wall"] / 1e3),
+            "worst_p99_us": max(r.p99_us for r in per_worker)}
+
+
+def _parallel_line(who: str, parallel: list[dict[str, Any]]) -> str:
+    one, many = parallel
+    return (f"{who}{many['workers']} workers reading document.title at once: "
+            f"{many['aggregate_calls_per_s']:.0f} calls/s in all "
+            f"({many['aggregate_calls_per_s'] / one['aggregate_calls_per_s']:.2f}x one worker's "
+            f"{one['aggregate_calls_per_s']:.0f}), "
+            f"worst per-worker p99 {many['worst_p99_us']:.0f} us")
+
+
+def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
+                      workers: int) -> None:
     """PyScript's worker on the same workloads; a failure is recorded, not raised, so the rest
     of the run still reports."""
     from playwright.sync_api import Error as PlaywrightError
@@ -159,6 +171,10 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any]) -
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
+        for count in (1, workers):
+            got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
+                                [count, calls, options, PYSCRIPT_BOOT_MS])
+            out["pyscript_parallel"].append(_parallel(count, calls, got))
     except PlaywrightError as exc:
         out["pyscript_error"] = str(exc).strip().splitlines()[0]
 
@@ -253,18 +269,15 @@ def report(out: dict[str, Any]) -> str:
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
-    one, many = out["parallel"]
-    lines.append(
-        f"{many['workers']} workers reading document.title at once: "
-        f"{many['aggregate_calls_per_s']:.0f} calls/s in all "
-        f"({many['aggregate_calls_per_s'] / one['aggregate_calls_per_s']:.2f}x one worker's "
-        f"{one['aggregate_calls_per_s']:.0f}), worst per-worker p99 {many['worst_p99_us']:.0f} us")
+    lines.append(_parallel_line("", out["parallel"]))
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
     if out["pyscript"]:
         lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
                      f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
         lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
+        if len(out.get("pyscript_parallel", [])) == 2:
+            lines.append(_parallel_line("PyScript: ", out["pyscript_parallel"]))
     lines += comparison(out)
     outside = out.get("outside_requests", [])
     lines.append(f"requests that left 127.0.0.1: {len(outside)}"
