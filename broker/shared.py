@@ -107,9 +107,14 @@ class Caller:
         self._check_open()
         deadline = time.monotonic() + self.timeout
         if self._owed:
-            # let the late reply to the call that timed out land before writing over the buffer
-            if buffer.wait_while(State.BUSY, deadline) == State.BUSY:
-                raise self._failure(CallTimeout.unanswered(self.timeout))
+            # the call that timed out is still being answered (BUSY), or the host is writing the
+            # next chunk of its reply (MORE): let that land before writing over the buffer
+            state = buffer.state
+            while state in (State.BUSY, State.MORE):
+                seen = buffer.wait_while(State(state), deadline)
+                if seen == state:
+                    raise self._failure(CallTimeout.unanswered(self.timeout))
+                state = seen
             self._owed = False
         buffer.words[Slot.TOTAL] = len(frame)
         sent = 0

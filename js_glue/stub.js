@@ -51,9 +51,13 @@ export class Caller {
     const i32 = this.i32;
     const deadline = performance.now() + this.timeoutMs;
     if (this.owed) {
-      // the previous call timed out while the main thread worked on it: let that reply land
-      // (and discard it) before writing over the buffer
-      if (this.#waitWhile(State.BUSY, deadline) === State.BUSY) return Failure.BUSY;
+      // the previous call timed out while the main thread worked on it (BUSY) or on the next
+      // chunk of its reply (MORE): let that land (and discard it) before writing over the buffer
+      for (let state = Atomics.load(i32, Slot.STATE); state === State.BUSY || state === State.MORE; ) {
+        const seen = this.#waitWhile(state, deadline);
+        if (seen === state) return Failure.BUSY;
+        state = seen;
+      }
       this.owed = false;
     }
     const room = this.data.length;

@@ -210,3 +210,42 @@ def test_fuzzed_frames_never_break_the_host(frame):
 
 
 _FUZZ_HOST = Host({"fixtures": Fixtures()})
+
+
+def test_a_call_that_timed_out_mid_reply_does_not_clobber_the_next_one():
+    # a reply bigger than the buffer goes in chunks; the host stalls before its second chunk,
+    # the worker's call times out while it waits for that chunk (STATE is MORE), and its next
+    # call must wait for the stalled chunk to land instead of writing over it
+    host = Host({"big": lambda: b"x" * 300, "echo": lambda x: x}, buffer_bytes=256)
+    connection = host.connect()
+    stalled = []
+    put_chunk = connection.buffer.put_chunk
+
+    def slow_second_chunk(frame, sent):
+        if sent > 0 and not stalled:  # the host's second chunk of big()'s reply, once
+            stalled.append(sent)
+            time.sleep(0.75)  # past the worker's 0.5 s bound, well within its next call's
+        return put_chunk(frame, sent)
+
+    connection.buffer.put_chunk = slow_second_chunk
+    from broker.shared import Caller
+    from pyscript_ffi.channel import Channel
+
+    outcome: dict[str, object] = {}
+
+    def worker():
+        channel = Channel(Caller(connection.buffer, 0.5, connection.ring))
+        scope = channel.hello()
+        with pytest.raises(CallTimeout, match="did not answer"):
+            scope.big()
+        connection.buffer.put_chunk = put_chunk
+        outcome["after"] = scope.echo("after")
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    deadline = time.monotonic() + TIMEOUT
+    while thread.is_alive() and time.monotonic() < deadline:
+        host.poll()
+        time.sleep(0.001)
+    thread.join(1)
+    assert stalled and outcome == {"after": "after"}
