@@ -5,7 +5,7 @@
     FfiError                       base of everything raised by pyscript-ffi
     ├── JsException                code on the other side threw; carries name, message, stack
     ├── HandleError                a handle that is not live: released, never issued, or foreign
-    ├── MissingProperty            the object has no such key (proxies raise AttributeError/KeyError)
+    ├── MissingProperty            no such key (proxies raise AttributeError/KeyError)
     ├── ConversionError (TypeError)  a value that cannot cross (a socket, a generator, a cycle)
     ├── PermissionDenied (PermissionError)  the page's policy refused the operation
     ├── ChannelError               the channel itself failed

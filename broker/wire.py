@@ -155,7 +155,8 @@ class Codec:
             raise ConversionError(str(exc)) from None
 
     def encode_request(self, op: Op, target: int, subject: Any = None,
-                       args: tuple[Any, ...] | list[Any] = (), drops: list[int] | None = None) -> bytes:
+                       args: tuple[Any, ...] | list[Any] = (),
+                       drops: list[int] | None = None) -> bytes:
         """A request frame (the hot path takes fields, not a `Request`, to skip one object)."""
         frame = [op, target, subject, args]
         if drops:
@@ -232,7 +233,8 @@ class Codec:
 
 
 def plain_codec() -> Codec:
-    """A codec for values only: any reference in a frame is a `ProtocolError`. For tests, vectors."""
+    """A codec for values only: any reference in a frame is a `ProtocolError`. For tests and
+    vectors."""
 
     def to_ext(obj: Any) -> msgpack.ExtType:
         raise ConversionError(f"cannot send {type(obj).__name__!s} by value")

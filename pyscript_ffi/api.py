@@ -102,7 +102,8 @@ def query(ref: Any, path: str) -> Any:
 
 
 def gather(ref: Any, *paths: str) -> tuple[Any, ...]:
-    """Several values at once, as a tuple: ``title, href = gather(document, "title", "location.href")``.
+    """Several values at once, as a tuple:
+    ``title, href = gather(document, "title", "location.href")``.
 
     Each name may be a query path. One round trip for a remote `ref`, whatever the number.
     """

@@ -38,7 +38,7 @@ def _push_null_gap() -> int:
     """Bytes from a LOAD_ATTR to a PUSH_NULL right after it (its inline caches between), as this
     interpreter compiles a call of an imported name's attribute; 0 where it never does."""
     instructions = list(dis.get_instructions(compile("import m\nm.f()", "<probe>", "exec")))
-    for load, after in zip(instructions, instructions[1:]):
+    for load, after in zip(instructions, instructions[1:], strict=False):
         if load.opname == "LOAD_ATTR" and after.opname == "PUSH_NULL":
             return after.offset - load.offset
     return 0

@@ -100,7 +100,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             file = file / "index.html"
             if not file.is_file():
                 return self._send(404, b"no index.html here\n", MIME[".txt"], body)
-        mime = MIME.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        mime = (MIME.get(file.suffix) or mimetypes.guess_type(file.name)[0]
+                or "application/octet-stream")
         self._send(200, file.read_bytes(), mime, body)
 
     def _locate(self, path: str) -> Path | None:

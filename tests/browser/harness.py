@@ -29,4 +29,5 @@ def open_harness(browser, base_url, src, timeout_ms=30_000):
 
 def settle(page) -> int:
     """Live main-thread handles once the worker has collected and returned its drops."""
-    return page.evaluate("async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
+    return page.evaluate(
+        "async () => { await w.sync.settle(); return w.statistics().liveHandles; }")

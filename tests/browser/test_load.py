@@ -70,7 +70,8 @@ def test_page_answered_everything_without_error(outcome):
 
 
 def test_command_prints_figures_and_exits_zero(capsys):
-    assert in_own_thread(stress.main, ["--workers", "2", "--calls", "500", "--leak-calls", "2000"]) == 0
+    argv = ["--workers", "2", "--calls", "500", "--leak-calls", "2000"]
+    assert in_own_thread(stress.main, argv) == 0
     printed = capsys.readouterr().out
     assert "load: 1000 calls" in printed and "mismatches: 0 (" in printed
     assert "), errors: 0" in printed

@@ -46,7 +46,8 @@ def test_scenario(safety_page, name):
 
 
 def test_nothing_polluted_the_page(safety_page):
-    assert safety_page.evaluate("'polluted' in {} || 'polluted' in [] || 'polluted' in document.body") is False
+    polluted = "'polluted' in {} || 'polluted' in [] || 'polluted' in document.body"
+    assert safety_page.evaluate(polluted) is False
 
 
 def test_another_workers_handle_is_refused(safety_page, browser):

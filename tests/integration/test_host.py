@@ -191,7 +191,8 @@ def test_bad_frames_get_error_replies():
     host = Host({})
     connection = host.connect()
     codec = plain_codec()
-    for frame, expected in [(b"\xc1", Status.BAD_REQUEST), (b"\x93\x01\x02\x03", Status.BAD_REQUEST),
+    for frame, expected in [(b"\xc1", Status.BAD_REQUEST),
+                            (b"\x93\x01\x02\x03", Status.BAD_REQUEST),
                             (codec.encode_value([99, 0, None, []]), Status.BAD_REQUEST),
                             (codec.encode_value([1, 12345, "x", []]), Status.BAD_HANDLE),
                             (codec.encode_value([1, 0, "missing", []]), Status.MISSING),

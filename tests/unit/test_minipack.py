@@ -4,8 +4,6 @@ tests/js/minipack_micropython.test.mjs runs the same vectors under MicroPython i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import msgpack
 import pytest
 from hypothesis import given, settings

@@ -87,7 +87,8 @@ def test_folder_without_slash_redirects(server):
 
 def test_missing_asset_names_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("PYSCRIPT_FFI_ROOT", str(tmp_path))
-    with pytest.raises(assets.MissingAsset, match=r"node_modules/pyodide is missing.*scripts/setup"):
+    missing = r"node_modules/pyodide is missing.*scripts/setup"
+    with pytest.raises(assets.MissingAsset, match=missing):
         assets.pyodide()
     httpd = make_server(EXAMPLES)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
