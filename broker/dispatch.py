@@ -95,7 +95,8 @@ def _has(target: Any, item: Any) -> bool:
         return item in target
     except TypeError:
         if isinstance(item, str):
-            return hasattr(target, _key(item))
+            _key(item)  # refuses __dunder__ names
+            return hasattr(target, item)
         raise
 
 

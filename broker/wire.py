@@ -105,7 +105,8 @@ def unpack_remote(payload: bytes) -> tuple[int, int]:
     """(handle id, flags) of a REMOTE payload."""
     if len(payload) != _REMOTE.size:
         raise ProtocolError(f"REMOTE ext payload is {len(payload)} bytes; expected 5")
-    return _REMOTE.unpack(payload)  # type: ignore[return-value]
+    handle, flags = _REMOTE.unpack(payload)
+    return handle, flags
 
 
 def unpack_callback(payload: bytes) -> int:
@@ -146,7 +147,7 @@ class Codec:
 
     def _pack(self, frame: Any) -> bytes:
         try:
-            return self._packer.pack(frame)
+            return self._packer.pack(frame)  # type: ignore[no-any-return]  # msgpack is untyped
         except FfiError:
             raise
         except (ValueError, OverflowError) as exc:  # msgpack's "recursion limit exceeded"

@@ -6,6 +6,8 @@ and its window; they resolve through the channel of the calling thread.
 
 from __future__ import annotations
 
+import typing
+
 from broker.errors import (
     CallTimeout,
     ChannelClosed,
@@ -64,7 +66,7 @@ def statistics() -> ChannelStatistics:
     return channel.statistics()
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> typing.Any:
     if name in ("js", "document", "window"):
         return getattr(_runtime.current(), name)
     if name == "RUNNING_IN_WORKER":

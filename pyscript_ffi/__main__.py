@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 
@@ -26,14 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         serve_forever(args.directory, args.port, verbose=args.verbose)
         return 0
     try:
-        if args.command == "stress":
-            from . import stress as command
-        else:
-            from . import bench as command
+        command = importlib.import_module(f".{args.command}", __package__)
     except ImportError as exc:
         print(f"pyscript-ffi {args.command} is not available: {exc}", file=sys.stderr)
         return 2
-    return command.main(rest)
+    return int(command.main(rest))
 
 
 if __name__ == "__main__":

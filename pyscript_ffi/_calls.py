@@ -34,9 +34,9 @@ class PageCalls:
         """Run one call: `kind` "export" (target: a name), "callback" (target: an id) or
         "forget" (the other side dropped the function for callback `target`)."""
         if kind == "forget":
-            callback = self.channel.callbacks.get_or_none(target)
+            callback = self.channel.callbacks.get_or_none(int(target))
             if callback is not None and callback.once:
-                self.channel.callbacks.forget(target)
+                self.channel.callbacks.forget(int(target))
             return
         try:
             args = self.channel.decode_value(frame)
@@ -55,7 +55,7 @@ class PageCalls:
                 raise NameError(f"this worker exports no function {target!r}; its __export__ "
                                 f"lists {sorted(self.exports)}")
             return self.exports[str(target)]
-        callback = self.channel.callbacks.get_or_none(target)
+        callback = self.channel.callbacks.get_or_none(int(target))
         if callback is None:
             raise HandleError(
                 f"JavaScript called Python callback {target}, which is gone: either its "

@@ -35,7 +35,8 @@ class StubTransport:
             if reply == "unclaimed":
                 raise CallTimeout.unclaimed(seconds)
             raise CallTimeout.unanswered(seconds)
-        return reply.to_bytes()  # a copy: the view into the shared buffer is reused next call
+        # a copy: the view into the shared buffer is reused next call
+        return reply.to_bytes()  # type: ignore[no-any-return]
 
 
 class Runtime:

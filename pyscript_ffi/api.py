@@ -28,7 +28,9 @@ def create_proxy(func: Callable[..., Any]) -> Any:
     """
     channel = _runtime.current().channel
     if channel is None:
-        from pyodide.ffi import create_proxy as local_create_proxy
+        from pyodide.ffi import (  # type: ignore[import-not-found]
+            create_proxy as local_create_proxy,
+        )
 
         return local_create_proxy(func)
     return CallbackProxy(channel, func)
@@ -110,7 +112,7 @@ def gather(ref: Any, *paths: str) -> tuple[Any, ...]:
     key_lists = [parse(path) for path in paths]
     if isinstance(ref, JsProxy):
         try:
-            return tuple(ref._ffi_request(Op.GATHER, None, key_lists))
+            return tuple(ref._ffi_request(Op.GATHER, None, tuple(key_lists)))
         except MissingProperty as exc:
             raise AttributeError(str(exc)) from None
     return tuple(_walk_local(ref, keys, path) for keys, path in zip(key_lists, paths, strict=True))

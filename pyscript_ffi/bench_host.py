@@ -66,8 +66,12 @@ def queue_floor(calls: int) -> tuple[list[float], float]:
     replies: queue.SimpleQueue[int] = queue.SimpleQueue()
     result: list[tuple[list[float], float]] = []
 
+    def ask() -> int:
+        requests.put(1)
+        return replies.get()
+
     def worker() -> None:
-        result.append(_timed(calls, lambda: (requests.put(1), replies.get())))
+        result.append(_timed(calls, ask))
         requests.put(None)
 
     thread = threading.Thread(target=worker)

@@ -110,7 +110,7 @@ class JsProxy:
         """This proxy's handle id, for sending it back through `channel`."""
         if channel is not self.__channel:
             raise ValueError(f"{self!r} belongs to another channel (another worker or thread)")
-        return self.__id
+        return int(self.__id)
 
     def _ffi_lent(self) -> None:
         """The main thread lent this object once more: one more count to return on release."""
@@ -239,7 +239,7 @@ class JsProxy:
     @property
     def js_id(self) -> int:
         """The handle id: equal for proxies of the same JS object while it is held."""
-        return self.__id
+        return int(self.__id)
 
     def instanceof(self, klass: JsProxy) -> bool:
         """``obj instanceof klass``."""

@@ -168,7 +168,7 @@ def make_server(directory: str | Path, port: int = 0, host: str = "127.0.0.1", *
 
 def serve_forever(directory: str | Path, port: int, *, verbose: bool = False) -> None:
     server = make_server(directory, port, verbose=verbose)
-    host, bound = server.server_address[:2]
+    host, bound = str(server.server_address[0]), server.server_address[1]
     print(f"pyscript-ffi: serving {Path(directory).resolve()} at http://{host}:{bound}/ "
           "(Ctrl-C stops)", flush=True)
     try:

@@ -20,6 +20,7 @@ browser worker's messages, run when the worker is not inside its own code.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import Future
@@ -73,7 +74,7 @@ class Worker:
                 calls.exports = self._exports
                 result = self._target(*self._args)
             except BaseException as exc:  # noqa: BLE001 - the host sees it through `ready`
-                self._host._submit(lambda error=exc: self.ready.set_exception(error))
+                self._host._submit(functools.partial(self.ready.set_exception, exc))
                 return
             self._host._submit(lambda: self.ready.set_result(result))
             while (message := connection.inbox.get()) is not None:

@@ -1,5 +1,5 @@
-"""The house lint (ruff, configured in pyproject.toml) over the whole tree, as part of the suite,
-so a change that breaks it fails CI like any other test."""
+"""The house checks as part of the suite, so a change that breaks one fails CI like any other
+test: ruff over the tree, strict mypy over broker and pyscript_ffi (both set in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -13,4 +13,11 @@ ROOT = Path(__file__).parents[2]
 def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise",
                              "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_finds_nothing():
+    # strict mypy over broker and pyscript_ffi, as configured in pyproject.toml
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
