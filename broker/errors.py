@@ -20,7 +20,12 @@ error reply, and `raise_for_reply` turns an error reply back into one of these.
 
 from __future__ import annotations
 
-from typing import ClassVar
+import sys
+from typing import TYPE_CHECKING, ClassVar
+
+# MicroPython lets a class have one exception base, and has no PermissionError or TimeoutError:
+# there these errors are pyscript-ffi's own only (docs/conversions.md, MicroPython).
+_ONE_BASE = sys.implementation.name == "micropython"
 
 
 class FfiError(Exception):
@@ -51,20 +56,38 @@ class MissingProperty(FfiError):
     """A GET of a key the object does not have; proxies re-raise it as AttributeError/KeyError."""
 
 
-class PermissionDenied(FfiError, PermissionError):
-    """The page's policy refused the operation (a built-in prototype, a global it did not allow)."""
+if TYPE_CHECKING or not _ONE_BASE:
+    class _PermissionDeniedBase(FfiError, PermissionError):
+        pass
+
+    class _ConversionErrorBase(FfiError, TypeError):
+        pass
+else:
+    _PermissionDeniedBase = _ConversionErrorBase = FfiError
 
 
-class ConversionError(FfiError, TypeError):
-    """A value that cannot be sent to the other side."""
+class PermissionDenied(_PermissionDeniedBase):
+    """The page's policy refused the operation (a built-in prototype, a global it did not allow).
+    Also a PermissionError (not on MicroPython)."""
+
+
+class ConversionError(_ConversionErrorBase):
+    """A value that cannot be sent to the other side. Also a TypeError (not on MicroPython)."""
 
 
 class ChannelError(FfiError):
     """The channel between the two sides failed."""
 
 
-class CallTimeout(ChannelError, TimeoutError):
-    """No reply came within the configured bound."""
+if TYPE_CHECKING or not _ONE_BASE:
+    class _CallTimeoutBase(ChannelError, TimeoutError):
+        pass
+else:
+    _CallTimeoutBase = ChannelError
+
+
+class CallTimeout(_CallTimeoutBase):
+    """No reply came within the configured bound. Also a TimeoutError (not on MicroPython)."""
 
     @classmethod
     def unclaimed(cls, seconds: float) -> CallTimeout:

@@ -7,7 +7,6 @@ entry goes away when its count reaches zero. Ids are never reused while live.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import HandleError
@@ -15,22 +14,27 @@ from .errors import HandleError
 _ID_LIMIT = 2**32  # ids travel as u32
 
 
-@dataclass(slots=True)
 class _Entry:
-    obj: Any
-    count: int = 0
-    pinned: bool = False
+    __slots__ = ("obj", "count", "pinned")
+
+    def __init__(self, obj: Any, count: int = 0, pinned: bool = False) -> None:
+        self.obj = obj
+        self.count = count
+        self.pinned = pinned
 
 
-@dataclass
 class HandleTable:
-    """Live objects by id. Not thread-safe: owned by the thread that serves them."""
+    """Live objects by id. Not thread-safe: owned by the thread that serves them.
 
-    name: str = "handle"
-    _entries: dict[int, _Entry] = field(default_factory=dict)
-    _by_identity: dict[int, int] = field(default_factory=dict)
-    _next: int = 1
-    issued: int = 0  #: ids handed out over the table's life
+    (Plain classes here and in wire.py rather than dataclasses: MicroPython has none.)
+    """
+
+    def __init__(self, name: str = "handle") -> None:
+        self.name = name
+        self._entries: dict[int, _Entry] = {}
+        self._by_identity: dict[int, int] = {}
+        self._next = 1
+        self.issued = 0  #: ids handed out over the table's life
 
     def pin(self, handle: int, obj: Any) -> None:
         """Bind a fixed id (e.g. the global scope) that drops never release."""

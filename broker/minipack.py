@@ -154,6 +154,11 @@ def _pack_ext(ext, out):
     out += ext.data
 
 
+def packb(obj, default=None, use_bin_type=True):
+    """``Packer(default).pack(obj)``."""
+    return Packer(default=default).pack(obj)
+
+
 def unpackb(data, ext_hook=None, raw=False, strict_map_key=False, use_list=True):
     """The one value `data` holds; ValueError if it is not exactly one well-formed value."""
     reader = _Reader(bytes(data), ext_hook)

@@ -15,11 +15,12 @@ needs to know what a proxy or a handle table is:
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import msgpack
+try:
+    import msgpack
+except ImportError:  # MicroPython: the same API in the subset it shares (minipack.py)
+    from . import minipack as msgpack
 
 from .errors import (
     ConversionError,
@@ -33,53 +34,71 @@ from .errors import (
 )
 from .protocol import Ext, Op, Status
 
-ToExt = Callable[[Any], msgpack.ExtType]
-FromExt = Callable[[int, bytes], Any]
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-_REMOTE = struct.Struct(">IB")
-_CALLBACK = struct.Struct(">I")
-_OPS = frozenset(int(op) for op in Op)
+    ToExt = Callable[[Any], msgpack.ExtType]
+    FromExt = Callable[[int, bytes], Any]
+
+_REMOTE, _REMOTE_SIZE = ">IB", 5
+_CALLBACK, _CALLBACK_SIZE = ">I", 4
+
+# Request and Reply are plain classes, not dataclasses: MicroPython has none.
 
 
-@dataclass(frozen=True, slots=True)
 class Request:
     """One call: ``op`` on the object ``target``; ``drops`` releases handles on the way."""
 
-    op: Op
-    target: int
-    subject: Any = None
-    args: tuple[Any, ...] = ()
-    drops: tuple[int, ...] = ()
+    __slots__ = ("op", "target", "subject", "args", "drops")
+
+    def __init__(self, op: Op, target: int, subject: Any = None, args: tuple[Any, ...] = (),
+                 drops: tuple[int, ...] = ()) -> None:
+        self.op = op
+        self.target = target
+        self.subject = subject
+        self.args = args
+        self.drops = drops
+
+    def __repr__(self) -> str:
+        return (f"Request(op={self.op!r}, target={self.target!r}, subject={self.subject!r}, "
+                f"args={self.args!r}, drops={self.drops!r})")
 
 
-@dataclass(frozen=True, slots=True)
 class Reply:
     """The answer to one `Request`: a result, or an error described by name/message/stack."""
 
-    status: Status
-    value: Any = None
-    name: str = ""
-    message: str = ""
-    stack: str = ""
+    __slots__ = ("status", "value", "name", "message", "stack")
+
+    def __init__(self, status: Status, value: Any = None, name: str = "", message: str = "",
+                 stack: str = "") -> None:
+        self.status = status
+        self.value = value
+        self.name = name
+        self.message = message
+        self.stack = stack
+
+    def __repr__(self) -> str:
+        return (f"Reply(status={self.status!r}, value={self.value!r}, name={self.name!r}, "
+                f"message={self.message!r})")
 
     def unwrap(self) -> Any:
         """Return the value, or raise the exception this reply describes."""
-        if self.status is Status.OK:
+        if self.status == Status.OK:
             return self.value
         raise error_for(self.status, self.name, self.message, self.stack)
 
 
 def error_for(status: Status, name: str, message: str, stack: str) -> FfiError:
     """The exception that an error reply of this status stands for."""
-    if status is Status.THROWN:
+    if status == Status.THROWN:
         return JsException(name, message, stack)
-    if status is Status.BAD_HANDLE:
+    if status == Status.BAD_HANDLE:
         return HandleError(message)
-    if status is Status.BAD_REQUEST:
+    if status == Status.BAD_REQUEST:
         return ProtocolError(message)
-    if status is Status.MISSING:
+    if status == Status.MISSING:
         return MissingProperty(message)
-    if status is Status.DENIED:
+    if status == Status.DENIED:
         return PermissionDenied(message)
     return InternalError(f"{name}: {message} ({InternalError.hint})\n{stack}")
 
@@ -88,31 +107,39 @@ def error_for(status: Status, name: str, message: str, stack: str) -> FfiError:
 
 
 def remote_ext(handle: int, flags: int = 0) -> msgpack.ExtType:
-    return msgpack.ExtType(Ext.REMOTE, _REMOTE.pack(handle, flags))
+    return msgpack.ExtType(Ext.REMOTE, struct.pack(_REMOTE, handle, flags))
 
 
 def callback_ext(handle: int) -> msgpack.ExtType:
-    return msgpack.ExtType(Ext.CALLBACK, _CALLBACK.pack(handle))
+    return msgpack.ExtType(Ext.CALLBACK, struct.pack(_CALLBACK, handle))
 
 
 def bigint_ext(value: int) -> msgpack.ExtType:
     """An int beyond 64 bits: two's complement, big-endian, in the fewest 8-byte words."""
-    bits = (value if value >= 0 else ~value).bit_length()
-    return msgpack.ExtType(Ext.BIGINT, value.to_bytes(8 * (bits // 64 + 1), "big", signed=True))
+    size = 8  # (written without int.bit_length and signed=, which MicroPython lacks)
+    while not -(1 << (8 * size - 1)) <= value < 1 << (8 * size - 1):
+        size += 8
+    return msgpack.ExtType(Ext.BIGINT, (value % (1 << (8 * size))).to_bytes(size, "big"))
+
+
+def _bigint(payload: bytes) -> int:
+    """The int a BIGINT payload holds (big-endian two's complement)."""
+    value = int.from_bytes(payload, "big")
+    return value - (1 << (8 * len(payload))) if payload and payload[0] & 0x80 else value
 
 
 def unpack_remote(payload: bytes) -> tuple[int, int]:
     """(handle id, flags) of a REMOTE payload."""
-    if len(payload) != _REMOTE.size:
+    if len(payload) != _REMOTE_SIZE:
         raise ProtocolError(f"REMOTE ext payload is {len(payload)} bytes; expected 5")
-    handle, flags = _REMOTE.unpack(payload)
+    handle, flags = struct.unpack(_REMOTE, payload)
     return handle, flags
 
 
 def unpack_callback(payload: bytes) -> int:
-    if len(payload) != _CALLBACK.size:
+    if len(payload) != _CALLBACK_SIZE:
         raise ProtocolError(f"CALLBACK ext payload is {len(payload)} bytes; expected 4")
-    return int(_CALLBACK.unpack(payload)[0])
+    return int(struct.unpack(_CALLBACK, payload)[0])
 
 
 def _unpack_error(payload: bytes) -> tuple[str, str, str]:
@@ -172,7 +199,7 @@ class Codec:
         return self._unpack(data)
 
     def encode_reply(self, reply: Reply) -> bytes:
-        if reply.status is Status.OK:
+        if reply.status == Status.OK:
             return self._pack([int(Status.OK), reply.value])
         return self._pack([int(reply.status), error_ext(reply.name, reply.message, reply.stack)])
 
@@ -182,7 +209,7 @@ class Codec:
         if code == Ext.UNDEFINED:
             return None
         if code == Ext.BIGINT:
-            return int.from_bytes(payload, "big", signed=True)
+            return _bigint(payload)
         if code in (Ext.REMOTE, Ext.CALLBACK):
             return self._from_ext(code, payload)
         if code == Ext.ERROR:
@@ -205,17 +232,21 @@ class Codec:
             raise ProtocolError("a request must be [op, target, subject, args] (+ drops)")
         op, target, subject, args = frame[:4]
         drops = frame[4] if len(frame) == 5 else ()
-        if not isinstance(op, int) or op not in _OPS:
+        if not isinstance(op, int) or isinstance(op, bool):
             raise ProtocolError(f"unknown op {op!r}")
+        try:
+            op = Op(op)
+        except ValueError:
+            raise ProtocolError(f"unknown op {op!r}") from None
         if not isinstance(target, int) or isinstance(target, bool) or target < 0:
             raise ProtocolError(f"request target must be a handle id, not {target!r}")
         if not isinstance(args, list):
             raise ProtocolError(f"request args must be an array, not {type(args).__name__}")
-        if not isinstance(drops, list | tuple) or not all(
+        if not isinstance(drops, (list, tuple)) or not all(
             isinstance(x, int) and x >= 0 for x in drops
         ):
             raise ProtocolError("request drops must be an array of [id, count] integer pairs")
-        return Request(Op(op), target, subject, tuple(args), tuple(drops))
+        return Request(op, target, subject, tuple(args), tuple(drops))
 
     def decode_reply(self, data: bytes) -> Reply:
         frame = self._unpack(data)
@@ -225,7 +256,7 @@ class Codec:
             status = Status(frame[0])
         except ValueError:
             raise ProtocolError(f"unknown reply status {frame[0]!r}") from None
-        if status is Status.OK:
+        if status == Status.OK:
             return Reply(status, frame[1])
         if not isinstance(frame[1], tuple):
             raise ProtocolError("an error reply's body must be an ERROR ext")

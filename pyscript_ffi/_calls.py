@@ -8,17 +8,38 @@ answer back: ``post(call, frame, error)`` with either the encoded result or a tr
 
 from __future__ import annotations
 
-import inspect
-import traceback
-from collections.abc import Awaitable, Callable
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from broker.errors import HandleError
 
-from .channel import Channel
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
-Post = Callable[[int, bytes | None, str | None], None]
-Schedule = Callable[[Awaitable[Any], Callable[[Any], None], Callable[[], None]], None]
+    from .channel import Channel
+
+    Post = Callable[[int, bytes | None, str | None], None]
+    Schedule = Callable[[Awaitable[Any], Callable[[Any], None], Callable[[BaseException], None]],
+                        None]
+
+
+def is_awaitable(value: Any) -> bool:
+    """A coroutine or other awaitable (MicroPython's coroutines are generators: they have send)."""
+    return hasattr(value, "__await__") or (sys.implementation.name == "micropython"
+                                           and hasattr(value, "send"))
+
+
+def describe_exception(exc: BaseException) -> str:
+    """The traceback of `exc`, as Python prints it."""
+    if sys.implementation.name == "micropython":
+        import io
+
+        out = io.StringIO()
+        sys.print_exception(exc, out)  # type: ignore[attr-defined]
+        return out.getvalue()
+    import traceback
+
+    return "".join(traceback.format_exception(exc))
 
 
 class PageCalls:
@@ -41,13 +62,13 @@ class PageCalls:
         try:
             args = self.channel.decode_value(frame)
             result = self._target(kind, target)(*args)
-            if inspect.isawaitable(result):
+            if is_awaitable(result):
                 self._schedule(result, lambda value: self._settle(call, value),
-                               lambda: self._fail(call))
+                               lambda exc: self._fail(call, exc))
                 return
             self._settle(call, result)
-        except BaseException:  # noqa: BLE001 - every failure goes back to the caller
-            self._fail(call)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
+            self._fail(call, exc)
 
     def _target(self, kind: str, target: str | int) -> Callable[..., Any]:
         if kind == "export":
@@ -69,10 +90,10 @@ class PageCalls:
     def _settle(self, call: int, result: Any) -> None:
         try:
             frame = self.channel.encode_value(result)
-        except BaseException:  # noqa: BLE001
-            self._fail(call)
+        except BaseException as exc:  # noqa: BLE001
+            self._fail(call, exc)
             return
         self._post(call, frame, None)
 
-    def _fail(self, call: int) -> None:
-        self._post(call, None, traceback.format_exc())
+    def _fail(self, call: int, exc: BaseException) -> None:
+        self._post(call, None, describe_exception(exc))

@@ -81,8 +81,8 @@ def _schedule(awaitable: Any, done: Any, failed: Any) -> None:
     async def finish() -> None:
         try:
             result = await awaitable
-        except BaseException:  # noqa: BLE001 - `failed` formats the traceback being handled
-            failed()
+        except BaseException as exc:  # noqa: BLE001 - it goes back to the page
+            failed(exc)
             return
         done(result)
 

@@ -6,28 +6,37 @@ installs its own; `current` finds the calling thread's, else the process default
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broker.errors import ChannelClosed, PermissionDenied
 
-from .channel import Channel
 from .proxy import JsProxy
 
+if TYPE_CHECKING:
+    from .channel import Channel
 
-@dataclass(frozen=True)
+try:
+    from threading import local
+except ImportError:  # MicroPython in a browser worker: one thread, no threading module
+    class local:  # type: ignore[no-redef]
+        pass
+
+
 class Installed:
     """What `js`, `document` and `window` are here. `channel` is None on the page's own thread,
-    where they are the interpreter's own proxies."""
+    where they are the interpreter's own proxies. (A plain class: MicroPython has no
+    dataclasses.)"""
 
-    channel: Channel | None
-    js: Any
-    document: Any
-    window: Any
+    __slots__ = ("channel", "js", "document", "window")
+
+    def __init__(self, channel: Channel | None, js: Any, document: Any, window: Any) -> None:
+        self.channel = channel
+        self.js = js
+        self.document = document
+        self.window = window
 
 
-_local = threading.local()
+_local = local()
 _default: Installed | None = None
 RUNNING_IN_WORKER = False
 

@@ -6,8 +6,7 @@ and on a local one (Pyodide's own proxies, on the main thread) through the inter
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broker.errors import MissingProperty
 from broker.protocol import Op
@@ -16,6 +15,9 @@ from . import _runtime
 from .channel import CallbackProxy
 from .paths import parse
 from .proxy import JsProxy
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def create_proxy(func: Callable[..., Any]) -> Any:
@@ -115,7 +117,7 @@ def gather(ref: Any, *paths: str) -> tuple[Any, ...]:
             return tuple(ref._ffi_request(Op.GATHER, None, tuple(key_lists)))
         except MissingProperty as exc:
             raise AttributeError(str(exc)) from None
-    return tuple(_walk_local(ref, keys, path) for keys, path in zip(key_lists, paths, strict=True))
+    return tuple(_walk_local(ref, keys, path) for keys, path in zip(key_lists, paths))  # noqa: B905 - equal
 
 
 def _walk_local(value: Any, keys: list[str | int], path: str) -> Any:

@@ -11,13 +11,8 @@ A `Channel` turns ``request(op, target, subject, args)`` into one synchronous ro
 
 from __future__ import annotations
 
-import weakref
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-import msgpack
+from typing import TYPE_CHECKING, Any, Protocol
 
 from broker.errors import ConversionError
 from broker.handles import HandleTable
@@ -25,6 +20,17 @@ from broker.protocol import GLOBAL_HANDLE, PROTOCOL_VERSION, Ext, Op
 from broker.wire import Codec, callback_ext, remote_ext, unpack_callback, unpack_remote
 
 from .proxy import JsProxy, make_proxy
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import msgpack
+
+try:
+    from weakref import WeakValueDictionary
+except ImportError:  # MicroPython has no weak references (nor finalizers: proxies never die)
+    WeakValueDictionary = dict  # type: ignore[misc,assignment]
+
 
 
 def _has_proto_key(values: Any) -> bool:
@@ -40,7 +46,7 @@ def _has_proto_key(values: Any) -> bool:
             if "__proto__" in container:
                 return True
             container = container.values()
-        stack.extend(v for v in container if isinstance(v, list | tuple | dict))
+        stack.extend(v for v in container if isinstance(v, (list, tuple, dict)))
     return False
 
 
@@ -88,16 +94,25 @@ class CallbackProxy:
         return f"<create_proxy({getattr(self._func, '__qualname__', self._func)!r}), {state}>"
 
 
-@dataclass(frozen=True)
 class ChannelStatistics:
-    """What a channel has done so far (see `Channel.statistics`)."""
+    """What a channel has done so far (see `Channel.statistics`). Read-only."""
 
-    calls: int
-    bytes_sent: int
-    bytes_received: int
-    live_proxies: int
-    pending_drops: int
-    live_callbacks: int
+    __slots__ = ("calls", "bytes_sent", "bytes_received", "live_proxies", "pending_drops",
+                 "live_callbacks")
+
+    def __init__(self, *, calls: int, bytes_sent: int, bytes_received: int, live_proxies: int,
+                 pending_drops: int, live_callbacks: int) -> None:
+        for name, value in (("calls", calls), ("bytes_sent", bytes_sent),
+                            ("bytes_received", bytes_received), ("live_proxies", live_proxies),
+                            ("pending_drops", pending_drops), ("live_callbacks", live_callbacks)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"ChannelStatistics is read-only ({name})")
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)}" for name in self.__slots__)
+        return f"ChannelStatistics({fields})"
 
 
 class Channel:
@@ -106,8 +121,10 @@ class Channel:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
         self._codec = Codec(self._to_ext, self._from_ext)
-        self._proxies: weakref.WeakValueDictionary[int, JsProxy] = weakref.WeakValueDictionary()
-        self._drops: deque[tuple[int, int]] = deque()  # appended from __del__, any thread
+        self._proxies: WeakValueDictionary[int, JsProxy] = WeakValueDictionary()
+        # appended from __del__, any thread (MicroPython's deque needs a bound: never reached
+        # there, where nothing is released)
+        self._drops: deque[tuple[int, int]] = deque((), 1 << 30)
         self.callbacks = HandleTable("callback")
         self._calls = self._sent = self._received = 0
 

@@ -6,11 +6,10 @@ A path is names joined by dots, and bracketed items: a non-negative integer or a
 
 from __future__ import annotations
 
-import re
-
-_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_INDEX = re.compile(r"\[(\d+)\]")
-_QUOTED = re.compile(r"""\[(["'])((?:\\.|(?!\1).)*)\1\]""")
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
+_DIGITS = frozenset("0123456789")
+# (a scanner, not regular expressions: MicroPython's re has no backreferences or lookahead)
 
 
 class PathError(ValueError):
@@ -25,24 +24,45 @@ def parse(path: str) -> list[str | int]:
     pos = 0
     while pos < len(path):
         if path[pos] == "[":
-            if match := _INDEX.match(path, pos):
-                keys.append(int(match[1]))
-            elif match := _QUOTED.match(path, pos):
-                keys.append(re.sub(r"\\(.)", r"\1", match[2]))
-            else:
-                raise PathError(f"bad query path {path!r}: at position {pos} expected [integer] "
-                                "or ['quoted key']")
-        else:
-            if keys:
-                if path[pos] != ".":
-                    raise PathError(f"bad query path {path!r}: at position {pos} expected '.' "
-                                    f"or '[', found {path[pos]!r}")
-                pos += 1
-            match = _NAME.match(path, pos)
-            if not match:
-                raise PathError(f"bad query path {path!r}: at position {pos} expected a name")
-            keys.append(match[0])
-        pos = match.end()
+            pos, key = _item(path, pos)
+            keys.append(key)
+            continue
+        if keys:
+            if path[pos] != ".":
+                raise PathError(f"bad query path {path!r}: at position {pos} expected '.' "
+                                f"or '[', found {path[pos]!r}")
+            pos += 1
+        end = pos
+        if end < len(path) and path[end] in _NAME_START:
+            end += 1
+            while end < len(path) and path[end] in _NAME_CHARS:
+                end += 1
+        if end == pos:
+            raise PathError(f"bad query path {path!r}: at position {pos} expected a name")
+        keys.append(path[pos:end])
+        pos = end
     if not keys:
         raise PathError("a query path cannot be empty")
     return keys
+
+
+def _item(path: str, start: int) -> tuple[int, str | int]:
+    """The key of the bracketed item at `start` (``[2]`` or ``['key']``), and where it ends."""
+    pos, n = start + 1, len(path)
+    if pos < n and path[pos] in _DIGITS:
+        end = pos
+        while end < n and path[end] in _DIGITS:
+            end += 1
+        if end < n and path[end] == "]":
+            return end + 1, int(path[pos:end])
+    elif pos < n and path[pos] in "'\"":
+        quote, pos, chars = path[pos], pos + 1, []
+        while pos < n and path[pos] != quote:
+            if path[pos] == "\\" and pos + 1 < n:
+                pos += 1  # a backslash escapes the next character (the quote or itself)
+            chars.append(path[pos])
+            pos += 1
+        if pos + 1 < n and path[pos + 1] == "]":
+            return pos + 2, "".join(chars)
+    raise PathError(f"bad query path {path!r}: at position {start} expected [integer] "
+                    "or ['quoted key']")

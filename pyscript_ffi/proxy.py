@@ -8,16 +8,16 @@ round trip through the proxy's `Channel`, except ``==`` and ``hash``, which comp
 
 from __future__ import annotations
 
-import dis
 import sys
-from collections.abc import Iterator
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from broker.errors import MissingProperty
 from broker.protocol import ITER_BATCH, Op, RemoteFlag
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
+
     from .channel import Channel
 
 _TOKEN = object()  # proxies are made by channels only
@@ -28,15 +28,23 @@ _TOKEN = object()  # proxies are made by channels only
 # of the call. When __getattr__ runs for such a load the attribute is about to be called, so one
 # CALL_METHOD round trip can stand for GET + CALL: measured, document.createElement("div") took
 # two round trips (a GET of 30-40 us, then the CALL) before.
-_LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)
-_LOAD_ATTR = dis.opmap["LOAD_ATTR"]
-_PUSH_NULL = dis.opmap.get("PUSH_NULL", -1)
 _ATTR_FLAGS_METHOD = sys.version_info >= (3, 12)
+try:
+    import dis
+except ImportError:  # MicroPython: no bytecode to read, so a method call is a GET and a CALL
+    _READS_BYTECODE = False
+else:
+    _READS_BYTECODE = hasattr(sys, "_getframe")
+    _LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)
+    _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
+    _PUSH_NULL = dis.opmap.get("PUSH_NULL", -1)
 
 
 def _push_null_gap() -> int:
     """Bytes from a LOAD_ATTR to a PUSH_NULL right after it (its inline caches between), as this
     interpreter compiles a call of an imported name's attribute; 0 where it never does."""
+    if not _READS_BYTECODE:
+        return 0
     instructions = list(dis.get_instructions(compile("import m\nm.f()", "<probe>", "exec")))
     for load, after in zip(instructions, instructions[1:], strict=False):
         if load.opname == "LOAD_ATTR" and after.opname == "PUSH_NULL":
@@ -73,7 +81,7 @@ class _MethodCall:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs:  # as JsProxy.__call__: keyword arguments become one trailing options object
-            args = (*args, kwargs)
+            args = args + (kwargs,)
         try:
             return self._proxy._ffi_request(Op.CALL_METHOD, self._name, args)
         except MissingProperty:
@@ -83,7 +91,9 @@ class _MethodCall:
 class JsProxy:
     """A JavaScript object owned by the main thread. Made by the FFI only; never construct one."""
 
-    __slots__ = ("__channel", "__id", "__flags", "__lends", "__this", "__base", "__weakref__")
+    # (plain names, not __private ones: MicroPython does not mangle names)
+    __slots__ = ("_ffi_channel", "_ffi_id", "_ffi_flags", "_ffi_lends", "_ffi_this", "_ffi_base",
+                 "__weakref__")
 
     def __init__(
         self,
@@ -97,43 +107,43 @@ class JsProxy:
         if token is not _TOKEN:
             raise TypeError("JsProxy objects come from the FFI (e.g. js.Object.new()); "
                             "they cannot be constructed directly")
-        object.__setattr__(self, "_JsProxy__channel", channel)
-        object.__setattr__(self, "_JsProxy__id", handle)
-        object.__setattr__(self, "_JsProxy__flags", flags)
-        object.__setattr__(self, "_JsProxy__lends", 0)
-        object.__setattr__(self, "_JsProxy__this", this)
-        object.__setattr__(self, "_JsProxy__base", base)
+        object.__setattr__(self, "_ffi_channel", channel)
+        object.__setattr__(self, "_ffi_id", handle)
+        object.__setattr__(self, "_ffi_flags", flags)
+        object.__setattr__(self, "_ffi_lends", 0)
+        object.__setattr__(self, "_ffi_this", this)
+        object.__setattr__(self, "_ffi_base", base)
 
     # -- what the channel needs ----------------------------------------------------------------
 
     def _ffi_handle(self, channel: Channel) -> int:
         """This proxy's handle id, for sending it back through `channel`."""
-        if channel is not self.__channel:
+        if channel is not self._ffi_channel:
             raise ValueError(f"{self!r} belongs to another channel (another worker or thread)")
-        return int(self.__id)
+        return int(self._ffi_id)
 
     def _ffi_lent(self) -> None:
         """The main thread lent this object once more: one more count to return on release."""
-        object.__setattr__(self, "_JsProxy__lends", self.__lends + 1)
+        object.__setattr__(self, "_ffi_lends", self._ffi_lends + 1)
 
     def _ffi_bind(self, this: JsProxy) -> JsProxy:
         """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
-        return JsProxy(_TOKEN, self.__channel, self.__id, self.__flags, this, self)
+        return JsProxy(_TOKEN, self._ffi_channel, self._ffi_id, self._ffi_flags, this, self)
 
     def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
         """One operation on this object (for the pyscript.ffi functions: query, gather, assign)."""
-        return self.__channel.request(op, self.__id, subject, args)
+        return self._ffi_channel.request(op, self._ffi_id, subject, args)
 
     def __del__(self) -> None:
-        if self.__lends:
-            self.__channel.release(self.__id, self.__lends)
+        if self._ffi_lends:
+            self._ffi_channel.release(self._ffi_id, self._ffi_lends)
 
-    def __request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
-        return self.__channel.request(op, self.__id, subject, args)
+    def _ffi_send(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
+        return self._ffi_channel.request(op, self._ffi_id, subject, args)
 
-    def __get(self, key: str | int) -> Any:
-        value = self.__request(Op.GET, key)
-        if type(value) is JsProxy and value.__flags & RemoteFlag.CALLABLE:
+    def _ffi_get(self, key: str | int) -> Any:
+        value = self._ffi_send(Op.GET, key)
+        if type(value) is JsProxy and value._ffi_flags & RemoteFlag.CALLABLE:
             return value._ffi_bind(self)
         return value
 
@@ -142,65 +152,65 @@ class JsProxy:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # Python protocol probes never cross the thread
-        if _loads_a_method(sys._getframe(1)):
+        if _READS_BYTECODE and _loads_a_method(sys._getframe(1)):
             return _MethodCall(self, name)
         try:
-            return self.__get(name)
+            return self._ffi_get(name)
         except MissingProperty:
             raise AttributeError(name) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self.__request(Op.SET, name, (value,))
+        self._ffi_send(Op.SET, name, (value,))
 
     def __delattr__(self, name: str) -> None:
-        self.__request(Op.DELETE, name)
+        self._ffi_send(Op.DELETE, name)
 
     def __getitem__(self, key: str | int) -> Any:
-        if isinstance(key, int) and key < 0 and self.__flags & RemoteFlag.SIZED:
+        if isinstance(key, int) and key < 0 and self._ffi_flags & RemoteFlag.SIZED:
             key += len(self)
         try:
-            return self.__get(key)
+            return self._ffi_get(key)
         except MissingProperty:
             if isinstance(key, int):
                 raise IndexError(key) from None
             raise KeyError(key) from None
 
     def __setitem__(self, key: str | int, value: Any) -> None:
-        self.__request(Op.SET, key, (value,))
+        self._ffi_send(Op.SET, key, (value,))
 
     def __delitem__(self, key: str | int) -> None:
-        self.__request(Op.DELETE, key)
+        self._ffi_send(Op.DELETE, key)
 
     def __contains__(self, item: Any) -> bool:
-        return bool(self.__request(Op.HAS, None, (item,)))
+        return bool(self._ffi_send(Op.HAS, None, (item,)))
 
     # -- calls ---------------------------------------------------------------------------------
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs:  # as Pyodide: keyword arguments become one trailing options object
-            args = (*args, kwargs)
-        return self.__request(Op.CALL, self.__this, args)
+            args = args + (kwargs,)
+        return self._ffi_send(Op.CALL, self._ffi_this, args)
 
     def new(self, *args: Any, **kwargs: Any) -> Any:
         """``new F(...args)`` for a constructor F."""
         if kwargs:
-            args = (*args, kwargs)
-        return self.__request(Op.NEW, None, args)
+            args = args + (kwargs,)
+        return self._ffi_send(Op.NEW, None, args)
 
     # -- containers ----------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        if not self.__flags & RemoteFlag.SIZED:
+        if not self._ffi_flags & RemoteFlag.SIZED:
             raise TypeError(f"{self!r} has no length or size")
-        return int(self.__request(Op.LENGTH))
+        return int(self._ffi_send(Op.LENGTH))
 
     def __iter__(self) -> Iterator[Any]:
-        if not self.__flags & RemoteFlag.ITERABLE:
+        if not self._ffi_flags & RemoteFlag.ITERABLE:
             raise TypeError(f"{self!r} is not iterable (it has no Symbol.iterator)")
-        return _drain(self.__channel, self.__request(Op.ITER))
+        return _drain(self._ffi_channel, self._ffi_send(Op.ITER))
 
     def __bool__(self) -> bool:
-        if self.__flags & RemoteFlag.SIZED:
+        if self._ffi_flags & RemoteFlag.SIZED:
             return len(self) > 0
         return True
 
@@ -208,47 +218,47 @@ class JsProxy:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, JsProxy):
-            return other.__channel is self.__channel and other.__id == self.__id
+            return other._ffi_channel is self._ffi_channel and other._ffi_id == self._ffi_id
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((id(self.__channel), self.__id))
+        return hash((id(self._ffi_channel), self._ffi_id))
 
     def __str__(self) -> str:
-        return str(self.__request(Op.STR))
+        return str(self._ffi_send(Op.STR))
 
     def __repr__(self) -> str:
         try:
-            text = self.__request(Op.STR)
+            text = self._ffi_send(Op.STR)
         except Exception as exc:  # repr must not fail: say what we know instead
             text = f"<unavailable: {type(exc).__name__}>"
         return f"JsProxy({text})"
 
     def __dir__(self) -> list[str]:
-        return sorted(self.__request(Op.KEYS))
+        return sorted(self._ffi_send(Op.KEYS))
 
     # -- Pyodide's JsProxy API -----------------------------------------------------------------
 
     @property
     def typeof(self) -> str:
         """JavaScript's ``typeof`` of the object."""
-        if self.__flags & RemoteFlag.CALLABLE:
+        if self._ffi_flags & RemoteFlag.CALLABLE:
             return "function"
-        return str(self.__request(Op.TYPEOF))
+        return str(self._ffi_send(Op.TYPEOF))
 
     @property
     def js_id(self) -> int:
         """The handle id: equal for proxies of the same JS object while it is held."""
-        return int(self.__id)
+        return int(self._ffi_id)
 
     def instanceof(self, klass: JsProxy) -> bool:
         """``obj instanceof klass``."""
-        return bool(self.__request(Op.INSTANCEOF, None, (klass,)))
+        return bool(self._ffi_send(Op.INSTANCEOF, None, (klass,)))
 
     def to_py(self) -> Any:
         """A deep copy by value: arrays to lists, plain objects to dicts, byte buffers to bytes.
         Other objects inside stay proxies."""
-        return self.__request(Op.COPY)
+        return self._ffi_send(Op.COPY)
 
     def to_bytes(self) -> bytes:
         """The bytes of a typed array, ArrayBuffer or DataView."""

@@ -100,7 +100,7 @@ class Worker:
 
 
 def _run_awaitable(awaitable: Awaitable[Any], done: Callable[[Any], None],
-                   failed: Callable[[], None]) -> None:
+                   failed: Callable[[BaseException], None]) -> None:
     """An async export or callback: a worker thread has no running loop, so run it here."""
 
     async def wrap() -> Any:
@@ -108,8 +108,8 @@ def _run_awaitable(awaitable: Awaitable[Any], done: Callable[[Any], None],
 
     try:
         result = asyncio.run(wrap())
-    except BaseException:  # noqa: BLE001 - `failed` formats the traceback being handled
-        failed()
+    except BaseException as exc:  # noqa: BLE001 - it goes back to the host
+        failed(exc)
         return
     done(result)
 

@@ -97,7 +97,7 @@ def scenario_double_release_is_a_clear_error():
     assert f"handle {handle} is not live" in str(exc)
     exc = _raises(HandleError, channel.request, Op.GET, handle, "x")
     assert "used after release" in str(exc)
-    object.__setattr__(proxy, "_JsProxy__lends", 0)  # already returned by hand above
+    object.__setattr__(proxy, "_ffi_lends", 0)  # already returned by hand above
     del proxy
     gc.collect()
     assert document.title is not None  # later calls are unaffected

@@ -1,0 +1,81 @@
+"""pyscript-ffi under MicroPython: the transport over the worker's JS stub, and the runtime that
+runs the user's file and answers the page's calls. The twin of `_pyodide.py`.
+
+MicroPython hands a Python bytes object to JavaScript as a proxy that can only be read element
+by element, so frames cross its FFI as hex strings: ``bytes.hex()`` and ``bytes.fromhex()`` are
+C code in MicroPython, and the stub converts in JavaScript. (Its own FFI also turns ints beyond
+32 bits into 0, so no number ever crosses it: only frames and small ints.)
+"""
+
+from broker.errors import CallTimeout
+
+from . import _runtime
+from ._calls import PageCalls
+from .channel import Channel
+
+
+class StubTransport:
+    """Round trips through the worker stub's Caller (Atomics.wait on the shared buffer)."""
+
+    def __init__(self, stub):
+        self._stub = stub
+        self._roundtrip = stub.roundtripHex
+
+    def roundtrip(self, frame):
+        reply = self._roundtrip(frame.hex())
+        if reply[:1] == "!":  # a failure: "!unclaimed" or "!busy" (never hex)
+            seconds = self._stub.timeoutMs / 1000
+            if reply == "!unclaimed":
+                raise CallTimeout.unclaimed(seconds)
+            raise CallTimeout.unanswered(seconds)
+        return bytes.fromhex(reply)
+
+
+class Runtime:
+    """Runs the user's file and answers the page's calls into Python."""
+
+    def __init__(self, channel, stub):
+        self.channel = channel
+        self._stub = stub
+        self.calls = PageCalls(channel, self._settle, _schedule)
+
+    def run(self, code, filename):
+        """Run the user's file; returns the names it lists in __export__."""
+        namespace = {"__name__": "__main__", "__file__": filename}
+        exec(code, namespace)
+        names = namespace.get("__export__", [])
+        missing = [name for name in names if not callable(namespace.get(name))]
+        if missing:
+            raise NameError(f"__export__ lists {missing}, which {filename} does not define "
+                            "as functions")
+        self.calls.exports = {name: namespace[name] for name in names}
+        return list(names)
+
+    def deliver(self, kind, call, target, frame_hex):
+        """A message from the page: an export by name, a callback by id, or a forget."""
+        self.calls.deliver(kind, call, target, bytes.fromhex(frame_hex))
+
+    def _settle(self, call, frame, error):
+        self._stub.settle(call, None if frame is None else frame.hex(), error)
+
+
+def _schedule(awaitable, done, failed):
+    """An async export or callback: finish it on MicroPython's asyncio loop."""
+    import asyncio
+
+    async def finish():
+        try:
+            result = await awaitable
+        except BaseException as exc:  # noqa: BLE001 - it goes back to the page
+            failed(exc)
+            return
+        done(result)
+
+    asyncio.create_task(finish())
+
+
+def start_worker(stub):
+    """In a MicroPython worker: talk to the page through the stub's shared buffer."""
+    channel = Channel(StubTransport(stub))
+    _runtime.install(channel, in_worker=True)
+    return Runtime(channel, stub)

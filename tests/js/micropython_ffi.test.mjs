@@ -1,0 +1,81 @@
+// pyscript_ffi on MicroPython (npm @micropython/micropython-webassembly-pyscript) against the
+// page's real dispatcher (js_glue/channel.js) and the JS fixtures, in one Node thread: the
+// stub hands each frame straight to Channel.handle, so this proves the Python side (proxies,
+// minipack, the codec, the API) on MicroPython without a browser. tests/scenarios/
+// conformance.py runs here; MICROPYTHON_DIFFERENCES lists the scenarios that cannot pass on
+// MicroPython, each with its reason (docs/conversions.md), and they must fail.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { Channel, direct } from "../../js_glue/channel.js";
+import { fromHex, toHex } from "../../js_glue/hex.js";
+import { makeFixtures } from "../browser/pages/fixtures.mjs";
+
+const root = new URL("../../", import.meta.url);
+const SCENARIOS = readFileSync(new URL("tests/scenarios/conformance.py", root), "utf8");
+
+export const MICROPYTHON_DIFFERENCES = {
+  scenario_proxies_are_released: "no finalizers for Python objects: proxies are never released",
+  scenario_method_call_is_one_round_trip: "no bytecode to read: a method call is a GET and a CALL",
+  scenario_unsendable_values: "an exception class has one base: ConversionError is not a TypeError",
+};
+
+/** A MicroPython with pyscript-ffi's packages (and its shims) on its path. */
+async function boot() {
+  const mp = await loadMicroPython({ stdout: () => {}, stderr: (line) => console.error(line) });
+  const copy = (from, to) => {
+    mp.FS.mkdirTree(to);
+    for (const name of readdirSync(new URL(from, root))) {
+      if (name.endsWith(".py")) mp.FS.writeFile(`${to}/${name}`, readFileSync(new URL(`${from}/${name}`, root)));
+    }
+  };
+  copy("pyscript_ffi/_micropython_lib", "/lib");
+  for (const pkg of ["broker", "pyscript_ffi", "pyscript"]) copy(pkg, `/lib/${pkg}`);
+  return mp;
+}
+
+test("the conformance scenarios on MicroPython", async () => {
+  const mp = await boot();
+  globalThis.fixtures = makeFixtures(direct);
+  const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 28 });
+  let trips = 0;
+  mp.registerJsModule("_pyscript_ffi_stub", {
+    timeoutMs: 5000,
+    roundtripHex: (hex) => {
+      trips++;
+      return toHex(channel.handle(fromHex(hex)));
+    },
+    settle: () => {},
+  });
+  mp.runPython(`
+import _pyscript_ffi_stub as stub
+import pyscript_ffi._micro as _micro
+app = _micro.start_worker(stub)
+`);
+  mp.globals.set("SOURCE", SCENARIOS);
+  mp.runPython(`
+exports = app.run(SOURCE, "conformance.py")
+def run(name):
+    try:
+        app.calls.exports["run_scenario"](name)
+        return "ok"
+    except BaseException as exc:
+        from pyscript_ffi._calls import describe_exception
+        return describe_exception(exc)
+`);
+  const run = mp.globals.get("run");
+  const names = [...SCENARIOS.matchAll(/^def (scenario_\w+)/gm)].map((m) => m[1]);
+  assert.ok(names.length > 20);
+  const failures = [];
+  for (const name of names) {
+    const outcome = run(name);
+    if (name in MICROPYTHON_DIFFERENCES) {
+      assert.notEqual(outcome, "ok", `${name} passes on MicroPython now: take it off the list`);
+    } else if (outcome !== "ok") {
+      failures.push(`${name}:\n${outcome}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(trips > 100, `${trips} round trips`);
+});
