@@ -32,3 +32,27 @@ export async function bootPyodide(src) {
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FFI_DIR)})`);
   return { pyodide, code };
 }
+
+/**
+ * A MicroPython with pyscript-ffi's packages in /lib (its import path), and the user's file.
+ * @param {string} src absolute URL of the user's Python file
+ * @returns {Promise<{ micropython: any, code: string }>}
+ */
+export async function bootMicroPython(src) {
+  const [{ loadMicroPython }, files, code] = await Promise.all([
+    import(new URL("./micropython/micropython.mjs", here).href),
+    fetchOk(new URL("./python.json", here)).then((r) => r.json()),
+    fetchOk(new URL(src)).then((r) => r.text()),
+  ]);
+  const micropython = await loadMicroPython({
+    heapsize: 64 * 2 ** 20, // the default 1 MiB is too small for frames of a few MiB
+    stdout: (/** @type {string} */ line) => console.log(line),
+    stderr: (/** @type {string} */ line) => console.error(line),
+  });
+  for (const [path, source] of Object.entries(files)) {
+    const file = `/lib/${path}`;
+    micropython.FS.mkdirTree(file.slice(0, file.lastIndexOf("/")));
+    micropython.FS.writeFile(file, source);
+  }
+  return { micropython, code };
+}

@@ -18,7 +18,7 @@ import { DATA_OFFSET, DEFAULT_BUFFER_BYTES } from "./protocol.js";
 
 /**
  * @typedef {object} PyWorkerOptions
- * @property {"pyodide"} [type]  the interpreter (only "pyodide" for now)
+ * @property {"pyodide" | "micropython"} [type]  the interpreter (default "pyodide")
  * @property {number} [timeout]  ms a worker waits for one call's answer (default 30000)
  * @property {number} [bufferBytes]  size of the shared buffer (default 4 MiB); larger frames go in chunks
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
@@ -65,8 +65,8 @@ export function PyWorker(src, options = {}) {
     maxFrameBytes = 256 * 2 ** 20,
     allow = null,
   } = options;
-  if (type !== "pyodide") {
-    throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide"`);
+  if (type !== "pyodide" && type !== "micropython") {
+    throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   if (!(bufferBytes > DATA_OFFSET + 1024)) throw new RangeError(`bufferBytes must be over ${DATA_OFFSET + 1024}`);
   const url = new URL(src, document.baseURI).href;
@@ -94,7 +94,7 @@ export function PyWorker(src, options = {}) {
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    worker.postMessage({ kind: "boot", buffer, src: url, timeoutMs: timeout });
+    worker.postMessage({ kind: "boot", type, buffer, src: url, timeoutMs: timeout });
     exported = await started;
   })();
 

@@ -1,14 +1,15 @@
 // @ts-check
-// A PyWorker's Web Worker: boots Pyodide from the locally served copy, installs pyscript-ffi on
-// the shared buffer the page sent, runs the user's Python file, then carries the page's calls
-// (exports, callbacks) into Python.
+// A PyWorker's Web Worker: boots Pyodide or MicroPython from the locally served copy, installs
+// pyscript-ffi on the shared buffer the page sent, runs the user's Python file, then carries
+// the page's calls (exports, callbacks) into Python.
 //
-// Messages from the page:   { kind: "boot", buffer, src, timeoutMs }
+// Messages from the page:   { kind: "boot", type, buffer, src, timeoutMs }
 //                           { kind: "export", name, call, frame } | { kind: "callback", id, call, frame }
 // Messages to the page:     { kind: "ready", exports } | { kind: "failed", error }
 //                           { kind: "settle", call, frame } | { kind: "settle", call, error }
 
-import { bootPyodide } from "./boot.js";
+import { bootMicroPython, bootPyodide } from "./boot.js";
+import { fromHex, toHex } from "./hex.js";
 import { Caller } from "./stub.js";
 
 /** @type {any} the Python runtime object, once booted */
@@ -27,9 +28,10 @@ self.onmessage = (event) => {
   }
 };
 
-/** @param {{ buffer: SharedArrayBuffer, src: string, timeoutMs: number }} options */
-async function boot({ buffer, src, timeoutMs }) {
+/** @param {{ type: string, buffer: SharedArrayBuffer, src: string, timeoutMs: number }} options */
+async function boot({ type, buffer, src, timeoutMs }) {
   const caller = new Caller(buffer, timeoutMs);
+  if (type === "micropython") return bootMicro(caller, src);
   const { pyodide, code } = await bootPyodide(src);
   pyodide.registerJsModule("_pyscript_ffi_stub", {
     caller,
@@ -47,6 +49,33 @@ async function boot({ buffer, src, timeoutMs }) {
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
+  self.postMessage({ kind: "ready", exports });
+  for (const message of early.splice(0)) runtime.deliver(message);
+}
+
+/** The same for MicroPython, whose FFI takes frames as hex strings (see pyscript_ffi/_micro.py). */
+async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src) {
+  const { micropython, code } = await bootMicroPython(src);
+  const stub = {
+    timeoutMs: caller.timeoutMs,
+    /** @param {string} hex */
+    roundtripHex(hex) {
+      const reply = caller.roundtrip(fromHex(hex));
+      return typeof reply === "string" ? `!${reply}` : toHex(reply);
+    },
+    /** @param {number} call @param {string | null} frame @param {string | null} error */
+    settle(call, frame, error) {
+      self.postMessage(error != null ? { kind: "settle", call, error } : { kind: "settle", call, frame: fromHex(frame ?? "c0") });
+    },
+  };
+  const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
+  const exports = Array.from(app.run(code, src));
+  runtime = {
+    /** @param {any} m */
+    deliver(m) {
+      app.deliver(m.kind, m.call ?? 0, m.kind === "export" ? m.name : m.id, m.frame ? toHex(m.frame) : "");
+    },
+  };
   self.postMessage({ kind: "ready", exports });
   for (const message of early.splice(0)) runtime.deliver(message);
 }

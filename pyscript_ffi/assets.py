@@ -46,6 +46,11 @@ def pyscript_core() -> Path:
     return _need(root() / "node_modules" / "@pyscript" / "core")
 
 
+def micropython() -> Path:
+    """MicroPython's WebAssembly build (npm @micropython/micropython-webassembly-pyscript)."""
+    return _need(root() / "node_modules" / "@micropython" / "micropython-webassembly-pyscript")
+
+
 def wheels() -> Path:
     return _need(root() / "build" / "wheels")
 
@@ -84,3 +89,20 @@ def python_zip() -> bytes:
                     archive.write(path, path.relative_to(root()).as_posix())
             _zip_cache = (key, out.getvalue())
         return _zip_cache[1]
+
+
+_MICROPYTHON_LIB = Path("pyscript_ffi") / "_micropython_lib"
+
+
+def python_files() -> bytes:
+    """broker, pyscript_ffi and pyscript as JSON {path: source}, for MicroPython workers (which
+    have no zip support); the shims of pyscript_ffi/_micropython_lib go at the top level."""
+    files: dict[str, str] = {}
+    for package in PACKAGES:
+        for path in sorted((root() / package).rglob("*.py")):
+            relative = path.relative_to(root())
+            if relative.parent == _MICROPYTHON_LIB:
+                files[relative.name] = path.read_text()
+            elif not relative.parts[1].endswith("_assets"):  # not the bench's and stress's pages
+                files[relative.as_posix()] = path.read_text()
+    return json.dumps(files).encode()

@@ -6,6 +6,8 @@ response, correct MIME types, and the JS glue and interpreter assets under ``/_f
     /_ffi/vendor/pyscript/...  node_modules/@pyscript/core (PyScript, for the bench's comparison)
     /_ffi/wheels/...           build/wheels (msgpack for Pyodide)
     /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped
+    /_ffi/python.json          the same as {path: source}, for MicroPython workers
+    /_ffi/micropython/...      node_modules/@micropython/micropython-webassembly-pyscript
     /_ffi/manifest.json        the msgpack wheel's name and Pyodide's version
     /_ffi/...                  js_glue
     /...                       the served folder
@@ -49,11 +51,13 @@ MOUNTS: list[tuple[str, Callable[[], Path]]] = [
     ("/_ffi/pyodide/", assets.pyodide),
     ("/_ffi/vendor/msgpackr/", assets.msgpackr),
     ("/_ffi/vendor/pyscript/", assets.pyscript_core),
+    ("/_ffi/micropython/", assets.micropython),
     ("/_ffi/wheels/", assets.wheels),
     ("/_ffi/", assets.js_glue),
 ]
 GENERATED: dict[str, tuple[Callable[[], bytes], str]] = {
     "/_ffi/python.zip": (assets.python_zip, "application/zip"),
+    "/_ffi/python.json": (assets.python_files, "application/json; charset=utf-8"),
     "/_ffi/manifest.json": (assets.manifest, "application/json; charset=utf-8"),
 }
 

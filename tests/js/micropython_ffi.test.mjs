@@ -2,8 +2,9 @@
 // page's real dispatcher (js_glue/channel.js) and the JS fixtures, in one Node thread: the
 // stub hands each frame straight to Channel.handle, so this proves the Python side (proxies,
 // minipack, the codec, the API) on MicroPython without a browser. tests/scenarios/
-// conformance.py runs here; MICROPYTHON_DIFFERENCES lists the scenarios that cannot pass on
-// MicroPython, each with its reason (docs/conversions.md), and they must fail.
+// conformance.py runs here; MICROPYTHON_DIFFERENCES names the scenarios that cannot pass on
+// MicroPython, each with its reason (tests/scenarios/micropython_differences.json, also read by
+// the browser test), and they must fail.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -15,11 +16,9 @@ import { makeFixtures } from "../browser/pages/fixtures.mjs";
 const root = new URL("../../", import.meta.url);
 const SCENARIOS = readFileSync(new URL("tests/scenarios/conformance.py", root), "utf8");
 
-export const MICROPYTHON_DIFFERENCES = {
-  scenario_proxies_are_released: "no finalizers for Python objects: proxies are never released",
-  scenario_method_call_is_one_round_trip: "no bytecode to read: a method call is a GET and a CALL",
-  scenario_unsendable_values: "an exception class has one base: ConversionError is not a TypeError",
-};
+const MICROPYTHON_DIFFERENCES = JSON.parse(
+  readFileSync(new URL("tests/scenarios/micropython_differences.json", root), "utf8"),
+);
 
 /** A MicroPython with pyscript-ffi's packages (and its shims) on its path. */
 async function boot() {
