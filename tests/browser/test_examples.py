@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .harness import BOOT_MS
 
 
@@ -31,10 +33,12 @@ def test_examples_index_links_every_example(browser, examples_server):
     page.close()
 
 
-def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server):
+@pytest.mark.parametrize("kind", ["pyodide", "micropython"])
+def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server, kind):
     page = browser.new_page()
-    page.goto(f"{examples_server}/taskboard/")
+    page.goto(f"{examples_server}/taskboard/?type={kind}")
     page.wait_for_selector("li.task", timeout=BOOT_MS)
+    assert page.get_attribute(f"#use-{kind}", "aria-current") == "true"
     assert page.locator("li.task .task-title").all_inner_texts() == [
         "Read the FFI guide", "Move the work to a worker"]
     page.fill("#task-text", "Write the tests")
