@@ -82,7 +82,7 @@ def measure(calls: int, workers: int, chart: Path | None = None,
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     out: dict[str, Any] = {"floor": [], "ffi": [], "round_trips": {}, "parallel": [],
                            "host": [], "pyscript": [], "pyscript_round_trips": {},
-                           "pyscript_parallel": [],
+                           "pyscript_parallel": [], "micro": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     from .bench_host import MEASURES
 
@@ -114,6 +114,11 @@ def measure(calls: int, workers: int, chart: Path | None = None,
             for count in (1, workers):
                 got = page.evaluate("([c, n]) => bench.parallel(c, 'title', n)", [count, calls])
                 out["parallel"].append(_parallel(count, calls, got))
+            out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
+            for name, label in WORKLOADS:  # the same workloads from a MicroPython worker
+                n = calls if name not in SLOW else max(50, calls // SLOW[name])
+                got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
+                out["micro"].append(row(label, got["samples"], got["total"]))
             _measure_pyscript(page, origin, calls, out, workers)
             out["outside_requests"] = outside
             out["chromium"] = browser.version
@@ -272,6 +277,11 @@ def report(out: dict[str, Any]) -> str:
     lines.append(_parallel_line("", out["parallel"]))
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
+    if out.get("micro"):
+        lines.append(f"MicroPython worker boot: {out['micro_boot_ms']:.0f} ms")
+        for r in out["micro"]:
+            lines.append(line(replace(r, name=f"MicroPython: {r.name}"),
+                              copy_floor if "1 MB" in r.name else best))
     if out["pyscript"]:
         lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
                      f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
@@ -309,7 +319,7 @@ def main(argv: list[str]) -> int:
         print(f"chart: {out['chart']}")
     if args.json:
         serial = {**out, **{key: [asdict(r) for r in out[key]]
-                            for key in ("floor", "ffi", "host", "pyscript")}}
+                            for key in ("floor", "ffi", "host", "pyscript", "micro")}}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
 
