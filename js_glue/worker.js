@@ -9,7 +9,7 @@
 //                           { kind: "settle", call, frame } | { kind: "settle", call, error }
 
 import { bootMicroPython, bootPyodide } from "./boot.js";
-import { fromHex, toHex } from "./hex.js";
+import { microStub, toHex } from "./micro.js";
 import { Caller } from "./stub.js";
 
 /** @type {any} the Python runtime object, once booted */
@@ -53,21 +53,15 @@ async function boot({ type, buffer, src, timeoutMs }) {
   for (const message of early.splice(0)) runtime.deliver(message);
 }
 
-/** The same for MicroPython, whose FFI takes frames as hex strings (see pyscript_ffi/_micro.py). */
+/** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
 async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src) {
   const { micropython, code } = await bootMicroPython(src);
-  const stub = {
+  const stub = microStub({
     timeoutMs: caller.timeoutMs,
-    /** @param {string} hex */
-    roundtripHex(hex) {
-      const reply = caller.roundtrip(fromHex(hex));
-      return typeof reply === "string" ? `!${reply}` : toHex(reply);
-    },
-    /** @param {number} call @param {string | null} frame @param {string | null} error */
-    settle(call, frame, error) {
-      self.postMessage(error != null ? { kind: "settle", call, error } : { kind: "settle", call, frame: fromHex(frame ?? "c0") });
-    },
-  };
+    roundtrip: (frame) => caller.roundtrip(frame),
+    settle: (call, frame, error) =>
+      self.postMessage(error != null ? { kind: "settle", call, error } : { kind: "settle", call, frame }),
+  });
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
   const exports = Array.from(app.run(code, src));
   runtime = {

@@ -3,8 +3,14 @@ runs the user's file and answers the page's calls. The twin of `_pyodide.py`.
 
 MicroPython hands a Python bytes object to JavaScript as a proxy that can only be read element
 by element, so frames cross its FFI as hex strings: ``bytes.hex()`` and ``bytes.fromhex()`` are
-C code in MicroPython, and the stub converts in JavaScript. (Its own FFI also turns ints beyond
-32 bits into 0, so no number ever crosses it: only frames and small ints.)
+C code in MicroPython, and the stub (js_glue/micro.js) converts in JavaScript. (Its own FFI also
+turns ints beyond 32 bits into 0, so no number ever crosses it: only frames and small ints.)
+
+MicroPython runs no ``__del__`` on Python objects, so a proxy cannot release its handle when it
+dies. Instead each proxy holds a release token from the stub: a JavaScript object that
+MicroPython's own FFI lets go of when the proxy is collected, and that a FinalizationRegistry in
+the stub then reports. The releases ride on the next request, as under Pyodide, once both
+MicroPython's and JavaScript's collectors have run.
 """
 
 from broker.errors import CallTimeout
@@ -20,6 +26,13 @@ class StubTransport:
     def __init__(self, stub):
         self._stub = stub
         self._roundtrip = stub.roundtripHex
+        self._take_drops = stub.takeDrops
+        self.release_token = stub.releaseToken
+
+    def take_drops(self):
+        """The handles whose proxies were collected since the last call (one lend each)."""
+        drops = self._take_drops()
+        return [int(handle) for handle in drops.split(",")] if drops else []
 
     def roundtrip(self, frame):
         reply = self._roundtrip(frame.hex())

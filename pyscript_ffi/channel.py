@@ -122,6 +122,10 @@ class Channel:
         self._transport = transport
         self._codec = Codec(self._to_ext, self._from_ext)
         self._proxies: WeakValueDictionary[int, JsProxy] = WeakValueDictionary()
+        # MicroPython: no __del__ and no weak references, so no proxy table either; each lend
+        # gets a proxy holding the transport's release token (pyscript_ffi/_micro.py)
+        self._release_token = getattr(transport, "release_token", None)
+        self._transport_drops = getattr(transport, "take_drops", None)
         # appended from __del__, any thread (MicroPython's deque needs a bound: never reached
         # there, where nothing is released)
         self._drops: deque[tuple[int, int]] = deque((), 1 << 30)
@@ -164,7 +168,7 @@ class Channel:
 
     def flush(self) -> None:
         """Send waiting drops now, instead of with the next request."""
-        if self._drops:
+        if self._drops or self._transport_drops is not None:
             self.request(Op.RELEASE)
 
     def _take_drops(self) -> list[int]:
@@ -175,6 +179,9 @@ class Channel:
                 drops.extend(pending.popleft())
             except IndexError:  # emptied by another thread's request meanwhile
                 break
+        if self._transport_drops is not None:
+            for handle in self._transport_drops():
+                drops += (handle, 1)
         return drops
 
     # -- values that are references ------------------------------------------------------------
@@ -194,6 +201,10 @@ class Channel:
     def _from_ext(self, code: int, payload: bytes) -> Any:
         if code == Ext.REMOTE:
             handle, flags = unpack_remote(payload)
+            if self._release_token is not None:
+                fresh = make_proxy(self, handle, flags)
+                object.__setattr__(fresh, "_ffi_token", self._release_token(handle))
+                return fresh
             proxy = self._proxies.get(handle)
             if proxy is None:
                 proxy = make_proxy(self, handle, flags)

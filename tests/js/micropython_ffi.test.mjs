@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import { Channel, direct } from "../../js_glue/channel.js";
-import { fromHex, toHex } from "../../js_glue/hex.js";
+import { microStub } from "../../js_glue/micro.js";
 import { makeFixtures } from "../browser/pages/fixtures.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -39,14 +39,11 @@ test("the conformance scenarios on MicroPython", async () => {
   globalThis.fixtures = makeFixtures(direct);
   const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 28 });
   let trips = 0;
-  mp.registerJsModule("_pyscript_ffi_stub", {
-    timeoutMs: 5000,
-    roundtripHex: (hex) => {
-      trips++;
-      return toHex(channel.handle(fromHex(hex)));
-    },
-    settle: () => {},
-  });
+  const roundtrip = (/** @type {Uint8Array} */ frame) => {
+    trips++;
+    return channel.handle(frame);
+  };
+  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, settle: () => {} }));
   mp.runPython(`
 import _pyscript_ffi_stub as stub
 import pyscript_ffi._micro as _micro
@@ -77,4 +74,34 @@ def run(name):
   }
   assert.deepEqual(failures, []);
   assert.ok(trips > 100, `${trips} round trips`);
+});
+
+test("MicroPython proxies are released when collected", async () => {
+  assert.equal(typeof globalThis.gc, "function", "run node with --expose-gc");
+  const mp = await boot();
+  globalThis.fixtures = makeFixtures(direct);
+  const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 20 });
+  const roundtrip = (/** @type {Uint8Array} */ frame) => channel.handle(frame);
+  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, settle: () => {} }));
+  mp.runPython(`
+import gc
+import _pyscript_ffi_stub as stub
+import pyscript_ffi._micro as _micro
+app = _micro.start_worker(stub)
+from pyscript_ffi import js
+def make(n):
+    for i in range(n):
+        js.fixtures.Point.new(i, i).norm1()
+    gc.collect()
+make(500)
+`);
+  const made = channel.statistics().handlesIssued;
+  assert.ok(made >= 500, `${made} handles issued`);
+  for (let i = 0; i < 5; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  mp.runPython("app.channel.flush()");
+  // MicroPython's collector is conservative: a stale pointer may keep a proxy or two alive
+  assert.ok(channel.statistics().liveHandles <= 5, `${channel.statistics().liveHandles} live`);
 });
