@@ -1,32 +1,32 @@
-"""The pyscript.ffi API in Chromium: every scenario of tests/scenarios/api.py in a Pyodide worker
-(with a leak check after each), callbacks called by the page, and PyMain on the page's thread."""
+"""The pyscript.ffi API in Chromium: every scenario of tests/scenarios/api.py in a Pyodide and a
+MicroPython worker (harness.check_scenario), callbacks called by the page, and PyMain on the
+page's thread."""
 
 from __future__ import annotations
 
 import pytest
 
-from .harness import BOOT_MS, open_harness, scenario_names, settle
+from .harness import (
+    BOOT_MS,
+    INTERPRETERS,
+    check_scenario,
+    scenario_names,
+    scenario_page,
+)
 
 SCENARIOS = scenario_names("api.py")
 
 
-@pytest.fixture(scope="module")
-def api_page(browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/api.py")
-    page.baseline = settle(page)
+@pytest.fixture(scope="module", params=INTERPRETERS)
+def api_page(request, browser, tests_server):
+    page = scenario_page(browser, tests_server, "/scenarios/api.py", request.param)
     yield page
     page.close()
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario(api_page, name):
-    error = api_page.evaluate(
-        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
-        " catch (e) { return e.message; } }",
-        name,
-    )
-    assert error is None, error
-    assert settle(api_page) == api_page.baseline, "the scenario leaked main-thread handles"
+    check_scenario(api_page, name)
 
 
 def test_callbacks_called_by_the_page(api_page):

@@ -1,27 +1,27 @@
-"""tests/scenarios/conformance.py in real Chromium: each scenario in a Pyodide worker and in a
-MicroPython worker against the JavaScript fixtures of pages/harness.html. On Pyodide each is
-followed by a leak check; on MicroPython, which cannot release proxies, the scenarios listed in
-scenarios/micropython_differences.json must fail (each with its reason). The same scenarios run
-under the CPython host in tests/integration/test_conformance.py."""
+"""tests/scenarios/conformance.py in real Chromium, in a Pyodide and in a MicroPython worker,
+against the JavaScript fixtures of pages/harness.html (harness.check_scenario: leak checks on
+Pyodide; the listed MicroPython differences must fail). The same scenarios run under the
+CPython host in tests/integration/test_conformance.py."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from .harness import SCENARIOS_DIR, open_harness, scenario_names, settle
+from .harness import (
+    INTERPRETERS,
+    assert_no_leak,
+    check_scenario,
+    scenario_names,
+    scenario_page,
+)
 
 SCENARIOS = scenario_names("conformance.py")
-DIFFERENCES = json.loads((SCENARIOS_DIR / "micropython_differences.json").read_text())
-INTERPRETERS = ["pyodide", "micropython"]
+
 
 
 @pytest.fixture(scope="module", params=INTERPRETERS)
 def page(request, browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/conformance.py", kind=request.param)
-    page.kind = request.param
-    page.baseline = settle(page)
+    page = scenario_page(browser, tests_server, "/scenarios/conformance.py", request.param)
     yield page
     page.close()
 
@@ -35,13 +35,7 @@ def outcome(page, expression):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario(page, name):
-    result = outcome(page, f"w.sync.run_scenario({name!r})")
-    if page.kind == "micropython" and name in DIFFERENCES:
-        assert "error" in result, f"{name} passes on MicroPython now: update the differences"
-        return
-    assert "error" not in result, result["error"]
-    if page.kind == "pyodide":  # MicroPython never releases (see the differences)
-        assert settle(page) == page.baseline, "the scenario leaked main-thread handles"
+    check_scenario(page, name)
 
 
 def test_callbacks_called_by_the_page(page):
@@ -55,5 +49,4 @@ def test_callbacks_called_by_the_page(page):
     assert page.evaluate("w.sync.destroy_callbacks()") == 0
     assert "destroy() was called" in outcome(page, "kept(1)")["error"]
     page.evaluate("delete window.kept")
-    if page.kind == "pyodide":
-        assert settle(page) == page.baseline
+    assert_no_leak(page)

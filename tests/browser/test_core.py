@@ -1,32 +1,33 @@
-"""The worker FFI in real Chromium: every scenario of tests/scenarios/core.py in one Pyodide
-worker, each followed by a leak check; then the page-facing PyWorker API around it."""
+"""The worker FFI in real Chromium: every scenario of tests/scenarios/core.py in a Pyodide and a
+MicroPython worker (harness.check_scenario); then the page-facing PyWorker API around it."""
 
 from __future__ import annotations
 
 import pytest
 
-from .harness import BOOT_MS, open_harness, scenario_names, settle
+from .harness import (
+    BOOT_MS,
+    INTERPRETERS,
+    assert_no_leak,
+    check_scenario,
+    open_harness,
+    scenario_names,
+    scenario_page,
+)
 
 SCENARIOS = scenario_names("core.py")
 
 
-@pytest.fixture(scope="module")
-def core_page(browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/core.py")
-    page.baseline = settle(page)
+@pytest.fixture(scope="module", params=INTERPRETERS)
+def core_page(request, browser, tests_server):
+    page = scenario_page(browser, tests_server, "/scenarios/core.py", request.param)
     yield page
     page.close()
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario(core_page, name):
-    error = core_page.evaluate(
-        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
-        " catch (e) { return e.message; } }",
-        name,
-    )
-    assert error is None, error
-    assert settle(core_page) == core_page.baseline, "the scenario leaked main-thread handles"
+    check_scenario(core_page, name)
 
 
 def test_listener_fires_in_worker_on_real_click(core_page):
@@ -36,7 +37,7 @@ def test_listener_fires_in_worker_on_real_click(core_page):
         "document.querySelector('#py-button')?.textContent === 'clicked 1'", timeout=10_000
     )
     assert core_page.evaluate("w.sync.finish_listener()") == 1
-    assert settle(core_page) == core_page.baseline
+    assert_no_leak(core_page)
 
 
 def test_worker_facts(core_page):

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import BOOT_MS, open_harness, scenario_names, settle
+from .harness import (
+    BOOT_MS,
+    INTERPRETERS,
+    check_scenario,
+    scenario_names,
+    scenario_page,
+)
 
 SCENARIOS = scenario_names("safety.py")
 BAD_REQUEST = "3"
@@ -26,23 +32,16 @@ def test_page_answers_every_malformed_frame_and_keeps_serving(browser, tests_ser
     page.close()
 
 
-@pytest.fixture(scope="module")
-def safety_page(browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/safety.py")
-    page.baseline = settle(page)
+@pytest.fixture(scope="module", params=INTERPRETERS)
+def safety_page(request, browser, tests_server):
+    page = scenario_page(browser, tests_server, "/scenarios/safety.py", request.param)
     yield page
     page.close()
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario(safety_page, name):
-    error = safety_page.evaluate(
-        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
-        " catch (e) { return e.message; } }",
-        name,
-    )
-    assert error is None, error
-    assert settle(safety_page) == safety_page.baseline, "the scenario leaked main-thread handles"
+    check_scenario(safety_page, name)
 
 
 def test_nothing_polluted_the_page(safety_page):
