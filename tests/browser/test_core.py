@@ -53,9 +53,10 @@ def test_sync_call_errors(core_page):
     assert "Traceback" in failing and "KeyError" in failing and "no_such_scenario" in failing
 
 
-def test_ready_rejects_with_traceback(browser, tests_server):
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_ready_rejects_with_traceback(browser, tests_server, kind):
     page = browser.new_page()
-    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/broken.py")
+    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/broken.py&type={kind}")
     page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
     state = page.evaluate("window.harness")
     assert state.startswith("failed:"), state
@@ -63,8 +64,9 @@ def test_ready_rejects_with_traceback(browser, tests_server):
     page.close()
 
 
-def test_terminate_frees_every_handle(browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/holder.py")
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_terminate_frees_every_handle(browser, tests_server, kind):
+    page = open_harness(browser, tests_server, "/scenarios/holder.py", kind=kind)
     held = page.evaluate("w.statistics().liveHandles")
     assert held >= 100, held
     page.evaluate("w.terminate()")
@@ -74,8 +76,9 @@ def test_terminate_frees_every_handle(browser, tests_server):
     page.close()
 
 
-def test_call_times_out_when_main_thread_is_busy(browser, tests_server):
-    page = open_harness(browser, tests_server, "/scenarios/timeouts.py", timeout_ms=500)
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_call_times_out_when_main_thread_is_busy(browser, tests_server, kind):
+    page = open_harness(browser, tests_server, "/scenarios/timeouts.py", timeout_ms=500, kind=kind)
     result = page.evaluate("w.sync.unclaimed_then_recovers()")
     assert "did not take the call within 0.5 s" in result["unclaimed"], result
     assert result["after"] == "recovered", result
