@@ -48,9 +48,11 @@ class Packer:
         self._default = default
 
     def pack(self, obj):
+        """The frame, as a bytearray (bytes-like; not copied again into bytes: on MicroPython's
+        non-moving heap, every extra megabyte of garbage makes a later one harder to find)."""
         out = bytearray()
         self._pack(obj, out, 0)
-        return bytes(out)
+        return out
 
     def _pack(self, obj, out, depth):
         if depth > MAX_DEPTH:
@@ -72,9 +74,8 @@ class Packer:
             _pack_length(out, len(data), 0xA0, 32, 0xD9, 0xDA, 0xDB)
             out += data
         elif isinstance(obj, (bytes, bytearray, memoryview)):
-            data = bytes(obj)
-            _pack_length(out, len(data), None, 0, 0xC4, 0xC5, 0xC6)
-            out += data
+            _pack_length(out, len(obj), None, 0, 0xC4, 0xC5, 0xC6)
+            out += obj
         elif isinstance(obj, (list, tuple)):
             _pack_length(out, len(obj), 0x90, 16, None, 0xDC, 0xDD)
             for item in obj:

@@ -42,7 +42,8 @@ WORKLOADS = [
     ("gather10", "gather() of the same 10"),
     ("bytes_1mb", "1 MB argument + 1 MB result"),
 ]
-SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // this
+SLOW = {"bytes_1mb": 20}
+MICRO_1MB_CALLS = 20  # MicroPython moves 1 MB each way in about 0.2 s (hex across its FFI)  # fewer calls for the heavy workload: calls = n // this
 #: what PyScript's worker runs (pyscript_workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
 COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
@@ -116,7 +117,7 @@ def measure(calls: int, workers: int, chart: Path | None = None,
                 out["parallel"].append(_parallel(count, calls, got))
             out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
             for name, label in WORKLOADS:  # the same workloads from a MicroPython worker
-                n = calls if name not in SLOW else max(50, calls // SLOW[name])
+                n = calls if name not in SLOW else MICRO_1MB_CALLS
                 got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
                 out["micro"].append(row(label, got["samples"], got["total"]))
             _measure_pyscript(page, origin, calls, out, workers)
