@@ -29,6 +29,25 @@ def is_awaitable(value: Any) -> bool:
                                            and hasattr(value, "send"))
 
 
+def on_event_loop(awaitable: Awaitable[Any], done: Callable[[Any], None],
+                  failed: Callable[[BaseException], None]) -> None:
+    """An async export or callback in a browser worker: finish it on the interpreter's event
+    loop (Pyodide's, MicroPython's asyncio), then report its result or exception."""
+    import asyncio
+
+    async def finish() -> None:
+        try:
+            result = await awaitable
+        except BaseException as exc:  # noqa: BLE001 - it goes back to the page
+            failed(exc)
+            return
+        done(result)
+
+    # Pyodide's loop takes ensure_future outside a running task; MicroPython has create_task only
+    schedule = getattr(asyncio, "ensure_future", None) or asyncio.create_task
+    schedule(finish())
+
+
 def describe_exception(exc: BaseException) -> str:
     """The traceback of `exc`, as Python prints it."""
     if sys.implementation.name == "micropython":

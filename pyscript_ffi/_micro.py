@@ -16,7 +16,7 @@ MicroPython's and JavaScript's collectors have run.
 from broker.errors import CallTimeout
 
 from . import _runtime
-from ._calls import PageCalls
+from ._calls import PageCalls, on_event_loop
 from .channel import Channel
 
 
@@ -50,7 +50,7 @@ class Runtime:
     def __init__(self, channel, stub):
         self.channel = channel
         self._stub = stub
-        self.calls = PageCalls(channel, self._settle, _schedule)
+        self.calls = PageCalls(channel, self._settle, on_event_loop)
 
     def run(self, code, filename):
         """Run the user's file; returns the names it lists in __export__."""
@@ -70,21 +70,6 @@ class Runtime:
 
     def _settle(self, call, frame, error):
         self._stub.settle(call, None if frame is None else frame.hex(), error)
-
-
-def _schedule(awaitable, done, failed):
-    """An async export or callback: finish it on MicroPython's asyncio loop."""
-    import asyncio
-
-    async def finish():
-        try:
-            result = await awaitable
-        except BaseException as exc:  # noqa: BLE001 - it goes back to the page
-            failed(exc)
-            return
-        done(result)
-
-    asyncio.create_task(finish())
 
 
 def start_worker(stub):

@@ -15,7 +15,7 @@ from pyodide.ffi import to_js  # type: ignore[import-not-found]
 from broker.errors import CallTimeout
 
 from . import _runtime
-from ._calls import PageCalls
+from ._calls import PageCalls, on_event_loop
 from .channel import Channel
 
 
@@ -45,7 +45,7 @@ class Runtime:
     def __init__(self, channel: Channel | None, post: Any = None) -> None:
         self.channel = channel
         self._post = post
-        self.calls = None if channel is None else PageCalls(channel, self._settle, _schedule)
+        self.calls = None if channel is None else PageCalls(channel, self._settle, on_event_loop)
 
     async def run(self, code: str, filename: str) -> Any:
         namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename}
@@ -72,21 +72,6 @@ class Runtime:
             self._post({"kind": "settle", "call": call, "error": error})
         else:
             self._post({"kind": "settle", "call": call}, frame)
-
-
-def _schedule(awaitable: Any, done: Any, failed: Any) -> None:
-    """An async export or callback: finish it on Pyodide's event loop."""
-    import asyncio
-
-    async def finish() -> None:
-        try:
-            result = await awaitable
-        except BaseException as exc:  # noqa: BLE001 - it goes back to the page
-            failed(exc)
-            return
-        done(result)
-
-    asyncio.ensure_future(finish())
 
 
 def start_worker() -> Runtime:

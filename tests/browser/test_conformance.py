@@ -50,3 +50,9 @@ def test_callbacks_called_by_the_page(page):
     assert "destroy() was called" in outcome(page, "kept(1)")["error"]
     page.evaluate("delete window.kept")
     assert_no_leak(page)
+
+
+def test_async_exports_are_awaited_in_the_worker(page):
+    assert outcome(page, "w.sync.later(21)") == {"value": 42}
+    failed = outcome(page, "w.sync.later_fails()")["error"]
+    assert "ValueError" in failed and "failed after an await" in failed

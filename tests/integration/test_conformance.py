@@ -43,7 +43,8 @@ def start_scenarios(host: Host) -> tuple[threads.Worker, dict[str, Any]]:
     def load() -> None:
         namespace.update(runpy.run_path(str(SCENARIOS_FILE)))
 
-    names = ["run_scenario", "settle", "lend_callbacks", "destroy_callbacks"]
+    names = ["run_scenario", "settle", "lend_callbacks", "destroy_callbacks", "later",
+             "later_fails"]
     worker = threads.start(host, load, exports={name: export(name) for name in names})
     host.serve(until=worker.ready, timeout=TIMEOUT)
     return worker, namespace
@@ -80,3 +81,10 @@ def test_export_errors(host):
         host.serve(until=worker.sync.nope(), timeout=TIMEOUT)
     with pytest.raises(RuntimeError, match="KeyError: 'no_such_scenario'"):
         host.serve(until=worker.sync.run_scenario("no_such_scenario"), timeout=TIMEOUT)
+
+
+def test_async_exports_are_awaited_in_the_worker(host):
+    worker, _ = start_scenarios(host)
+    assert host.serve(until=worker.sync.later(21), timeout=TIMEOUT) == 42
+    with pytest.raises(RuntimeError, match="ValueError: failed after an await"):
+        host.serve(until=worker.sync.later_fails(), timeout=TIMEOUT)

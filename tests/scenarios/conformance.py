@@ -330,6 +330,23 @@ def destroy_callbacks():
     return len(_runtime.current().channel.callbacks)
 
 
+# -- async exports: awaited on the worker's event loop (a thread's own loop on the CPython host) ---
+
+
+async def later(x):
+    import asyncio
+
+    await asyncio.sleep(0)
+    return x * 2
+
+
+async def later_fails():
+    import asyncio
+
+    await asyncio.sleep(0)
+    raise ValueError("failed after an await")
+
+
 # -- the harness ---------------------------------------------------------------------------------
 
 SCENARIOS = {name: fn for name, fn in dict(globals()).items() if name.startswith("scenario_")}
@@ -346,4 +363,5 @@ def settle():
     return pyscript_ffi.statistics().live_proxies
 
 
-__export__ = ["run_scenario", "settle", "lend_callbacks", "destroy_callbacks"]
+__export__ = ["run_scenario", "settle", "lend_callbacks", "destroy_callbacks", "later",
+              "later_fails"]
