@@ -160,7 +160,7 @@ export class Channel {
     const frame = await this.readRequest();
     if (frame === null) return; // the worker went away mid-frame
     this.stats.calls++;
-    this.stats.bytesIn += frame.length;
+    if (frame instanceof Uint8Array) this.stats.bytesIn += frame.length; // (not a refused header)
     const reply = this.handle(frame);
     this.stats.bytesOut += reply.length;
     await this.writeReply(reply);

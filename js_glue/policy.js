@@ -15,8 +15,9 @@ export class PermissionDenied extends Error {
   name = "PermissionDenied";
 }
 
+/** @type {Set<number>} */
 const WRITES = new Set([Op.SET, Op.DELETE, Op.ASSIGN]);
-/** Ops whose subject (or, for GATHER, every path's first key) names a global when aimed at the scope. */
+/** Ops whose subject (or, for GATHER, every path's first key) names a global when aimed at the scope. @type {Set<number>} */
 const NAMING = new Set([Op.GET, Op.SET, Op.DELETE, Op.HAS, Op.CALL_METHOD]);
 
 /** @type {WeakSet<object> | null} */

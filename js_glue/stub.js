@@ -144,7 +144,7 @@ export class Caller {
     }
   }
 
-  /** @param {string} why */
+  /** @param {string} why @returns {never} */
   #abandon(why) {
     throw new Error(`pyscript-ffi: channel out of step: ${why}`);
   }

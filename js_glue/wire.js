@@ -73,14 +73,15 @@ const view = (/** @type {Uint8Array} */ b) => new DataView(b.buffer, b.byteOffse
  * @param {(target: DataView, pos: number, value: any) => void} write
  */
 function rawExtension(Class, size, write) {
-  addExtension({
+  // (msgpackr's types do not know that pack may take `allocate` and write raw bytes)
+  addExtension(/** @type {any} */ ({
     Class,
     type: 0x7f, // never written: `pack` below writes raw bytes through `allocate`
     pack(/** @type {any} */ value, /** @type {(n: number) => any} */ allocate) {
       const { targetView, position } = allocate(size);
       write(targetView, position, value);
     },
-  });
+  }));
 }
 
 rawExtension(Int64, 9, (t, p, v) => {
@@ -129,7 +130,8 @@ addExtension({
 });
 
 const plainPackr = new Packr({ useRecords: false, moreTypes: false });
-const plainUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" });
+// (int64AsType "auto" is msgpackr's; its type declarations lag behind it)
+const plainUnpackr = new Unpackr(/** @type {any} */ ({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" }));
 
 addExtension({
   Class: ErrorRecord,
@@ -158,7 +160,7 @@ for (const code of [0x62, 0x65, 0x69, 0x70, 0x72, 0x73, 0x74, 0x78, 0x7f, 0xff])
 // other bigint as Int64 first).
 // variableMapSize: the smallest map header, as Python writes it (msgpackr defaults to map16).
 const packr = new Packr({ useRecords: false, moreTypes: false, useBigIntExtension: true, variableMapSize: true });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" });
+const unpackr = new Unpackr(/** @type {any} */ ({ useRecords: false, mapsAsObjects: true, int64AsType: "auto" }));
 
 const INT32_MIN = -0x80000000;
 const UINT32_MAX = 0xffffffff;

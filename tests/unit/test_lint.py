@@ -1,5 +1,6 @@
 """The house checks as part of the suite, so a change that breaks one fails CI like any other
-test: ruff over the tree, strict mypy over broker and pyscript_ffi (both set in pyproject.toml)."""
+test: ruff over the tree, strict mypy over broker and pyscript_ffi (both set in pyproject.toml),
+and TypeScript over the JSDoc of js_glue."""
 
 from __future__ import annotations
 
@@ -20,4 +21,13 @@ def test_mypy_strict_finds_nothing():
     # strict mypy over broker and pyscript_ffi, as configured in pyproject.toml
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_tsc_checks_the_js_glue():
+    # the JSDoc types of js_glue, checked by TypeScript (npm devDependency; js_glue/tsconfig.json)
+    tsc = ROOT / "node_modules" / "typescript" / "bin" / "tsc"
+    assert tsc.is_file(), "TypeScript is not installed: run scripts/setup (npm ci)"
+    result = subprocess.run(["node", str(tsc), "-p", "js_glue/tsconfig.json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
