@@ -45,7 +45,7 @@ WORKLOADS = [
 SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // this
 # MicroPython moves 1 MB each way in about 45 ms (hex across its FFI, pure-Python msgpack)
 MICRO_1MB_CALLS = 20
-#: what PyScript's worker runs (pyscript_workloads.py): all but 1 MB, whose page side is ours
+#: what PyScript's worker runs (workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
 COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
 TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker
