@@ -375,6 +375,7 @@ class Host:
         self._tasks: queue.SimpleQueue[Callable[[], object] | None] = queue.SimpleQueue()
         self._rung = threading.Event()
         self._connections: set[Connection] = set()
+        self._closed = False
 
     def connect(self) -> Connection:
         """A new channel for one worker."""
@@ -437,8 +438,6 @@ class Host:
             # block in a helper thread on the doorbell, which takes nothing off the queue, so a
             # cancelled wait loses no request
             await anyio.to_thread.run_sync(self._rung.wait, 0.1, abandon_on_cancel=True)
-
-    _closed = False
 
     def close(self) -> None:
         """Close every connection: workers' later calls raise ChannelClosed."""
