@@ -6,7 +6,7 @@ two agree. The normative description is ``docs/protocol.md``.
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 #: Bumped on any incompatible change to the buffer layout, frames or codes.
 PROTOCOL_VERSION = 1
@@ -92,6 +92,26 @@ class RemoteFlag(IntEnum):
     SIZED = 4  #: has a length (or size) property
     ARRAY = 8  #: Array.isArray
     THENABLE = 16  #: has a then method (a Promise)
+
+
+class Message(StrEnum):
+    """The ``kind`` of a postMessage between the page and a worker (everything that does not
+    travel through the shared buffer: boot, and the page's calls into the worker)."""
+
+    BOOT = "boot"  #: page -> worker: {type, buffer, src, timeoutMs}
+    READY = "ready"  #: worker -> page: {exports}, the user's file has run
+    FAILED = "failed"  #: worker -> page: {error}, the boot or the user's file failed
+    EXPORT = "export"  #: page -> worker: {name, call, frame}, call an ``__export__``ed function
+    CALLBACK = "callback"  #: page -> worker: {id, call, frame}, call a `create_proxy` function
+    FORGET = "forget"  #: page -> worker: {id}, the page dropped its function for callback id
+    SETTLE = "settle"  #: worker -> page: {call, frame} or {call, error}, the answer to a call
+
+
+class Failure(StrEnum):
+    """Why a worker's round trip got no reply (the stub tells its Python which to raise)."""
+
+    UNCLAIMED = "unclaimed"  #: the serving side never picked the request up; it was withdrawn
+    BUSY = "busy"  #: the serving side took the request but did not answer in time
 
 
 #: The handle id of the serving side's global scope, live for the channel's lifetime.

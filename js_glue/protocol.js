@@ -81,6 +81,23 @@ export const RemoteFlag = Object.freeze({
   THENABLE: 16,
 });
 
+/** The `kind` of a postMessage between the page and a worker (boot, and the page's calls into it). */
+export const Message = Object.freeze({
+  BOOT: "boot", // page -> worker: {type, buffer, src, timeoutMs}
+  READY: "ready", // worker -> page: {exports}, the user's file has run
+  FAILED: "failed", // worker -> page: {error}, the boot or the user's file failed
+  EXPORT: "export", // page -> worker: {name, call, frame}, call an __export__ed function
+  CALLBACK: "callback", // page -> worker: {id, call, frame}, call a create_proxy function
+  FORGET: "forget", // page -> worker: {id}, the page dropped its function for callback id
+  SETTLE: "settle", // worker -> page: {call, frame} or {call, error}, the answer to a call
+});
+
+/** Why a worker's round trip got no reply (the stub tells its Python which to raise). */
+export const Failure = Object.freeze({
+  UNCLAIMED: "unclaimed", // the serving side never picked the request up; it was withdrawn
+  BUSY: "busy", // the serving side took the request but did not answer in time
+});
+
 /** The handle id of the serving side's global scope, live for the channel's lifetime. */
 export const GLOBAL_HANDLE = 0;
 /** NEXT asks for at most this many values per round trip. */

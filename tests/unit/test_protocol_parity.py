@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from enum import IntEnum
+from enum import Enum, IntEnum, StrEnum
 from pathlib import Path
 
 from broker import protocol
@@ -25,7 +25,7 @@ def js_vocabulary() -> dict:
 def py_vocabulary() -> dict:
     vocab = {}
     for name, value in vars(protocol).items():
-        if isinstance(value, type) and issubclass(value, IntEnum) and value is not IntEnum:
+        if isinstance(value, type) and issubclass(value, Enum) and value not in (Enum, IntEnum, StrEnum):
             vocab[name] = {member.name: member.value for member in value}
         elif name.isupper():
             vocab[name] = value
@@ -37,6 +37,7 @@ def test_protocol_files_agree():
 
 
 def test_enums_have_unique_explicit_values():
-    for enum in (protocol.Slot, protocol.State, protocol.Op, protocol.Status, protocol.Ext):
+    for enum in (protocol.Slot, protocol.State, protocol.Op, protocol.Status, protocol.Ext,
+                 protocol.Message, protocol.Failure):
         values = [m.value for m in enum]
         assert len(values) == len(set(values)), enum
