@@ -27,7 +27,8 @@ from concurrent.futures import Future
 from typing import Any
 
 from broker.host import Connection, ConnectionStatistics, Host
-from broker.shared import Caller
+from broker.protocol import Message
+from broker.transfer import Caller
 
 from . import _runtime
 from ._calls import PageCalls
@@ -44,7 +45,7 @@ class _Sync:
         self._connection = connection
 
     def __getattr__(self, name: str) -> Callable[..., Future[Any]]:
-        return lambda *args: self._connection.call_worker("export", name, args)
+        return lambda *args: self._connection.calls.call(Message.EXPORT, name, args)
 
 
 class Worker:
@@ -74,16 +75,16 @@ class Worker:
                 calls.exports = self._exports
                 result = self._target(*self._args)
             except BaseException as exc:  # noqa: BLE001 - the host sees it through `ready`
-                self._host._submit(functools.partial(self.ready.set_exception, exc))
+                self._host.submit(functools.partial(self.ready.set_exception, exc))
                 return
-            self._host._submit(lambda: self.ready.set_result(result))
-            while (message := connection.inbox.get()) is not None:
+            self._host.submit(lambda: self.ready.set_result(result))
+            while (message := connection.calls.inbox.get()) is not None:
                 calls.deliver(message.kind, message.call, message.target, message.frame)
         finally:
             _runtime.uninstall_thread()
 
     def _post(self, call: int, frame: bytes | None, error: str | None) -> None:
-        self._host._submit(lambda: self.connection.settle(call, frame, error))
+        self._host.submit(lambda: self.connection.calls.settle(call, frame, error))
 
     def terminate(self) -> None:
         """Close the channel: every handle the worker held is freed, its later calls raise

@@ -1,6 +1,6 @@
-"""IntEnum and StrEnum for MicroPython, as far as pyscript-ffi uses it: members are plain ints (or strs) (class
-attributes), and calling the class with a value returns that value if a member has it, else
-raises ValueError. (MicroPython has no metaclasses to make members instances.)"""
+"""IntEnum and StrEnum for MicroPython, as far as pyscript-ffi uses them: members are plain ints
+or strs (class attributes), and calling the class with a value returns that value if a member
+has it, else raises ValueError. (MicroPython has no metaclasses to make members instances.)"""
 
 
 class IntEnum:

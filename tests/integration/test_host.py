@@ -229,7 +229,7 @@ def test_a_call_that_timed_out_mid_reply_does_not_clobber_the_next_one():
         return put_chunk(frame, sent)
 
     connection.buffer.put_chunk = slow_second_chunk
-    from broker.shared import Caller
+    from broker.transfer import Caller
     from pyscript_ffi.channel import Channel
 
     outcome: dict[str, object] = {}

@@ -25,7 +25,8 @@ def js_vocabulary() -> dict:
 def py_vocabulary() -> dict:
     vocab = {}
     for name, value in vars(protocol).items():
-        if isinstance(value, type) and issubclass(value, Enum) and value not in (Enum, IntEnum, StrEnum):
+        if (isinstance(value, type) and issubclass(value, Enum)
+                and value not in (Enum, IntEnum, StrEnum)):
             vocab[name] = {member.name: member.value for member in value}
         elif name.isupper():
             vocab[name] = value
