@@ -1,7 +1,7 @@
 """Calls from the serving side into this worker: exports by name (``w.sync.NAME``) and
 callbacks by id (a `create_proxy` function called by the page or the host).
 
-Host-neutral: the Pyodide runtime (`_pyodide.Runtime`) and CPython worker threads
+Host-neutral: the browser runtimes (`_worker.WorkerRuntime`) and CPython worker threads
 (`threads.Worker`) hand every call to `PageCalls.deliver` and give it a `post` that carries the
 answer back: ``post(call, frame, error)`` with either the encoded result or a traceback.
 """
@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from broker.errors import HandleError
+from broker.protocol import Message
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -71,9 +72,9 @@ class PageCalls:
         self.exports: dict[str, Callable[..., Any]] = {}
 
     def deliver(self, kind: str, call: int, target: str | int, frame: bytes) -> None:
-        """Run one call: `kind` "export" (target: a name), "callback" (target: an id) or
-        "forget" (the other side dropped the function for callback `target`)."""
-        if kind == "forget":
+        """Run one call: `kind` Message.EXPORT (target: a name), CALLBACK (target: an id) or
+        FORGET (the other side dropped the function for callback `target`)."""
+        if kind == Message.FORGET:
             callback = self.channel.callbacks.get_or_none(int(target))
             if callback is not None and callback.once:
                 self.channel.callbacks.forget(int(target))
@@ -90,7 +91,7 @@ class PageCalls:
             self._fail(call, exc)
 
     def _target(self, kind: str, target: str | int) -> Callable[..., Any]:
-        if kind == "export":
+        if kind == Message.EXPORT:
             if target not in self.exports:
                 raise NameError(f"this worker exports no function {target!r}; its __export__ "
                                 f"lists {sorted(self.exports)}")

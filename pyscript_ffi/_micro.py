@@ -13,11 +13,11 @@ the stub then reports. The releases ride on the next request, as under Pyodide, 
 MicroPython's and JavaScript's collectors have run.
 """
 
-from broker.errors import CallTimeout
 
 from . import _runtime
-from ._calls import PageCalls, on_event_loop
+from ._worker import WorkerRuntime, call_timeout
 from .channel import Channel
+from .tracking import TokenTracking
 
 
 class StubTransport:
@@ -27,7 +27,6 @@ class StubTransport:
         self._stub = stub
         self._roundtrip = stub.roundtripHex
         self._take_drops = stub.takeDrops
-        self.release_token = stub.releaseToken
 
     def take_drops(self):
         """The handles whose proxies were collected since the last call (one lend each)."""
@@ -36,33 +35,23 @@ class StubTransport:
 
     def roundtrip(self, frame):
         reply = self._roundtrip(frame.hex())
-        if reply[:1] == "!":  # a failure: "!unclaimed" or "!busy" (never hex)
-            seconds = self._stub.timeoutMs / 1000
-            if reply == "!unclaimed":
-                raise CallTimeout.unclaimed(seconds)
-            raise CallTimeout.unanswered(seconds)
+        if reply[:1] == "!":  # "!" and a Failure code (never hex)
+            raise call_timeout(reply[1:], self._stub.timeoutMs / 1000)
         return bytes.fromhex(reply)
 
 
-class Runtime:
+class Runtime(WorkerRuntime):
     """Runs the user's file and answers the page's calls into Python."""
 
     def __init__(self, channel, stub):
-        self.channel = channel
+        super().__init__(channel)
         self._stub = stub
-        self.calls = PageCalls(channel, self._settle, on_event_loop)
 
     def run(self, code, filename):
         """Run the user's file; returns the names it lists in __export__."""
-        namespace = {"__name__": "__main__", "__file__": filename}
+        namespace = self._namespace(filename)
         exec(code, namespace)
-        names = namespace.get("__export__", [])
-        missing = [name for name in names if not callable(namespace.get(name))]
-        if missing:
-            raise NameError(f"__export__ lists {missing}, which {filename} does not define "
-                            "as functions")
-        self.calls.exports = {name: namespace[name] for name in names}
-        return list(names)
+        return self._exported(namespace, filename)
 
     def deliver(self, kind, call, target, frame_hex):
         """A message from the page: an export by name, a callback by id, or a forget."""
@@ -74,6 +63,7 @@ class Runtime:
 
 def start_worker(stub):
     """In a MicroPython worker: talk to the page through the stub's shared buffer."""
-    channel = Channel(StubTransport(stub))
+    transport = StubTransport(stub)
+    channel = Channel(transport, TokenTracking(stub.releaseToken, transport.take_drops))
     _runtime.install(channel, in_worker=True)
     return Runtime(channel, stub)

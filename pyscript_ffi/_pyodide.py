@@ -12,11 +12,12 @@ from typing import Any
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
 from pyodide.ffi import to_js  # type: ignore[import-not-found]
 
-from broker.errors import CallTimeout
+from broker.protocol import Message
 
 from . import _runtime
-from ._calls import PageCalls, on_event_loop
+from ._worker import WorkerRuntime, call_timeout
 from .channel import Channel
+from .tracking import WeakTracking
 
 
 class StubTransport:
@@ -30,55 +31,47 @@ class StubTransport:
         # to_js copies the frame into a Uint8Array (~3 us here); handing JS the bytes object
         # instead (a PyProxy it must getBuffer/release) measured ~40 us more per call
         reply = self._roundtrip(to_js(frame))
-        if type(reply) is str:
-            seconds = self._caller.timeoutMs / 1000
-            if reply == "unclaimed":
-                raise CallTimeout.unclaimed(seconds)
-            raise CallTimeout.unanswered(seconds)
+        if type(reply) is str:  # a Failure code
+            raise call_timeout(reply, self._caller.timeoutMs / 1000)
         # a copy: the view into the shared buffer is reused next call
         return reply.to_bytes()  # type: ignore[no-any-return]
 
 
-class Runtime:
-    """Runs the user's file and answers the page's calls into Python."""
+class Runtime(WorkerRuntime):
+    """Runs the user's file (top-level await allowed) and answers the page's calls."""
 
     def __init__(self, channel: Channel | None, post: Any = None) -> None:
-        self.channel = channel
+        super().__init__(channel)
         self._post = post
-        self.calls = None if channel is None else PageCalls(channel, self._settle, on_event_loop)
 
-    async def run(self, code: str, filename: str) -> Any:
-        namespace: dict[str, Any] = {"__name__": "__main__", "__file__": filename}
+    async def run(self, code: str, filename: str) -> list[str]:
+        """Run the user's file; returns the names it lists in __export__."""
+        namespace = self._namespace(filename)
         await eval_code_async(code, namespace, filename=filename)
-        names = namespace.get("__export__", [])
-        missing = [name for name in names if not callable(namespace.get(name))]
-        if missing:
-            raise NameError(f"__export__ lists {missing}, which {filename} does not define "
-                            "as functions")
-        if self.calls is not None:
-            self.calls.exports = {name: namespace[name] for name in names}
-        return list(names)
+        return self._exported(namespace, filename)
 
     def deliver(self, message: Any) -> None:
         """A message from the page: {kind, call, name | id, frame}."""
         assert self.calls is not None, "only a worker's runtime answers page calls"
         kind = message.kind
-        target = message.name if kind == "export" else message.id
-        frame = b"" if kind == "forget" else message.frame.to_bytes()
-        self.calls.deliver(kind, 0 if kind == "forget" else message.call, target, frame)
+        if kind == Message.FORGET:
+            self.calls.deliver(kind, 0, message.id, b"")
+            return
+        target = message.name if kind == Message.EXPORT else message.id
+        self.calls.deliver(kind, message.call, target, message.frame.to_bytes())
 
     def _settle(self, call: int, frame: bytes | None, error: str | None) -> None:
         if error is not None:
-            self._post({"kind": "settle", "call": call, "error": error})
+            self._post({"kind": Message.SETTLE, "call": call, "error": error})
         else:
-            self._post({"kind": "settle", "call": call}, frame)
+            self._post({"kind": Message.SETTLE, "call": call}, frame)
 
 
 def start_worker() -> Runtime:
     """In a worker: talk to the page through the stub's shared buffer."""
     import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
 
-    channel = Channel(StubTransport(stub.caller))
+    channel = Channel(StubTransport(stub.caller), WeakTracking())
     _runtime.install(channel, in_worker=True)
     return Runtime(channel, stub.post)
 

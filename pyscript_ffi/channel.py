@@ -3,10 +3,14 @@
 A `Channel` turns ``request(op, target, subject, args)`` into one synchronous round trip over a
 `Transport` (the worker stub in a browser, shared memory under the CPython host). It owns:
 
-- the proxies of main-thread objects (one per handle id, kept weakly), and the count of times
-  each was lent, which goes back to the main thread in the next request's drops when the proxy
-  is collected;
+- the proxies of main-thread objects, through the proxy tracking its interpreter needs
+  (`pyscript_ffi.tracking`): the lends of collected proxies go back to the main thread in the
+  next request's drops;
 - the table of Python callables it lent to the main thread (`create_proxy`).
+
+It imports no proxy class: proxies (`pyscript_ffi.proxy`) call down into it, the tracking makes
+them, and any object with an ``_ffi_ext(channel)`` method (a proxy, a `CallbackProxy`) encodes
+itself as a reference.
 """
 
 from __future__ import annotations
@@ -17,20 +21,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from broker.errors import ConversionError
 from broker.handles import HandleTable
 from broker.protocol import GLOBAL_HANDLE, PROTOCOL_VERSION, Ext, Op
-from broker.wire import Codec, callback_ext, remote_ext, unpack_callback, unpack_remote
-
-from .proxy import JsProxy, make_proxy
+from broker.wire import Codec, callback_ext, unpack_callback, unpack_remote
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import msgpack
-
-try:
-    from weakref import WeakValueDictionary
-except ImportError:  # MicroPython has no weak references (nor finalizers: proxies never die)
-    WeakValueDictionary = dict  # type: ignore[misc,assignment]
-
 
 
 def _has_proto_key(values: Any) -> bool:
@@ -54,6 +50,18 @@ class Transport(Protocol):
     """Moves one request frame to the serving side and returns its reply frame."""
 
     def roundtrip(self, frame: bytes) -> bytes: ...
+
+
+class Tracking(Protocol):
+    """How proxies are made and their lends returned (`pyscript_ffi.tracking`)."""
+
+    may_have_collected: bool
+
+    def proxy(self, channel: Channel, handle: int, flags: int) -> Any: ...
+
+    def collected(self) -> list[int]: ...
+
+    def live(self) -> int: ...
 
 
 class CallbackProxy:
@@ -81,6 +89,9 @@ class CallbackProxy:
         if self._handle is not None:
             self._channel.callbacks.forget(self._handle)
             self._handle = None
+
+    def _ffi_ext(self, channel: Channel) -> msgpack.ExtType:
+        return callback_ext(self._ffi_callback(channel))
 
     def _ffi_callback(self, channel: Channel) -> int:
         if self._handle is None:
@@ -118,14 +129,10 @@ class ChannelStatistics:
 class Channel:
     """The calling side of one channel. Used from one thread (its owner)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, tracking: Tracking) -> None:
         self._transport = transport
         self._codec = Codec(self._to_ext, self._from_ext)
-        self._proxies: WeakValueDictionary[int, JsProxy] = WeakValueDictionary()
-        # MicroPython: no __del__ and no weak references, so no proxy table either; each lend
-        # gets a proxy holding the transport's release token (pyscript_ffi/_micro.py)
-        self._release_token = getattr(transport, "release_token", None)
-        self._transport_drops = getattr(transport, "take_drops", None)
+        self._tracking = tracking
         # appended from __del__, any thread (MicroPython's deque needs a bound: never reached
         # there, where nothing is released)
         self._drops: deque[tuple[int, int]] = deque((), 1 << 30)
@@ -156,11 +163,9 @@ class Channel:
     def decode_value(self, data: bytes) -> Any:
         return self._codec.decode_value(data)
 
-    def hello(self) -> JsProxy:
-        """Check the protocol version and return the serving side's global scope."""
-        scope = self.request(Op.HELLO, GLOBAL_HANDLE, None, (PROTOCOL_VERSION,))
-        assert isinstance(scope, JsProxy)
-        return scope
+    def hello(self) -> Any:
+        """Check the protocol version and return the serving side's global scope (a proxy)."""
+        return self.request(Op.HELLO, GLOBAL_HANDLE, None, (PROTOCOL_VERSION,))
 
     def release(self, handle: int, count: int) -> None:
         """Called by a dying proxy: return `count` lends of `handle` with the next request."""
@@ -168,7 +173,7 @@ class Channel:
 
     def flush(self) -> None:
         """Send waiting drops now, instead of with the next request."""
-        if self._drops or self._transport_drops is not None:
+        if self._drops or self._tracking.may_have_collected:
             self.request(Op.RELEASE)
 
     def _take_drops(self) -> list[int]:
@@ -179,18 +184,16 @@ class Channel:
                 drops.extend(pending.popleft())
             except IndexError:  # emptied by another thread's request meanwhile
                 break
-        if self._transport_drops is not None:
-            for handle in self._transport_drops():
-                drops += (handle, 1)
+        for handle in self._tracking.collected():
+            drops += (handle, 1)
         return drops
 
     # -- values that are references ------------------------------------------------------------
 
     def _to_ext(self, obj: Any) -> msgpack.ExtType:
-        if isinstance(obj, JsProxy):
-            return remote_ext(obj._ffi_handle(self))
-        if isinstance(obj, CallbackProxy):
-            return callback_ext(obj._ffi_callback(self))
+        ext = getattr(type(obj), "_ffi_ext", None)  # a proxy, a CallbackProxy
+        if ext is not None:
+            return ext(obj, self)
         if callable(obj):  # lent for one call; create_proxy(obj) keeps it for many
             return callback_ext(CallbackProxy(self, obj, once=True)._ffi_callback(self))
         raise ConversionError(
@@ -201,16 +204,7 @@ class Channel:
     def _from_ext(self, code: int, payload: bytes) -> Any:
         if code == Ext.REMOTE:
             handle, flags = unpack_remote(payload)
-            if self._release_token is not None:
-                fresh = make_proxy(self, handle, flags)
-                object.__setattr__(fresh, "_ffi_token", self._release_token(handle))
-                return fresh
-            proxy = self._proxies.get(handle)
-            if proxy is None:
-                proxy = make_proxy(self, handle, flags)
-                self._proxies[handle] = proxy
-            proxy._ffi_lent()
-            return proxy
+            return self._tracking.proxy(self, handle, flags)
         return self.callbacks.get(unpack_callback(payload))
 
     # -- observation ---------------------------------------------------------------------------
@@ -220,7 +214,7 @@ class Channel:
             calls=self._calls,
             bytes_sent=self._sent,
             bytes_received=self._received,
-            live_proxies=len(self._proxies),
+            live_proxies=self._tracking.live(),
             pending_drops=len(self._drops),
             live_callbacks=len(self.callbacks),
         )

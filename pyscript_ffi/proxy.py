@@ -13,79 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from broker.errors import MissingProperty
 from broker.protocol import ITER_BATCH, Op, RemoteFlag
+from broker.wire import remote_ext
+
+from . import _method_calls
+from .channel import Channel
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from types import FrameType
 
-    from .channel import Channel
+    import msgpack
 
 _TOKEN = object()  # proxies are made by channels only
-
-# `obj.name(...)` compiles to LOAD_METHOD (Python 3.11) or LOAD_ATTR with the low bit of its
-# argument set (3.12+), and the call always follows; from 3.14, when `obj` is an imported name
-# (`from pyscript_ffi import document`), to a plain LOAD_ATTR followed at once by the PUSH_NULL
-# of the call. When __getattr__ runs for such a load the attribute is about to be called, so one
-# CALL_METHOD round trip can stand for GET + CALL: measured, document.createElement("div") took
-# two round trips (a GET of 30-40 us, then the CALL) before.
-_ATTR_FLAGS_METHOD = sys.version_info >= (3, 12)
-try:
-    import dis
-except ImportError:  # MicroPython: no bytecode to read, so a method call is a GET and a CALL
-    _READS_BYTECODE = False
-else:
-    _READS_BYTECODE = hasattr(sys, "_getframe")
-    _LOAD_METHOD = dis.opmap.get("LOAD_METHOD", -1)
-    _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
-    _PUSH_NULL = dis.opmap.get("PUSH_NULL", -1)
-
-
-def _push_null_gap() -> int:
-    """Bytes from a LOAD_ATTR to a PUSH_NULL right after it (its inline caches between), as this
-    interpreter compiles a call of an imported name's attribute; 0 where it never does."""
-    if not _READS_BYTECODE:
-        return 0
-    instructions = list(dis.get_instructions(compile("import m\nm.f()", "<probe>", "exec")))
-    for load, after in zip(instructions, instructions[1:], strict=False):
-        if load.opname == "LOAD_ATTR" and after.opname == "PUSH_NULL":
-            return after.offset - load.offset
-    return 0
-
-
-_NULL_GAP = _push_null_gap()
-
-
-def _loads_a_method(frame: FrameType) -> bool:
-    """True if `frame` is loading an attribute in order to call it at once (`obj.name(...)`)."""
-    code = frame.f_code.co_code  # the unspecialized bytecode; f_lasti is the running load
-    at = frame.f_lasti
-    op = code[at]
-    if op == _LOAD_METHOD:
-        return True
-    if op != _LOAD_ATTR:
-        return False
-    if _ATTR_FLAGS_METHOD and code[at + 1] & 1:
-        return True
-    return _NULL_GAP > 0 and at + _NULL_GAP < len(code) and code[at + _NULL_GAP] == _PUSH_NULL
-
-
-class _MethodCall:
-    """``proxy.name`` in ``proxy.name(...)``: the call is one CALL_METHOD round trip. Never seen
-    by user code: the interpreter calls it as soon as the attribute load returns it."""
-
-    __slots__ = ("_proxy", "_name")
-
-    def __init__(self, proxy: JsProxy, name: str) -> None:
-        self._proxy = proxy
-        self._name = name
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if kwargs:  # as JsProxy.__call__: keyword arguments become one trailing options object
-            args = args + (kwargs,)
-        try:
-            return self._proxy._ffi_request(Op.CALL_METHOD, self._name, args)
-        except MissingProperty:
-            raise AttributeError(self._name) from None
 
 
 class JsProxy:
@@ -93,7 +31,7 @@ class JsProxy:
 
     # (plain names, not __private ones: MicroPython does not mangle names)
     __slots__ = ("_ffi_channel", "_ffi_id", "_ffi_flags", "_ffi_lends", "_ffi_this", "_ffi_base",
-                 "__weakref__")
+                 "_ffi_token", "__weakref__")
 
     def __init__(
         self,
@@ -103,6 +41,7 @@ class JsProxy:
         flags: int,
         this: JsProxy | None = None,
         base: JsProxy | None = None,
+        release_token: Any = None,
     ) -> None:
         if token is not _TOKEN:
             raise TypeError("JsProxy objects come from the FFI (e.g. js.Object.new()); "
@@ -113,6 +52,8 @@ class JsProxy:
         object.__setattr__(self, "_ffi_lends", 0)
         object.__setattr__(self, "_ffi_this", this)
         object.__setattr__(self, "_ffi_base", base)
+        # MicroPython: the stub's release token, whose collection returns this lend (tracking.py)
+        object.__setattr__(self, "_ffi_token", release_token)
 
     # -- what the channel needs ----------------------------------------------------------------
 
@@ -121,6 +62,10 @@ class JsProxy:
         if channel is not self._ffi_channel:
             raise ValueError(f"{self!r} belongs to another channel (another worker or thread)")
         return int(self._ffi_id)
+
+    def _ffi_ext(self, channel: Channel) -> msgpack.ExtType:
+        """This proxy on the wire: a REMOTE reference to its object."""
+        return remote_ext(self._ffi_handle(channel))
 
     def _ffi_lent(self) -> None:
         """The main thread lent this object once more: one more count to return on release."""
@@ -152,8 +97,12 @@ class JsProxy:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # Python protocol probes never cross the thread
-        if _READS_BYTECODE and _loads_a_method(sys._getframe(1)):
-            return _MethodCall(self, name)
+        if _method_calls.enabled and _method_calls.loads_a_method(sys._getframe(1)):
+            return _method_calls.MethodCall(self, name)  # obj.name(...): one round trip
+        return self._ffi_attribute(name)
+
+    def _ffi_attribute(self, name: str) -> Any:
+        """``self.name`` read with a GET (a method comes bound to this object)."""
         try:
             return self._ffi_get(name)
         except MissingProperty:
@@ -281,5 +230,6 @@ def _drain(channel: Channel, iterator: JsProxy) -> Iterator[Any]:
         yield from values
 
 
-def make_proxy(channel: Channel, handle: int, flags: int) -> JsProxy:
-    return JsProxy(_TOKEN, channel, handle, flags)
+def make_proxy(channel: Channel, handle: int, flags: int, token: Any = None) -> JsProxy:
+    """A proxy for handle `handle` of `channel` (for the channel's proxy tracking only)."""
+    return JsProxy(_TOKEN, channel, handle, flags, release_token=token)

@@ -33,6 +33,7 @@ from broker.transfer import Caller
 from . import _runtime
 from ._calls import PageCalls
 from .channel import Channel
+from .tracking import WeakTracking
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -67,7 +68,8 @@ class Worker:
 
     def _main(self) -> None:
         connection = self.connection
-        channel = Channel(Caller(connection.buffer, self._timeout, connection.ring))
+        channel = Channel(Caller(connection.buffer, self._timeout, connection.ring),
+                          WeakTracking())
         try:
             try:
                 _runtime.install(channel, in_worker=True, thread_only=True)

@@ -231,11 +231,12 @@ def test_a_call_that_timed_out_mid_reply_does_not_clobber_the_next_one():
     connection.buffer.put_chunk = slow_second_chunk
     from broker.transfer import Caller
     from pyscript_ffi.channel import Channel
+    from pyscript_ffi.tracking import WeakTracking
 
     outcome: dict[str, object] = {}
 
     def worker():
-        channel = Channel(Caller(connection.buffer, 0.5, connection.ring))
+        channel = Channel(Caller(connection.buffer, 0.5, connection.ring), WeakTracking())
         scope = channel.hello()
         with pytest.raises(CallTimeout, match="did not answer"):
             scope.big()

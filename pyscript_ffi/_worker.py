@@ -1,0 +1,55 @@
+"""What a browser worker's runtime does on either interpreter: run the user's file, take its
+``__export__`` list, answer the page's calls, and name a round trip's failure.
+
+`_pyodide.Runtime` and `_micro.Runtime`, subclasses of `WorkerRuntime`, differ only in how the
+user's code runs (Pyodide's ``eval_code_async``, which allows top-level await; MicroPython's
+``exec``) and in how frames cross their FFI. Plain classes: both interpreters run this.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from broker.errors import CallTimeout
+from broker.protocol import Failure
+
+from ._calls import PageCalls, on_event_loop
+
+if TYPE_CHECKING:
+    from .channel import Channel
+
+
+def call_timeout(failure: str, seconds: float) -> CallTimeout:
+    """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds."""
+    if failure == Failure.UNCLAIMED:
+        return CallTimeout.unclaimed(seconds)
+    return CallTimeout.unanswered(seconds)
+
+
+class WorkerRuntime:
+    """Runs the user's file and answers the page's calls into Python (`channel` None: the
+    page's own thread, which answers none)."""
+
+    def __init__(self, channel: Channel | None) -> None:
+        self.channel = channel
+        self.calls = None if channel is None else PageCalls(channel, self._settle, on_event_loop)
+
+    def _namespace(self, filename: str) -> dict[str, Any]:
+        """The globals the user's file runs in."""
+        return {"__name__": "__main__", "__file__": filename}
+
+    def _exported(self, namespace: dict[str, Any], filename: str) -> list[str]:
+        """The names the file's ``__export__`` lists, which the page may then call. Raises
+        NameError if one is not a function the file defines."""
+        names = namespace.get("__export__", [])
+        missing = [name for name in names if not callable(namespace.get(name))]
+        if missing:
+            raise NameError(f"__export__ lists {missing}, which {filename} does not define "
+                            "as functions")
+        if self.calls is not None:
+            self.calls.exports = {name: namespace[name] for name in names}
+        return list(names)
+
+    def _settle(self, call: int, frame: bytes | None, error: str | None) -> None:
+        """Post the answer to a page call back to the page (per interpreter)."""
+        raise NotImplementedError
