@@ -131,13 +131,12 @@ class MethodCall:
         except MissingProperty:
             raise AttributeError(self._name) from None
 
-    def _ffi_ext(self, channel: Any) -> Any:
-        """Passed back to JavaScript: it goes as the real value (the codec encodes that)."""
-        return self.resolve()
-
     def resolve(self) -> Any:
         """The attribute's real value (a GET), as ``proxy.name`` without the call gives it."""
         return self._proxy._ffi_attribute(self._name)
+
+    # passed back to JavaScript, it goes as the real value: the channel resolves it first
+    _ffi_resolve = resolve
 
     # -- a misfire: every use other than a call is the real value's ---------------------------
 

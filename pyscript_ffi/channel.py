@@ -29,10 +29,16 @@ if TYPE_CHECKING:
     import msgpack
 
 
-def _has_proto_key(values: Any) -> bool:
-    """True if a dict in `values` (a list, tuple or dict) has the key '__proto__'. Iterative, and
-    each container is looked at once, so circular values end here (the codec then refuses them)."""
+_PLAIN = (type(None), bool, int, float, str, bytes)
+
+
+def _inspect(values: Any) -> tuple[bool, bool]:
+    """Whether a dict in `values` (a list, tuple or dict) has the key '__proto__', and whether
+    something in it must be resolved before it is sent (an ``_ffi_resolve`` method: a
+    `MethodCall` that reached user code). Iterative, and each container is looked at once, so
+    circular values end here (the codec then refuses them)."""
     stack, seen = [values], set()
+    proto = resolve = False
     while stack:
         container = stack.pop()
         if id(container) in seen:
@@ -40,10 +46,26 @@ def _has_proto_key(values: Any) -> bool:
         seen.add(id(container))
         if isinstance(container, dict):
             if "__proto__" in container:
-                return True
+                proto = True
             container = container.values()
-        stack.extend(v for v in container if isinstance(v, (list, tuple, dict)))
-    return False
+        for value in container:
+            if isinstance(value, (list, tuple, dict)):
+                stack.append(value)
+            elif not isinstance(value, _PLAIN) and hasattr(type(value), "_ffi_resolve"):
+                resolve = True
+    return proto, resolve
+
+
+def _resolved(value: Any) -> Any:
+    """`value` with every object that has ``_ffi_resolve`` replaced by what it resolves to (a
+    round trip each: done before encoding, as the codec cannot make one mid-frame)."""
+    if isinstance(value, dict):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(v) for v in value)
+    if hasattr(type(value), "_ffi_resolve"):
+        return value._ffi_resolve()
+    return value
 
 
 class Transport(Protocol):
@@ -144,10 +166,14 @@ class Channel:
     def request(self, op: Op, target: int = GLOBAL_HANDLE, subject: Any = None,
                 args: tuple[Any, ...] | list[Any] = ()) -> Any:
         """Run one operation on the serving side and return its result (or raise its error)."""
-        if args and _has_proto_key(args):
-            raise ConversionError(
-                "a dict key '__proto__' cannot be sent: JavaScript would take it as the object's "
-                "prototype (and the page refuses it); rename the key")
+        if args:
+            proto, resolve = _inspect(args)
+            if proto:
+                raise ConversionError(
+                    "a dict key '__proto__' cannot be sent: JavaScript would take it as the "
+                    "object's prototype (and the page refuses it); rename the key")
+            if resolve:
+                args = _resolved(args)
         drops = self._take_drops()
         frame = self._codec.encode_request(op, target, subject, args, drops)
         reply = self._transport.roundtrip(frame)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 
 import pyscript_ffi
 from broker.errors import HandleError, MissingProperty
@@ -32,6 +33,7 @@ from pyscript_ffi import (
     query,
     to_js,
 )
+from pyscript_ffi._method_calls import MethodCall
 
 
 def _fx():
@@ -126,6 +128,73 @@ def scenario_method_call_is_one_round_trip():
     assert "nope" in str(_raises(AttributeError, lambda: counter.nope()))
     exc = _raises(JsException, lambda: fx.obj.a())  # present, but not a function
     assert exc.name == "TypeError" and "not a function" in exc.message
+
+
+def _trips(fn):
+    """How many round trips `fn()` takes."""
+    before = _calls()
+    fn()
+    return _calls() - before
+
+
+def scenario_method_call_detection():
+    # pyscript_ffi/_method_calls.py: which spellings of a method call take one round trip
+    from pyscript_ffi import _method_calls
+
+    fx = _fx()
+    counter = fx.counter
+
+    def read_then_call():
+        method = counter.inc
+        method()
+
+    def read_only():
+        assert isinstance(counter.inc, JsProxy)  # a value, never the internal MethodCall
+
+    assert _trips(lambda: counter.inc()) == 1
+    assert _trips(read_then_call) == 2
+    assert _trips(read_only) == 1
+    assert _trips(lambda: getattr(counter, "inc")()) == 2  # noqa: B009 - a read, then a call
+    assert _trips(lambda: [counter.inc() for _ in range(3)]) == 3
+    assert _trips(lambda: fx.args(1, flag=True)) == 1
+    assert fx.args(1, flag=True) == '[1,{"flag":true}]'
+    assert _trips(lambda: fx.named.thisName()) == 2  # GET named, then one CALL_METHOD
+    # a name imported at module level: one trip from 3.14 on, a GET and a CALL before
+    module = type(sys)("_method_call_scenario")
+    module.counter = counter
+    sys.modules[module.__name__] = module
+    try:
+        namespace = {"trips": _trips}
+        exec("from _method_call_scenario import counter\n"
+             "n = trips(lambda: counter.inc())\n", namespace)
+    finally:
+        del sys.modules[module.__name__]
+    assert namespace["n"] == (1 if sys.version_info >= (3, 14) else 2), namespace["n"]
+    # switched off, every method call is a GET and a CALL
+    previous = _method_calls.set_enabled(False)
+    try:
+        assert _trips(lambda: counter.inc()) == 2
+        assert _trips(lambda: fx.args(1, flag=True)) == 2
+    finally:
+        _method_calls.set_enabled(previous)
+    assert _trips(lambda: counter.inc()) == 1
+
+
+def scenario_a_method_call_that_is_not_called_acts_as_the_value():
+    # if detection ever misfired, user code would hold a MethodCall: every use but a call must
+    # act as the attribute's real value
+    fx = _fx()
+    name = MethodCall(fx.named, "name")
+    assert str(name) == "named" and repr(name) == repr("named")
+    assert name == "named" and not (name != "named") and hash(name) == hash("named")
+    assert name.upper() == "NAMED" and len(name) == 5 and name[0] == "n" and "am" in name
+    assert fx.echo(name) == "named"  # passed back to the serving side: the real value
+    counter = MethodCall(fx, "counter")
+    assert counter == fx.counter and fx.echo(counter) == fx.counter
+    n = counter.n
+    assert counter.inc() == n + 1  # attribute access goes to the real object
+    assert MethodCall(fx.counter, "inc")() == n + 2  # and a call is still one CALL_METHOD
+    assert _raises(AttributeError, str, MethodCall(fx, "no_such_thing"))
 
 
 def scenario_new_and_instanceof():
