@@ -2,7 +2,7 @@
 
 The twin of ``js_glue/dispatch.js``. Each handler gets the connection's `Context`, the resolved
 target, the subject and the arguments, and returns a wire-ready value (objects lent through
-``ctx.out``). Handlers may raise: `broker.host.Connection` turns every exception into an error
+``ctx.out``). Handlers may raise: `broker.connection.Connection` turns every exception into an error
 reply.
 
 JavaScript has one kind of property where Python has two (attributes and items), so a key

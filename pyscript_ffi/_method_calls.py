@@ -10,15 +10,18 @@ the attribute. If that instruction loads it in order to call it at once, the pro
 load compiles to:
 
 - CPython 3.11: ``LOAD_METHOD``;
-- CPython 3.12 and 3.13: ``LOAD_ATTR`` with the low bit of its argument set;
-- CPython 3.14 (Pyodide 0.29's Python): the same, except that a method of an imported name
-  (``from pyscript_ffi import document`` at module level) compiles to a plain ``LOAD_ATTR``
-  followed at once by the ``PUSH_NULL`` of the call; `_push_null_gap` finds the distance.
+- CPython 3.12 and later: ``LOAD_ATTR`` with the low bit of its argument set;
+- except that a method of a name bound by an import at module level (``from pyscript_ffi import
+  document``, used at module level or in a function) compiles to a plain ``LOAD_ATTR``: from
+  3.13 on (Pyodide runs 3.14) followed at once by the ``PUSH_NULL`` of the call, which
+  `_push_null_gap` finds; in 3.11 and 3.12 preceded by it, which is not read, so there such a
+  call is a GET and a CALL.
 
-Supported: CPython 3.11 to 3.14 and Pyodide (tests/unit/test_method_calls.py pins the round
-trips on the suite's Python; the browser tests run the same scenarios on Pyodide's). Anything
-else, and MicroPython (no ``dis``, no frames), gets no detection: a method call is a GET and a
-CALL, which is always correct, just slower.
+Supported: CPython 3.11 to 3.14 and Pyodide. tests/unit/test_method_calls.py pins which loads
+are taken (run on 3.11, 3.12 and 3.13 here); tests/scenarios/conformance.py pins the round
+trips on the CPython host and, in the browser tests, on Pyodide's 3.14. Elsewhere, and on
+MicroPython (no ``dis``, no frames), a method call is a GET and a CALL, which is always correct,
+just slower.
 
 Off switch: set the environment variable ``PYSCRIPT_FFI_METHOD_CALLS=0`` before pyscript_ffi
 is imported, or call ``set_enabled(False)``: every ``obj.name(...)`` is then a GET + CALL.

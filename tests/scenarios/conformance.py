@@ -159,7 +159,7 @@ def scenario_method_call_detection():
     assert _trips(lambda: fx.args(1, flag=True)) == 1
     assert fx.args(1, flag=True) == '[1,{"flag":true}]'
     assert _trips(lambda: fx.named.thisName()) == 2  # GET named, then one CALL_METHOD
-    # a name imported at module level: one trip from 3.14 on, a GET and a CALL before
+    # a name imported at module level: one trip from 3.13 on, a GET and a CALL before
     module = type(sys)("_method_call_scenario")
     module.counter = counter
     sys.modules[module.__name__] = module
@@ -169,7 +169,7 @@ def scenario_method_call_detection():
              "n = trips(lambda: counter.inc())\n", namespace)
     finally:
         del sys.modules[module.__name__]
-    assert namespace["n"] == (1 if sys.version_info >= (3, 14) else 2), namespace["n"]
+    assert namespace["n"] == (1 if sys.version_info >= (3, 13) else 2), namespace["n"]
     # switched off, every method call is a GET and a CALL
     previous = _method_calls.set_enabled(False)
     try:
