@@ -34,7 +34,7 @@ JavaScript) reads the real attribute with a GET and acts as that value.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from broker.errors import MissingProperty
 from broker.protocol import Op
@@ -42,8 +42,6 @@ from broker.protocol import Op
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from types import FrameType
-
-    from .proxy import JsProxy
 
 try:
     import dis
@@ -55,6 +53,14 @@ else:
     _LOAD_ATTR = dis.opmap["LOAD_ATTR"]
     _PUSH_NULL = dis.opmap.get("PUSH_NULL", -1)
 _ATTR_FLAGS_METHOD = sys.version_info >= (3, 12)
+
+
+class Proxy(Protocol):
+    """What a `MethodCall` needs of its proxy (a `JsProxy`; this module imports none)."""
+
+    def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any: ...
+
+    def _ffi_attribute(self, name: str) -> Any: ...
 
 
 def _switched_on_by_environment() -> bool:
@@ -108,21 +114,13 @@ def loads_a_method(frame: FrameType) -> bool:
     return _NULL_GAP > 0 and at + _NULL_GAP < len(code) and code[at + _NULL_GAP] == _PUSH_NULL
 
 
-def method_call(proxy: JsProxy, name: str) -> MethodCall | None:
-    """A `MethodCall` if the code that asked `proxy` for `name` calls it at once, else None.
-    Called from `JsProxy.__getattr__`: the frame two up is the code doing the load."""
-    if enabled and loads_a_method(sys._getframe(2)):
-        return MethodCall(proxy, name)
-    return None
-
-
 class MethodCall:
     """``proxy.name`` in ``proxy.name(...)``: calling it is one CALL_METHOD round trip. Meant to
     be called at once by the interpreter; any other use acts on the real attribute (`resolve`)."""
 
     __slots__ = ("_proxy", "_name")
 
-    def __init__(self, proxy: JsProxy, name: str) -> None:
+    def __init__(self, proxy: Proxy, name: str) -> None:
         object.__setattr__(self, "_proxy", proxy)
         object.__setattr__(self, "_name", name)
 

@@ -34,3 +34,23 @@ def test_broker_never_imports_pyscript_ffi():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(n.split(".")[0] == "pyscript_ffi" for n in names), path
+
+
+def _imports_within_the_package(path: Path) -> set[str]:
+    """The pyscript_ffi modules `path` imports, even under TYPE_CHECKING."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pyscript_ffi."):
+            found.add(node.module.split(".", 1)[1])  # type: ignore[union-attr]
+    return found
+
+
+def test_the_call_path_imports_one_way_down():
+    # a call goes proxy -> channel -> broker and back: the channel imports no module above it,
+    # and makes proxies through the tracking it is given (no circle between channel and proxy)
+    package = ROOT / "pyscript_ffi"
+    assert _imports_within_the_package(package / "channel.py") == set()
+    assert "channel" in _imports_within_the_package(package / "proxy.py")
+    assert _imports_within_the_package(package / "_method_calls.py") == set()  # below proxy.py
