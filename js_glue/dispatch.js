@@ -4,7 +4,7 @@
 // the channel turns every exception into an error reply.
 
 import { Op, PROTOCOL_VERSION } from "./protocol.js";
-import { ProtocolError } from "./wire.js";
+import { MissingProperty, ProtocolError, describe } from "./errors.js";
 
 /**
  * @typedef {object} Context
@@ -17,24 +17,6 @@ import { ProtocolError } from "./wire.js";
 function propertyKey(key) {
   if (typeof key === "string" || typeof key === "number") return key;
   throw new ProtocolError(`a property key must be a string or a number, not ${describe(key)}`);
-}
-
-/** @param {any} value */
-export function describe(value) {
-  if (value === null) return "null";
-  if (typeof value === "object" || typeof value === "function") {
-    return value.constructor?.name ? `a ${value.constructor.name}` : `an ${typeof value}`;
-  }
-  return `${typeof value} ${String(value)}`;
-}
-
-/** A GET of a key the target does not have: the worker raises AttributeError or KeyError. */
-export class MissingProperty extends Error {
-  name = "MissingProperty";
-  /** @param {any} key @param {any} target */
-  constructor(key, target) {
-    super(`${describe(target)} has no property ${JSON.stringify(String(key))}`);
-  }
 }
 
 /**

@@ -2,47 +2,49 @@
 // The main thread's handle table for one worker: objects it lends to the worker, by id.
 // Twin of broker/handles.py. An object lent twice has one id while live (so the worker compares
 // proxies without asking); every lend is counted, the worker returns counts in its drops, and
-// the entry goes at zero. Ids are never reused while live.
+// the entry goes at zero. Ids are never reused while live. It knows ids and objects, not the
+// wire: what a lend hands out (a REMOTE ref, in values.js) is made by the function it is given.
 
+import { HandleError } from "./errors.js";
 import { GLOBAL_HANDLE } from "./protocol.js";
-import { RemoteRef, remoteFlags } from "./wire.js";
 
 const ID_LIMIT = 2 ** 32; // ids travel as u32
 /** One counter for every table on the page, so one worker's ids are never live in another's. */
 let nextId = 1;
 
-/** Raised for an id that is not live; the dispatcher replies BAD_HANDLE. */
-export class HandleError extends Error {
-  name = "HandleError";
-}
-
+/** @template Ref */
 export class HandleTable {
-  /** @type {Map<number, { obj: any, count: number, flags: number }>} */
+  /** @type {Map<number, { obj: any, count: number, ref: Ref }>} */
   #entries = new Map();
   /** @type {Map<any, number>} */
   #ids = new Map();
   /** ids handed out over the table's life */
   issued = 0;
 
-  /** @param {any} globalScope */
-  constructor(globalScope) {
-    this.#entries.set(GLOBAL_HANDLE, { obj: globalScope, count: Infinity, flags: 0 });
+  /**
+   * @param {any} globalScope pinned as GLOBAL_HANDLE
+   * @param {(id: number, obj: any) => Ref} makeRef what a lend of `obj` under `id` hands out
+   *   (made once per entry, so it must be immutable)
+   */
+  constructor(globalScope, makeRef) {
+    this.makeRef = makeRef;
+    this.#entries.set(GLOBAL_HANDLE, { obj: globalScope, count: Infinity, ref: makeRef(GLOBAL_HANDLE, globalScope) });
     this.#ids.set(globalScope, GLOBAL_HANDLE);
   }
 
-  /** A REMOTE reference to `obj`, counting one more lend. @param {any} obj */
+  /** The ref to `obj`, counting one more lend. @param {any} obj @returns {Ref} */
   lend(obj) {
     let id = this.#ids.get(obj);
     let entry = id === undefined ? undefined : this.#entries.get(id);
     if (id === undefined || !entry) {
       id = this.#freshId();
-      entry = { obj, count: 0, flags: remoteFlags(obj) };
+      entry = { obj, count: 0, ref: this.makeRef(id, obj) };
       this.#entries.set(id, entry);
       this.#ids.set(obj, id);
       this.issued++;
     }
     entry.count++;
-    return new RemoteRef(id, entry.flags);
+    return entry.ref;
   }
 
   /** @param {number} id */

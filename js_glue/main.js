@@ -11,10 +11,11 @@
 //   await m.ready;                      // resolves to the Pyodide instance
 
 import { bootPyodide } from "./boot.js";
-import { Channel, direct } from "./channel.js";
+import { Channel } from "./channel.js";
+import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
+import { direct } from "./values.js";
 
 export { direct };
-import { DATA_OFFSET, DEFAULT_BUFFER_BYTES } from "./protocol.js";
 
 /**
  * @typedef {object} PyWorkerOptions
@@ -85,16 +86,16 @@ export function PyWorker(src, options = {}) {
     channel.serve();
     const started = new Promise((resolve, reject) => {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
-        if (data.kind === "settle") channel?.settle(data);
-        else if (data.kind === "ready") resolve(data.exports);
-        else if (data.kind === "failed") reject(new Error(`${src} failed to start:\n${data.error}`));
+        if (data.kind === Message.SETTLE) channel?.settle(data);
+        else if (data.kind === Message.READY) resolve(data.exports);
+        else if (data.kind === Message.FAILED) reject(new Error(`${src} failed to start:\n${data.error}`));
       };
       /** @type {Worker} */ (worker).onerror = (event) => {
         event.preventDefault();
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    worker.postMessage({ kind: "boot", type, buffer, src: url, timeoutMs: timeout });
+    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout });
     exported = await started;
   })();
 
@@ -108,8 +109,7 @@ export function PyWorker(src, options = {}) {
           if (!exported.includes(name)) {
             throw new Error(`${src} exports no function ${JSON.stringify(name)}; its __export__ lists [${exported.join(", ")}]`);
           }
-          const ch = /** @type {Channel} */ (channel);
-          return ch.callWorker({ kind: "export", name }, args.map((a) => ch.copy(a, 0, new Set())));
+          return /** @type {Channel} */ (channel).callExport(name, args);
         };
       },
     },

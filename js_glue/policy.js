@@ -8,12 +8,8 @@
 // Optionally (PyWorker option `allow`): the worker reaches only the listed globals, and never
 // holds the global scope itself (document.defaultView, globalThis.window...).
 
+import { PermissionDenied } from "./errors.js";
 import { GLOBAL_HANDLE, Op } from "./protocol.js";
-
-/** A refusal by the page's policy; the channel replies DENIED. */
-export class PermissionDenied extends Error {
-  name = "PermissionDenied";
-}
 
 /** @type {Set<number>} */
 const WRITES = new Set([Op.SET, Op.DELETE, Op.ASSIGN]);

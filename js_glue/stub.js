@@ -1,15 +1,10 @@
 // @ts-check
-// The worker's end of a channel: write a request frame into the shared buffer, block in
-// Atomics.wait until the main thread replies, return the reply bytes. Every wait is bounded.
-// See the state diagram in docs/protocol.md.
+// The worker's end of a channel: one synchronous round trip over the shared buffer (the steps
+// in transfer.js), waiting by a short spin then Atomics.wait. Every wait is bounded.
 
-import { DATA_OFFSET, PROTOCOL_VERSION, Slot, State } from "./protocol.js";
-
-/** Why a round trip failed; the Python side raises the matching exception. */
-export const Failure = Object.freeze({
-  UNCLAIMED: "unclaimed", // the main thread never picked the request up (it was withdrawn)
-  BUSY: "busy", // the main thread took the request but did not answer in time
-});
+import { PROTOCOL_VERSION, Slot } from "./protocol.js";
+import { Transfer, roundtrip } from "./transfer.js";
+import { ProtocolError } from "./errors.js";
 
 /**
  * How long (ms) the worker polls STATE before it blocks in Atomics.wait. A reply usually lands
@@ -28,16 +23,16 @@ const SPIN_MIN_MS = 0.005;
 export class Caller {
   /** @param {SharedArrayBuffer} buffer @param {number} timeoutMs */
   constructor(buffer, timeoutMs) {
-    this.i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
-    this.data = new Uint8Array(buffer, DATA_OFFSET);
+    this.transfer = new Transfer(buffer);
+    this.i32 = this.transfer.i32;
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
-    /** the main thread still owes the reply to a call that timed out while BUSY */
-    this.owed = false;
     const version = Atomics.load(this.i32, Slot.VERSION);
     if (version !== PROTOCOL_VERSION) {
-      throw new Error(`pyscript-ffi: page speaks protocol ${version}, worker ${PROTOCOL_VERSION}`);
+      throw new ProtocolError(
+        `pyscript-ffi: the page speaks protocol ${version}, this worker ${PROTOCOL_VERSION}: serve the same pyscript-ffi to both`,
+      );
     }
   }
 
@@ -48,77 +43,11 @@ export class Caller {
    * @returns {Uint8Array | string}
    */
   roundtrip(frame) {
-    const i32 = this.i32;
     const deadline = performance.now() + this.timeoutMs;
-    if (this.owed) {
-      // the previous call timed out while the main thread worked on it (BUSY) or on the next
-      // chunk of its reply (MORE): let that land (and discard it) before writing over the buffer
-      for (let state = Atomics.load(i32, Slot.STATE); state === State.BUSY || state === State.MORE; ) {
-        const seen = this.#waitWhile(state, deadline);
-        if (seen === state) return Failure.BUSY;
-        state = seen;
-      }
-      this.owed = false;
-    }
-    const room = this.data.length;
-    i32[Slot.TOTAL] = frame.length;
-    for (let sent = 0; ;) {
-      const chunk = Math.min(room, frame.length - sent);
-      this.data.set(frame.subarray(sent, sent + chunk));
-      i32[Slot.CHUNK] = chunk;
-      sent += chunk;
-      Atomics.store(i32, Slot.STATE, State.REQUEST);
-      Atomics.notify(i32, Slot.STATE);
-      const state = this.#awaitAnswer(deadline);
-      if (typeof state === "string") return state;
-      if (state === State.REPLY) break; // the whole request is in (or the main thread refused it)
-      if (sent >= frame.length) return this.#abandon("the main thread asked for more than was sent");
-    }
-    return this.#readReply(deadline);
-  }
-
-  /** Wait for REPLY or MORE after writing a request chunk; withdraw the request on timeout. */
-  #awaitAnswer(/** @type {number} */ deadline) {
-    const i32 = this.i32;
-    for (;;) {
-      const state = this.#waitWhile(State.REQUEST, deadline);
-      if (state === State.REQUEST) {
-        // not picked up in time: withdraw it, unless the main thread claims it this instant
-        if (Atomics.compareExchange(i32, Slot.STATE, State.REQUEST, State.REPLY) === State.REQUEST) {
-          return Failure.UNCLAIMED;
-        }
-        continue;
-      }
-      if (state === State.BUSY) {
-        if (this.#waitWhile(State.BUSY, deadline) === State.BUSY) {
-          this.owed = true;
-          return Failure.BUSY;
-        }
-        continue;
-      }
-      return state; // REPLY or MORE
-    }
-  }
-
-  /** @param {number} deadline */
-  #readReply(deadline) {
-    const i32 = this.i32;
-    const total = i32[Slot.TOTAL];
-    let chunk = i32[Slot.CHUNK];
-    if (chunk === total) return this.data.subarray(0, chunk);
-    const reply = new Uint8Array(total);
-    for (let filled = 0; ;) {
-      reply.set(this.data.subarray(0, chunk), filled);
-      filled += chunk;
-      if (filled >= total) return reply;
-      Atomics.store(i32, Slot.STATE, State.MORE);
-      Atomics.notify(i32, Slot.STATE);
-      if (this.#waitWhile(State.MORE, deadline) === State.MORE) {
-        this.owed = true;
-        return Failure.BUSY;
-      }
-      chunk = i32[Slot.CHUNK];
-    }
+    const steps = roundtrip(this.transfer, frame);
+    let step = steps.next();
+    while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
+    return step.value;
   }
 
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
@@ -142,10 +71,5 @@ export class Caller {
       if (left <= 0) return now;
       Atomics.wait(i32, Slot.STATE, state, left);
     }
-  }
-
-  /** @param {string} why @returns {never} */
-  #abandon(why) {
-    throw new Error(`pyscript-ffi: channel out of step: ${why}`);
   }
 }

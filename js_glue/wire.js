@@ -2,18 +2,18 @@
 // Frames on the wire, JavaScript side: msgpack (msgpackr) bytes in and out, with the
 // protocol's ext types. Twin of broker/wire.py; tests/vectors/ holds bytes both must produce.
 //
+// Frames are decoded here, at the edge, into frozen `Request` and `Reply` records (with the
+// shape checks of broker/wire.py); nothing else indexes a frame by position.
+//
 // msgpackr is used with standard msgpack only (no records, no bundled strings). It is fed
-// values that went through `toWire`, which fixes the two places where msgpackr's choice of
-// format differs from Python's msgpack (and would change a value): -0 (msgpackr writes int 0)
-// and integral numbers beyond 32 bits (msgpackr writes float64, Python would get a float).
+// values whose numbers went through `wireNumber` (values.js does it), which fixes the two places
+// where msgpackr's choice of format differs from Python's msgpack (and would change a value):
+// -0 (msgpackr writes int 0) and integral numbers beyond 32 bits (msgpackr writes float64,
+// Python would get a float).
 
 import { Packr, Unpackr, addExtension } from "./vendor/msgpackr/index.js";
-import { Ext, RemoteFlag } from "./protocol.js";
-
-/** A protocol error: bytes that do not decode or a frame of the wrong shape. */
-export class ProtocolError extends Error {
-  name = "ProtocolError";
-}
+import { ProtocolError, describe } from "./errors.js";
+import { Ext, Op, Status } from "./protocol.js";
 
 /** A reference to an object the encoding side lends: encoded as a REMOTE ext. */
 export class RemoteRef {
@@ -190,23 +190,7 @@ export function wireNumber(v) {
 }
 
 /**
- * The flags a REMOTE handle carries, so the borrower knows without asking.
- * @param {any} obj
- */
-export function remoteFlags(obj) {
-  let flags = 0;
-  if (typeof obj === "function") flags |= RemoteFlag.CALLABLE;
-  if (typeof obj !== "symbol") {
-    if (Symbol.iterator in obj) flags |= RemoteFlag.ITERABLE;
-    if ("length" in obj || obj instanceof Map || obj instanceof Set) flags |= RemoteFlag.SIZED;
-    if (Array.isArray(obj)) flags |= RemoteFlag.ARRAY;
-    if (obj instanceof Promise) flags |= RemoteFlag.THENABLE;
-  }
-  return flags;
-}
-
-/**
- * Encode an already wire-shaped value (see `toWire` in the callers).
+ * Encode an already wire-shaped value (numbers through `wireNumber`, objects as refs).
  * @param {any} value
  * @returns {Uint8Array}
  */
@@ -229,4 +213,77 @@ export function decode(bytes, resolve) {
   } finally {
     refs = null;
   }
+}
+
+/** @typedef {{ remote: (id: number, flags: number) => any, callback: (id: number) => any }} Refs */
+
+const OPS = new Set(Object.values(Op));
+const STATUSES = new Set(Object.values(Status));
+
+
+/** One request, decoded: `op` on the object with handle id `target`; `drops` returns lends. */
+export class Request {
+  /**
+   * @param {number} op @param {number} target @param {any} subject @param {any[]} args
+   * @param {number[] | null} drops [id, count, ...], or null
+   */
+  constructor(op, target, subject, args, drops) {
+    this.op = op;
+    this.target = target;
+    this.subject = subject;
+    this.args = args;
+    this.drops = drops;
+    Object.freeze(this);
+  }
+}
+
+/** One reply: a `Status` and, for OK, the result, else an ErrorRecord. */
+export class Reply {
+  /** @param {number} status @param {any} body */
+  constructor(status, body) {
+    this.status = status;
+    this.body = body;
+    Object.freeze(this);
+  }
+}
+
+/**
+ * A request frame as a `Request`; ProtocolError if it does not decode or has the wrong shape.
+ * @param {Uint8Array} bytes @param {Refs} resolve @returns {Request}
+ */
+export function decodeRequest(bytes, resolve) {
+  const frame = decode(bytes, resolve);
+  if (!Array.isArray(frame) || frame.length < 4 || frame.length > 5) {
+    throw new ProtocolError("a request must be [op, target, subject, args] (+ drops)");
+  }
+  const [op, target, subject, args, drops = null] = frame;
+  if (!OPS.has(op)) throw new ProtocolError(`unknown op ${describe(op)}`);
+  if (!Number.isInteger(target) || target < 0) {
+    throw new ProtocolError(`request target must be a handle id, not ${describe(target)}`);
+  }
+  if (!Array.isArray(args)) throw new ProtocolError(`request args must be an array, not ${describe(args)}`);
+  if (drops !== null && (!Array.isArray(drops) || drops.length % 2)) {
+    throw new ProtocolError("request drops must be an array of [id, count] integer pairs");
+  }
+  return new Request(op, target, subject, args, drops);
+}
+
+/** @param {Reply} reply @returns {Uint8Array} */
+export function encodeReply(reply) {
+  return packr.pack([reply.status, reply.body]);
+}
+
+/**
+ * A reply frame as a `Reply`; ProtocolError if it does not decode or has the wrong shape.
+ * @param {Uint8Array} bytes @param {Refs} resolve @returns {Reply}
+ */
+export function decodeReply(bytes, resolve) {
+  const frame = decode(bytes, resolve);
+  if (!Array.isArray(frame) || frame.length !== 2 || !STATUSES.has(frame[0])) {
+    throw new ProtocolError("a reply must be [status, body] with a known status");
+  }
+  if (frame[0] !== Status.OK && !(frame[1] instanceof ErrorRecord)) {
+    throw new ProtocolError("an error reply's body must be an ERROR ext");
+  }
+  return new Reply(frame[0], frame[1]);
 }

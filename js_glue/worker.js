@@ -3,13 +3,13 @@
 // pyscript-ffi on the shared buffer the page sent, runs the user's Python file, then carries
 // the page's calls (exports, callbacks) into Python.
 //
-// Messages from the page:   { kind: "boot", type, buffer, src, timeoutMs }
-//                           { kind: "export", name, call, frame } | { kind: "callback", id, call, frame }
-// Messages to the page:     { kind: "ready", exports } | { kind: "failed", error }
-//                           { kind: "settle", call, frame } | { kind: "settle", call, error }
+// Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
+//   from the page: BOOT, then EXPORT, CALLBACK, FORGET (handed to the runtime's `deliver`)
+//   to the page:   READY or FAILED, then SETTLE for each call
 
 import { bootMicroPython, bootPyodide } from "./boot.js";
 import { microStub, toHex } from "./micro.js";
+import { Message } from "./protocol.js";
 import { Caller } from "./stub.js";
 
 /** @type {any} the Python runtime object, once booted */
@@ -19,8 +19,8 @@ const early = [];
 
 self.onmessage = (event) => {
   const message = event.data;
-  if (message.kind === "boot") {
-    boot(message).catch((e) => self.postMessage({ kind: "failed", error: e?.message ?? String(e) }));
+  if (message.kind === Message.BOOT) {
+    boot(message).catch((e) => self.postMessage({ kind: Message.FAILED, error: e?.message ?? String(e) }));
   } else if (runtime) {
     runtime.deliver(message);
   } else {
@@ -49,7 +49,7 @@ async function boot({ type, buffer, src, timeoutMs }) {
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
-  self.postMessage({ kind: "ready", exports });
+  self.postMessage({ kind: Message.READY, exports });
   for (const message of early.splice(0)) runtime.deliver(message);
 }
 
@@ -60,16 +60,16 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
     timeoutMs: caller.timeoutMs,
     roundtrip: (frame) => caller.roundtrip(frame),
     settle: (call, frame, error) =>
-      self.postMessage(error != null ? { kind: "settle", call, error } : { kind: "settle", call, frame }),
+      self.postMessage(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
   });
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
   const exports = Array.from(app.run(code, src));
   runtime = {
     /** @param {any} m */
     deliver(m) {
-      app.deliver(m.kind, m.call ?? 0, m.kind === "export" ? m.name : m.id, m.frame ? toHex(m.frame) : "");
+      app.deliver(m.kind, m.call ?? 0, m.kind === Message.EXPORT ? m.name : m.id, m.frame ? toHex(m.frame) : "");
     },
   };
-  self.postMessage({ kind: "ready", exports });
+  self.postMessage({ kind: Message.READY, exports });
   for (const message of early.splice(0)) runtime.deliver(message);
 }

@@ -9,7 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
-import { Channel, direct } from "../../js_glue/channel.js";
+import { Channel } from "../../js_glue/channel.js";
+import { direct } from "../../js_glue/values.js";
 import { microStub } from "../../js_glue/micro.js";
 import { makeFixtures } from "../browser/pages/fixtures.mjs";
 

@@ -2,7 +2,7 @@
 // page) and by tests/js/micropython_ffi.test.mjs (under Node). Their CPython twin is
 // tests/integration/fixtures.py.
 
-/** @param {(value: any) => any} direct the page's `direct` (js_glue/channel.js) */
+/** @param {(value: any) => any} direct the page's `direct` (js_glue/values.js, exported by main.js) */
 export function makeFixtures(direct) {
   class CustomError extends Error {
     constructor(message) {

@@ -1,6 +1,6 @@
 // Sends malformed frames and header attacks through a real Caller and tallies the replies.
 import { Caller } from "/_ffi/stub.js";
-import { decode, encode } from "/_ffi/wire.js";
+import { decodeReply, encode } from "/_ffi/wire.js";
 import { DATA_OFFSET, Op, Slot, State, Status } from "/_ffi/protocol.js";
 
 const refs = { remote: (id) => ({ remote: id }), callback: (id) => ({ callback: id }) };
@@ -18,7 +18,7 @@ onmessage = ({ data: { buffer, cases, seed } }) => {
     if (typeof reply === "string") return fail(name, `no answer: ${reply}`);
     let status;
     try {
-      [status] = decode(reply.slice(), refs); // the reply is a view into the shared buffer
+      ({ status } = decodeReply(reply.slice(), refs)); // the reply is a view into the shared buffer
     } catch (e) {
       return fail(name, `undecodable reply: ${e.message}`);
     }
@@ -65,12 +65,12 @@ onmessage = ({ data: { buffer, cases, seed } }) => {
     }
     if (Atomics.load(i32, Slot.STATE) !== State.REPLY) { fail(`header ${total}/${chunk}`, "no reply"); continue; }
     const reply = new Uint8Array(buffer, DATA_OFFSET, i32[Slot.CHUNK]).slice();
-    const [status] = decode(reply, refs);
+    const { status } = decodeReply(reply, refs);
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
     if (status !== Status.BAD_REQUEST) fail(`header ${total}/${chunk}`, `status ${status}`);
   }
   // and the page still serves a sane request
-  const ok = decode(caller.roundtrip(encode([Op.GET, 0, "location", []])).slice(), refs);
-  tally.afterwards = ok[0] === Status.OK ? "serving" : `status ${ok[0]}`;
+  const ok = decodeReply(caller.roundtrip(encode([Op.GET, 0, "location", []])).slice(), refs);
+  tally.afterwards = ok.status === Status.OK ? "serving" : `status ${ok.status}`;
   postMessage(tally);
 };
