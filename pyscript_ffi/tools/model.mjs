@@ -1,0 +1,317 @@
+// @ts-check
+// The serving model: one main thread answering N worker threads' synchronous round trips over
+// SharedArrayBuffers, in plain JavaScript under Node (no browser, no Python), so a serving design
+// can be judged on a machine of any core count. `python -m pyscript_ffi model` runs it.
+//
+//   node model.mjs [--workers 1,2,4,8] [--calls 20000] [--designs loops,doorbell,post] [--work-us 0]
+//
+// Every worker does the same thing in every design: write a request into its own buffer, store
+// REQUEST in its STATE word, let the main thread know (how: the design), then poll STATE for a
+// short while and block in Atomics.wait until the main thread stores REPLY: the worker stub's way
+// (js_glue/stub.js), adaptive polling included. The designs differ in how the main thread, which
+// must never block, learns that a request is waiting:
+//
+//   loops     one Atomics.waitAsync loop per worker, each parked on that worker's STATE word
+//   doorbell  one shared doorbell word: a worker adds 1 to it and notifies it; the main thread
+//             parks in one waitAsync on the doorbell and answers every pending worker in one pass
+//   post      a postMessage from the worker per call (the fallback where waitAsync is missing)
+//
+// Prints calls/s in all for each design and worker count, the ratio to one worker, and the
+// p99 of the slowest worker over the median worker's p99 (fairness).
+
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const IDLE = 0;
+const REQUEST = 1;
+const BUSY = 2;
+const REPLY = 3;
+/** Words of a worker's buffer: STATE, then a counter the main thread echoes back. */
+const STATE = 0;
+const VALUE = 1;
+const SPIN_MAX_MS = 0.1;
+const SPIN_MIN_MS = 0.005;
+const WAIT_BOUND_MS = 10_000;
+
+/** @param {string[]} argv */
+async function main(argv) {
+  const options = parseArgs(argv);
+  const cores = availableParallelism();
+  console.log(`serving model: Node ${process.version}, ${cores} cores, ${options.calls} round trips per worker, ` +
+    `${options.workUs} us of main-thread work per call`);
+  /** @type {Record<string, Record<number, Result>>} */
+  const results = {};
+  for (const design of options.designs) {
+    results[design] = {};
+    for (const n of options.workers) {
+      try {
+        results[design][n] = await run(design, n, options.calls, options.workUs);
+      } catch (e) {
+        console.error(`model: ${design} with ${n} workers failed: ${e instanceof Error ? e.message : e}`);
+        process.exitCode = 1;
+        results[design][n] = { callsPerS: NaN, p99Us: [NaN], medianUs: NaN, fairness: NaN };
+      }
+    }
+  }
+  printTable(results, options);
+  if (options.json) console.log(JSON.stringify({ cores, node: process.version, ...options, results }));
+}
+
+/**
+ * @typedef {{ callsPerS: number, p99Us: number[], medianUs: number, fairness: number }} Result
+ */
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  const options = { workers: [1, 2, 4, 8], calls: 20_000, designs: ["loops", "doorbell", "post"], workUs: 0, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--workers") options.workers = value().split(",").map((s) => positive(s, flag));
+    else if (flag === "--calls") options.calls = positive(value(), flag);
+    else if (flag === "--designs") options.designs = value().split(",");
+    else if (flag === "--work-us") options.workUs = Number(value());
+    else if (flag === "--json") options.json = true;
+    else fail(`unknown option ${flag}; options: --workers 1,2,4 --calls N --designs ${Object.keys(DESIGNS).join(",")} --work-us U --json`);
+  }
+  for (const design of options.designs) {
+    if (!(design in DESIGNS)) fail(`unknown design ${JSON.stringify(design)}; designs: ${Object.keys(DESIGNS).join(", ")}`);
+  }
+  if (!(options.workUs >= 0)) fail("--work-us must be a number >= 0");
+  return options;
+}
+
+/** @param {string} s @param {string} flag */
+function positive(s, flag) {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) fail(`${flag} takes whole numbers >= 1, not ${JSON.stringify(s)}`);
+  return n;
+}
+
+/** @param {string} message @returns {never} */
+function fail(message) {
+  console.error(`model: ${message}`);
+  process.exit(2);
+}
+
+/** Busy work standing for the page's dispatch of one call. @param {number} us */
+function work(us) {
+  if (us <= 0) return;
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
+}
+
+/** Answer the request in `i32` (claimed already): echo VALUE + 1, store REPLY, wake the worker. */
+function answer(/** @type {Int32Array} */ i32, /** @type {number} */ workUs) {
+  work(workUs);
+  i32[VALUE] = i32[VALUE] + 1;
+  Atomics.store(i32, STATE, REPLY);
+  Atomics.notify(i32, STATE);
+}
+
+/**
+ * The main thread's side of each design: start serving `channels`; returns a function that
+ * stops serving. `bell` is the shared doorbell word (used by the doorbell design only).
+ * @type {Record<string, (channels: Int32Array[], bell: Int32Array, workers: Worker[], workUs: number) => () => void>}
+ */
+const DESIGNS = {
+  loops(channels, bell, workers, workUs) {
+    let serving = true;
+    for (const i32 of channels) {
+      (async () => {
+        while (serving) {
+          const state = Atomics.load(i32, STATE);
+          if (state === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
+            answer(i32, workUs);
+            continue;
+          }
+          const waiting = Atomics.waitAsync(i32, STATE, state, WAIT_BOUND_MS);
+          if (waiting.async) await waiting.value;
+        }
+      })();
+    }
+    return () => {
+      serving = false;
+      for (const i32 of channels) Atomics.notify(i32, STATE);
+    };
+  },
+
+  doorbell(channels, bell, workers, workUs) {
+    let serving = true;
+    (async () => {
+      while (serving) {
+        const rung = Atomics.load(bell, 0); // read before the pass: a ring during it is not lost
+        let served = 0;
+        for (const i32 of channels) {
+          if (Atomics.load(i32, STATE) === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
+            answer(i32, workUs);
+            served++;
+          }
+        }
+        if (served) continue;
+        const waiting = Atomics.waitAsync(bell, 0, rung, WAIT_BOUND_MS);
+        if (waiting.async) await waiting.value;
+      }
+    })();
+    return () => {
+      serving = false;
+      Atomics.notify(bell, 0);
+    };
+  },
+
+  post(channels, bell, workers, workUs) {
+    workers.forEach((worker, n) => {
+      const i32 = channels[n];
+      worker.on("message", (message) => {
+        if (message !== "ring") return;
+        if (Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) answer(i32, workUs);
+      });
+    });
+    return () => {};
+  },
+};
+
+/**
+ * One design with `n` workers, each making `calls` round trips.
+ * @param {string} design @param {number} n @param {number} calls @param {number} workUs
+ * @returns {Promise<Result>}
+ */
+async function run(design, n, calls, workUs) {
+  const bell = new Int32Array(new SharedArrayBuffer(4));
+  const buffers = Array.from({ length: n }, () => new SharedArrayBuffer(8));
+  const channels = buffers.map((b) => new Int32Array(b));
+  const start = new Int32Array(new SharedArrayBuffer(4));
+  const workers = buffers.map((buffer) => new Worker(fileURLToPath(import.meta.url), {
+    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design },
+  }));
+  const online = workers.map((w) => new Promise((resolve) => w.once("message", resolve)));
+  await Promise.all(online); // every worker is up and waiting for the start word
+  const stop = DESIGNS[design](channels, bell, workers, workUs);
+  const finished = workers.map((w) => new Promise((resolve, reject) => {
+    const report = (/** @type {any} */ message) => {
+      if (typeof message !== "object") return; // a "ring" of the post design
+      w.off("message", report);
+      resolve(message);
+    };
+    w.on("message", report);
+    w.once("error", reject);
+  }));
+  const t0 = performance.now();
+  Atomics.store(start, 0, 1);
+  Atomics.notify(start, 0);
+  let reports;
+  let seconds;
+  try {
+    reports = /** @type {{ latencies: Float64Array, errors: number }[]} */ (await Promise.all(finished));
+    seconds = (performance.now() - t0) / 1000;
+  } finally {
+    stop();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  const errors = reports.reduce((sum, r) => sum + r.errors, 0);
+  if (errors) throw new Error(`${design} with ${n} workers: ${errors} replies did not echo their request`);
+  const p99Us = reports.map((r) => percentile(r.latencies, 0.99) * 1000);
+  const sorted = [...p99Us].sort((a, b) => a - b);
+  const medianWorker = sorted[Math.floor((sorted.length - 1) / 2)];
+  const all = Float64Array.from(reports.flatMap((r) => Array.from(r.latencies)));
+  return {
+    callsPerS: (n * calls) / seconds,
+    p99Us,
+    medianUs: percentile(all, 0.5) * 1000,
+    fairness: sorted[sorted.length - 1] / medianWorker,
+  };
+}
+
+/** @param {Float64Array} values @param {number} q */
+function percentile(values, q) {
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+}
+
+/** @param {Record<string, Record<number, Result>>} results @param {{ workers: number[] }} options */
+function printTable(results, options) {
+  const head = ["design", ...options.workers.map((n) => `${n} worker${n > 1 ? "s" : ""}`)];
+  const rows = [];
+  for (const [design, byN] of Object.entries(results)) {
+    const one = byN[options.workers[0]].callsPerS;
+    rows.push([design, ...options.workers.map((n) => {
+      const r = byN[n];
+      const ratio = n === options.workers[0] ? "" : ` ${(r.callsPerS / one).toFixed(2)}x`;
+      return `${Math.round(r.callsPerS).toLocaleString("en")}/s${ratio}`;
+    })]);
+    rows.push(["  median / p99 max us", ...options.workers.map((n) => {
+      const r = byN[n];
+      return `${r.medianUs.toFixed(1)} / ${Math.max(...r.p99Us).toFixed(0)}`;
+    })]);
+    rows.push(["  fairness (p99 max/median)", ...options.workers.map((n) => `${byN[n].fairness.toFixed(2)}`)]);
+  }
+  const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
+  const line = (/** @type {string[]} */ cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
+  console.log(line(head));
+  for (const r of rows) console.log(line(r));
+}
+
+// -- the worker ----------------------------------------------------------------------------------
+
+/** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string }} data */
+function runWorker({ buffer, bell, start, calls, ring }) {
+  const i32 = new Int32Array(buffer);
+  const bellWord = new Int32Array(bell);
+  const startWord = new Int32Array(start);
+  const port = /** @type {import("node:worker_threads").MessagePort} */ (parentPort);
+  port.postMessage("online");
+  while (Atomics.load(startWord, 0) === 0) Atomics.wait(startWord, 0, 0, 1000);
+  const latencies = new Float64Array(calls);
+  let spinMs = SPIN_MAX_MS;
+  let errors = 0;
+  for (let call = 0; call < calls; call++) {
+    const t0 = performance.now();
+    i32[VALUE] = call;
+    Atomics.store(i32, STATE, REQUEST);
+    if (ring === "doorbell") {
+      Atomics.add(bellWord, 0, 1);
+      Atomics.notify(bellWord, 0);
+    } else if (ring === "post") {
+      port.postMessage("ring");
+    } else {
+      Atomics.notify(i32, STATE);
+    }
+    // poll, then block: the stub's adaptive policy (js_glue/stub.js)
+    let replied = false;
+    const spinUntil = performance.now() + spinMs;
+    do {
+      for (let i = 0; i < 64; i++) {
+        if (Atomics.load(i32, STATE) === REPLY) {
+          replied = true;
+          break;
+        }
+      }
+    } while (!replied && performance.now() < spinUntil);
+    if (replied) {
+      spinMs = SPIN_MAX_MS;
+    } else {
+      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
+      for (let state = Atomics.load(i32, STATE); state !== REPLY; state = Atomics.load(i32, STATE)) {
+        if (Atomics.wait(i32, STATE, state, WAIT_BOUND_MS) === "timed-out") {
+          throw new Error(`worker: no reply to call ${call} within ${WAIT_BOUND_MS} ms`);
+        }
+      }
+    }
+    if (i32[VALUE] !== call + 1) errors++;
+    Atomics.store(i32, STATE, IDLE);
+    latencies[call] = performance.now() - t0;
+  }
+  port.postMessage({ latencies, errors });
+}
+
+// (last: the entry point uses the constants above)
+if (isMainThread) {
+  await main(process.argv.slice(2));
+} else {
+  runWorker(workerData);
+}
