@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         serve_forever(args.directory, args.port, verbose=args.verbose)
         return 0
     try:
-        command = importlib.import_module(f".{args.command}", __package__)
+        command = importlib.import_module(f".tools.{args.command}", __package__)
     except ImportError as exc:
         print(f"pyscript-ffi {args.command} is not available: {exc}", file=sys.stderr)
         return 2

@@ -1,15 +1,11 @@
 """A static server for pages that use pyscript-ffi: cross-origin isolation headers on every
-response, correct MIME types, and the JS glue and interpreter assets under ``/_ffi/``.
+response, correct MIME types, and the assets under ``/_ffi/`` (assets.locate says where each
+comes from: the installed package, or a checkout's js_glue and node_modules).
 
-    /_ffi/pyodide/...          node_modules/pyodide
-    /_ffi/vendor/msgpackr/...  node_modules/msgpackr
-    /_ffi/vendor/pyscript/...  node_modules/@pyscript/core (PyScript, for the bench's comparison)
-    /_ffi/wheels/...           build/wheels (msgpack for Pyodide)
-    /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped
-    /_ffi/python.json          the same as {path: source}, for MicroPython workers
-    /_ffi/micropython/...      node_modules/@micropython/micropython-webassembly-pyscript
+    /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped (generated)
+    /_ffi/python.json          the same as {path: source}, for MicroPython workers (generated)
     /_ffi/manifest.json        the msgpack wheel's name and Pyodide's version
-    /_ffi/...                  js_glue
+    /_ffi/...                  the JS glue, vendor/, pyodide/, micropython/, wheels/
     /...                       the served folder
 """
 
@@ -18,7 +14,6 @@ from __future__ import annotations
 import http.server
 import mimetypes
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -45,21 +40,7 @@ MIME = {
     ".svg": "image/svg+xml",
 }
 
-#: URL prefix -> the folder it maps to (looked up when a request comes, so a missing asset
-#: names itself in the 404 instead of stopping the server at start).
-MOUNTS: list[tuple[str, Callable[[], Path]]] = [
-    ("/_ffi/pyodide/", assets.pyodide),
-    ("/_ffi/vendor/msgpackr/", assets.msgpackr),
-    ("/_ffi/vendor/pyscript/", assets.pyscript_core),
-    ("/_ffi/micropython/", assets.micropython),
-    ("/_ffi/wheels/", assets.wheels),
-    ("/_ffi/", assets.js_glue),
-]
-GENERATED: dict[str, tuple[Callable[[], bytes], str]] = {
-    "/_ffi/python.zip": (assets.python_zip, "application/zip"),
-    "/_ffi/python.json": (assets.python_files, "application/json; charset=utf-8"),
-    "/_ffi/manifest.json": (assets.manifest, "application/json; charset=utf-8"),
-}
+FFI = "/_ffi/"
 
 
 def _inside(base: Path, relative: str) -> Path | None:
@@ -90,8 +71,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _serve(self, *, body: bool) -> None:
         path = unquote(urlsplit(self.path).path)
         try:
-            if path in GENERATED:
-                make, mime = GENERATED[path]
+            make = assets.GENERATED.get(path[len(FFI):]) if path.startswith(FFI) else None
+            if make is not None:
+                mime = MIME[Path(path).suffix]
                 return self._send(200, make(), mime, body)
             file = self._locate(path)
         except assets.MissingAsset as exc:
@@ -109,9 +91,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(200, file.read_bytes(), mime, body)
 
     def _locate(self, path: str) -> Path | None:
-        for prefix, folder in MOUNTS:
-            if path.startswith(prefix):
-                return _existing(_inside(folder(), path[len(prefix):]))
+        if path.startswith(FFI):
+            return assets.locate(path[len(FFI):])
         return _existing(_inside(self.directory, path))
 
     def _headers(self) -> None:

@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
 
 def _serve(directory: Path, *, isolate: bool = True) -> Iterator[str]:
     try:
-        assets.pyodide(), assets.msgpackr(), assets.msgpack_wheel()
+        assets.check()
     except assets.MissingAsset as exc:
         pytest.fail(str(exc), pytrace=False)
     server = make_server(directory, isolate=isolate)

@@ -1,4 +1,5 @@
-"""Load and leaks in real Chromium, through the stress command's own code (pyscript_ffi/stress.py).
+"""Load and leaks in real Chromium, through the stress command's own code
+(pyscript_ffi/tools/stress.py).
 
 8 Pyodide workers make 5,000 calls each at once against the one main thread: every reply must
 come back to its own caller (the worker checks the tag and sequence number it gets back, the page
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pyscript_ffi import stress
+from pyscript_ffi.tools import stress
 
 WORKERS, CALLS, LEAK_CALLS = 8, 5_000, 100_000
 

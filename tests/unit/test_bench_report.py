@@ -1,4 +1,4 @@
-"""The bench's report (pyscript_ffi/bench.py): the PyScript comparison's ratios and target
+"""The bench's report (pyscript_ffi/tools/bench.py): the PyScript comparison's ratios and target
 verdict, a PyScript run that failed, requests that left 127.0.0.1, and the mount that serves
 @pyscript/core. The runs themselves need Chromium: `python -m pyscript_ffi bench`."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import http.client
 import threading
 
-from pyscript_ffi.bench import ASSETS, WORKLOADS, Row, _local, comparison, report
 from pyscript_ffi.server import make_server
+from pyscript_ffi.tools.bench import ASSETS, WORKLOADS, Row, _local, comparison, report
 
 LABELS = dict(WORKLOADS)
 

@@ -89,7 +89,7 @@ def test_missing_asset_names_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("PYSCRIPT_FFI_ROOT", str(tmp_path))
     missing = r"node_modules/pyodide is missing.*scripts/setup"
     with pytest.raises(assets.MissingAsset, match=missing):
-        assets.pyodide()
+        assets.locate("pyodide/pyodide.mjs")
     httpd = make_server(EXAMPLES)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -1,12 +1,12 @@
-"""The stress command's verdict (pyscript_ffi/stress.py Outcome.problems): each way a run can go
-wrong is named, so the command exits non-zero for it. The runs themselves are in
+"""The stress command's verdict (pyscript_ffi/tools/stress.py Outcome.problems): each way a run
+can go wrong is named, so the command exits non-zero for it. The runs themselves are in
 tests/browser/test_load.py."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from pyscript_ffi.stress import BOOT_SECONDS, HEAP_SLACK_BYTES, Outcome, WorkerLoad
+from pyscript_ffi.tools.stress import BOOT_SECONDS, HEAP_SLACK_BYTES, Outcome, WorkerLoad
 
 CALLS = 1000
 

@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import assets
-from .server import make_server
+from .. import assets
+from ..server import make_server
 
 ASSETS = Path(__file__).with_name("bench_assets")
 CHROMIUM_ARGS = [
@@ -79,6 +79,10 @@ def measure(calls: int, workers: int, chart: Path | None = None,
     executable = shutil.which("chromium")
     if executable is None:
         raise SystemExit("bench: Debian's chromium is not installed: run scripts/setup")
+    try:
+        assets.pyscript_core()
+    except assets.MissingAsset as exc:
+        raise SystemExit(f"bench: PyScript, the comparison's baseline, is missing: {exc}") from None
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from broker.host import Host
 
-from . import threads
+from .. import threads
 
 
 def _timed(calls: int, once: Callable[[], object]) -> tuple[list[float], float]:

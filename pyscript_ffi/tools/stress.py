@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import assets
+from .. import assets
+from ..server import make_server
 from .bench import CHROMIUM_ARGS as BENCH_ARGS
 from .bench import _cores
-from .server import make_server
 
 ASSETS = Path(__file__).with_name("stress_assets")
 #: bench's flags, plus exact heap figures (performance.memory is coarse without the first) and
@@ -238,7 +238,7 @@ def measure(workers: int = 8, calls: int = 100_000, leak_calls: int = 1_000_000)
     if executable is None:
         raise SystemExit("stress: Debian's chromium is not installed: run scripts/setup")
     try:
-        assets.pyodide(), assets.msgpackr(), assets.msgpack_wheel()
+        assets.check()
     except assets.MissingAsset as exc:
         raise SystemExit(f"stress: {exc}") from None
     server = make_server(ASSETS)
