@@ -6,13 +6,24 @@ package needs no npm and no checkout. The rest of the configuration is in pyproj
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build import build
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
+
+
+class CleanBuild(build):
+    """Starts from an empty build/lib: a file removed from the sources must not linger there
+    and end up in the wheel."""
+
+    def run(self) -> None:
+        shutil.rmtree(self.build_lib, ignore_errors=True)
+        super().run()
 
 
 class BuildWithAssets(build_py):
@@ -27,10 +38,7 @@ class BuildWithAssets(build_py):
         sys.modules[spec.name] = assets  # dataclasses and friends look modules up by name
         spec.loader.exec_module(assets)
         dest = Path(self.build_lib) / "pyscript_ffi" / "_assets"
-        if dest.exists():
-            import shutil
-
-            shutil.rmtree(dest)
+        shutil.rmtree(dest, ignore_errors=True)
         try:
             written = assets.collect(dest)
         except assets.MissingAsset as exc:
@@ -38,4 +46,4 @@ class BuildWithAssets(build_py):
         print(f"pyscript-ffi: copied {len(written)} page assets into {dest}")
 
 
-setup(cmdclass={"build_py": BuildWithAssets})
+setup(cmdclass={"build": CleanBuild, "build_py": BuildWithAssets})

@@ -14,6 +14,7 @@ import { bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
 import { direct } from "./values.js";
+import { isolate } from "./coi.js";
 
 export { direct };
 
@@ -77,6 +78,7 @@ export function PyWorker(src, options = {}) {
   let exported = [];
 
   const ready = (async () => {
+    await isolate(); // a built site on a host without headers: its service worker, one reload
     const problem = await isolationProblem();
     if (problem) throw new Error(problem);
     const buffer = new SharedArrayBuffer(bufferBytes);

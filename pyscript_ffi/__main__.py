@@ -1,9 +1,11 @@
-"""``python -m pyscript_ffi serve [DIR] [--port P]``, ``python -m pyscript_ffi bench`` and
-``python -m pyscript_ffi stress``."""
+"""``pyscript-ffi serve [DIR] [--port P]``, ``pyscript-ffi build DIR -o OUT [--force]``, and the
+developer tools ``pyscript-ffi bench`` and ``pyscript-ffi stress`` (also as ``python -m
+pyscript_ffi ...``)."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 
@@ -15,23 +17,54 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("directory", nargs="?", default=".")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--verbose", action="store_true", help="log every request")
+    build = commands.add_parser("build", help="write a folder of pages as a static site, with "
+                                "the assets under OUT/_ffi/, for any static host")
+    build.add_argument("directory")
+    build.add_argument("-o", "--out", required=True, help="the site's folder (not inside DIR)")
+    build.add_argument("--force", action="store_true",
+                       help="replace OUT even if it is not a previous build")
     commands.add_parser("bench", help="measure call latency in headless Chromium", add_help=False)
     commands.add_parser("stress", help="many workers x many calls, and a leak check, in headless "
                         "Chromium", add_help=False)
     args, rest = parser.parse_known_args(argv)
-    if args.command == "serve":
+    if args.command in ("serve", "build"):
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
-        from .server import serve_forever
-
-        serve_forever(args.directory, args.port, verbose=args.verbose)
-        return 0
+        try:
+            return _serve(args) if args.command == "serve" else _build(args)
+        except (OSError, ValueError) as exc:  # bad input: one line, no traceback
+            print(f"pyscript-ffi {args.command}: {_message(exc, args)}", file=sys.stderr)
+            return 2
     try:
         command = importlib.import_module(f".tools.{args.command}", __package__)
     except ImportError as exc:
         print(f"pyscript-ffi {args.command} is not available: {exc}", file=sys.stderr)
         return 2
     return int(command.main(rest))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from . import assets
+    from .server import serve_forever
+
+    assets.check()
+    serve_forever(args.directory, args.port, verbose=args.verbose)
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    out = build(args.directory, args.out, force=args.force,
+                warn=lambda line: print(line, file=sys.stderr))
+    print(f"pyscript-ffi: built {out}: serve it from any static host (see docs/deploy.md)")
+    return 0
+
+
+def _message(exc: OSError | ValueError, args: argparse.Namespace) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return f"port {args.port} is in use (another server?): choose another with --port"
+    return str(exc)
 
 
 if __name__ == "__main__":

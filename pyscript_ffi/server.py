@@ -144,8 +144,10 @@ def make_server(directory: str | Path, port: int = 0, host: str = "127.0.0.1", *
     `isolate=False` leaves out the cross-origin isolation headers (for testing the page's error).
     """
     folder = Path(directory).resolve()
+    if not folder.exists():
+        raise FileNotFoundError(f"no folder {folder} to serve")
     if not folder.is_dir():
-        raise NotADirectoryError(f"{folder} is not a folder to serve")
+        raise NotADirectoryError(f"{folder} is a file: give the folder that holds your pages")
     handler = type("BoundHandler", (Handler,), {"directory": folder, "isolate": isolate,
                                                 "verbose": verbose})
     return _Server((host, port), handler)

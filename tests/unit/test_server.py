@@ -101,5 +101,5 @@ def test_missing_asset_names_itself(tmp_path, monkeypatch):
 
 
 def test_serving_a_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(NotADirectoryError, match="not a folder"):
+    with pytest.raises(FileNotFoundError, match="no folder"):
         make_server(tmp_path / "missing")
