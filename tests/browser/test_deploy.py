@@ -1,0 +1,95 @@
+"""A site made by ``pyscript-ffi build``, served from a sub-path by plain static servers.
+
+With no isolation headers (GitHub Pages, ``python -m http.server``), the build's service worker
+makes the page cross-origin isolated after exactly one reload; with the headers (as Netlify,
+Cloudflare Pages or Vercel send them from the build's header files), no reload happens. Either
+way both workers drive the DOM. Where no service worker may run, ``ready`` rejects with the cause
+and the fix, and a page opened from a file says what to do.
+"""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pyscript_ffi.build import build
+
+from .harness import BOOT_MS
+from .static_hosts import static_host
+
+APP = Path(__file__).parent / "pages" / "app"
+KINDS = ("pyodide", "micropython")
+
+
+@pytest.fixture(scope="module")
+def site_root(tmp_path_factory) -> Path:
+    """A folder whose sub-path /project/ is the built app."""
+    root = tmp_path_factory.mktemp("host")
+    build(APP, root / "project", warn=lambda line: None)
+    return root
+
+
+def run_app(browser, url: str, *, service_workers: str = "allow") -> tuple[dict, int, bool]:
+    """Open the app; its results once every worker has ended, the number of times the page
+    loaded, and whether it ended cross-origin isolated."""
+    context = browser.new_context(service_workers=service_workers)
+    try:
+        page = context.new_page()
+        loads = []
+        page.on("load", lambda _: loads.append(page.url))
+        page.goto(url)
+        page.wait_for_function(
+            f"window.results && {len(KINDS)} === Object.keys(window.results).length",
+            timeout=BOOT_MS)
+        return page.evaluate("window.results"), len(loads), page.evaluate("crossOriginIsolated")
+    finally:
+        context.close()
+
+
+def test_the_plain_server_sends_no_isolation_headers_and_the_right_types(site_root):
+    with static_host(site_root, headers=False) as origin:
+        for path, mime in (("_ffi/pyodide/pyodide.mjs", "text/javascript"),
+                           ("_ffi/pyodide/pyodide.asm.wasm", "application/wasm"),
+                           ("_ffi/micropython/micropython.wasm", "application/wasm")):
+            with urllib.request.urlopen(f"{origin}/project/{path}", timeout=10) as response:
+                assert response.headers["Content-Type"].startswith(mime), path
+                assert response.headers["Cross-Origin-Embedder-Policy"] is None
+
+
+def test_without_headers_the_service_worker_isolates_after_one_reload(browser, site_root):
+    with static_host(site_root, headers=False) as origin:
+        results, loads, isolated = run_app(browser, f"{origin}/project/")
+    assert results == {kind: f"ok: {kind} read: from the page" for kind in KINDS}
+    assert isolated is True
+    assert loads == 2, "one load, then the service worker's one reload"
+
+
+def test_with_headers_no_reload_is_needed(browser, site_root):
+    with static_host(site_root, headers=True) as origin:
+        results, loads, isolated = run_app(browser, f"{origin}/project/")
+    assert results == {kind: f"ok: {kind} read: from the page" for kind in KINDS}
+    assert isolated is True
+    assert loads == 1
+
+
+def test_where_no_service_worker_may_run_ready_names_cause_and_fix(browser, site_root):
+    with static_host(site_root, headers=False) as origin:
+        results, loads, isolated = run_app(browser, f"{origin}/project/", service_workers="block")
+    assert isolated is False and loads == 1
+    for kind in KINDS:
+        message = results[kind]
+        assert message.startswith("error: pyscript-ffi: this page is not cross-origin isolated")
+        assert "service worker" in message, message
+        assert "_headers" in message and "vercel.json" in message, message
+
+
+def test_a_page_opened_from_a_file_says_to_serve_it(browser, site_root):
+    page = browser.new_page()
+    try:
+        page.goto((site_root / "project" / "index.html").as_uri())
+        note = page.wait_for_selector("#pyscript-ffi-file-note", timeout=10_000)
+        assert "file://" in note.text_content() and "http.server" in note.text_content()
+    finally:
+        page.close()
