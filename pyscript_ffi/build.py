@@ -40,7 +40,8 @@ _ABSOLUTE_FFI = re.compile(r"""(["'(])/_ffi/""")
 _HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 FILE_NOTE = (
     '<script data-pyscript-ffi="file-note">if (location.protocol === "file:") '
-    'addEventListener("DOMContentLoaded", () => { const note = document.createElement("p"); note.id = "pyscript-ffi-file-note"; '
+    'addEventListener("DOMContentLoaded", () => { const note = document.createElement("p"); '
+    'note.id = "pyscript-ffi-file-note"; '
     'note.style.cssText = "font: 16px sans-serif; padding: 1em; background: #fee; color: #600"; '
     'note.textContent = "pyscript-ffi: this page was opened from a file (file://), where browsers '
     "run no module scripts, workers or service workers. Serve its folder over http instead (for "

@@ -1,0 +1,137 @@
+"""``pyscript-ffi serve`` and ``build`` on bad input (one line naming the problem, exit status 2,
+no traceback), and what ``build`` writes and refuses. The built site in a browser is
+tests/browser/test_deploy.py; the installed wheel is tests/browser/test_wheel.py."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pyscript_ffi import assets
+from pyscript_ffi.build import STAMP, BuildError, build
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "tests" / "browser" / "pages" / "app"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pyscript_ffi", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_serve_a_missing_folder(tmp_path):
+    one_line_error(cli("serve", "nope", cwd=tmp_path), "pyscript-ffi serve:", "no folder",
+                   str(tmp_path / "nope"))
+
+
+def test_serve_a_file(tmp_path):
+    (tmp_path / "page.html").write_text("<p>hi</p>")
+    one_line_error(cli("serve", "page.html", cwd=tmp_path), "page.html is a file",
+                   "give the folder")
+
+
+def test_serve_on_a_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        one_line_error(cli("serve", ".", "--port", str(port), cwd=tmp_path),
+                       f"port {port} is in use", "--port")
+
+
+def test_build_refuses_bad_folders(tmp_path):
+    (tmp_path / "file.txt").write_text("x")
+    one_line_error(cli("build", "nope", "-o", "out", cwd=tmp_path), "pyscript-ffi build:",
+                   "no folder")
+    one_line_error(cli("build", "file.txt", "-o", "out", cwd=tmp_path), "is a file")
+    one_line_error(cli("build", str(APP), "-o", str(APP / "site"), cwd=tmp_path),
+                   "is inside the app's folder", "choose a folder outside it")
+    one_line_error(cli("build", str(APP), "-o", str(APP.parent), cwd=tmp_path),
+                   "holds the app's folder")
+    assert not (APP / "site").exists()
+
+
+def test_build_never_replaces_what_is_not_a_build_unless_forced(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    one_line_error(cli("build", str(APP), "-o", str(out), cwd=tmp_path),
+                   "is not a previous pyscript-ffi build", "--force")
+    assert (out / "precious.txt").read_text() == "keep me"
+    forced = cli("build", str(APP), "-o", str(out), "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert not (out / "precious.txt").exists() and (out / STAMP).is_file()
+    (out / "stale.txt").write_text("from an earlier build")
+    again = cli("build", str(APP), "-o", str(out), cwd=tmp_path)  # a previous build: replaced
+    assert again.returncode == 0, again.stderr
+    assert not (out / "stale.txt").exists()
+
+
+def test_build_writes_a_relative_static_site(tmp_path):
+    app = tmp_path / "app"
+    (app / "sub").mkdir(parents=True)
+    (app / "index.html").write_text('<html><head></head><script type="module">'
+                                    'import { PyWorker } from "/_ffi/main.js";</script></html>')
+    (app / "sub" / "page.html").write_text('<head><script src="/_ffi/main.js"></script></head>')
+    (app / "sub" / "app.js").write_text('import "/_ffi/main.js";')
+    (app / "app.py").write_text("print('hi')")
+    warnings: list[str] = []
+    out = build(app, tmp_path / "site", warn=warnings.append)
+    index = (out / "index.html").read_text()
+    assert 'from "./_ffi/main.js"' in index and '"/_ffi/' not in index
+    assert 'src="../_ffi/main.js"' in (out / "sub" / "page.html").read_text()
+    assert index.index("file-note") < index.index("./_ffi/main.js")
+    assert any("index.html" in w and "relative" in w for w in warnings), warnings
+    assert any("app.js" in w and "absolute /_ffi/" in w for w in warnings), warnings
+    assert (out / "app.py").read_text() == "print('hi')"
+    for relative in ["main.js", "worker.js", "coi.js", "python.zip", "python.json",
+                     "manifest.json", "vendor/msgpackr/index.js",
+                     *(f"{folder}/{name}" for folder, _, names in assets.NPM for name in names)]:
+        assert (out / "_ffi" / relative).is_file(), relative
+    assert (out / "coi-serviceworker.js").read_bytes() == (
+        ROOT / "js_glue" / "coi-serviceworker.js").read_bytes()
+    assert "Cross-Origin-Embedder-Policy: require-corp" in (out / "_headers").read_text()
+    vercel = json.loads((out / "vercel.json").read_text())["headers"][0]["headers"]
+    assert {"key": "Cross-Origin-Opener-Policy", "value": "same-origin"} in vercel
+    assert (out / ".nojekyll").exists()
+    wheel = json.loads((out / "_ffi" / "manifest.json").read_text())["msgpack_wheel"]
+    assert (out / "_ffi" / "wheels" / wheel).is_file()
+
+
+def test_build_keeps_the_apps_own_header_files(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "_headers").write_text("/*\n  X-Mine: 1\n")
+    warnings: list[str] = []
+    out = build(app, tmp_path / "site", warn=warnings.append)
+    assert (out / "_headers").read_text() == "/*\n  X-Mine: 1\n"
+    assert any("_headers" in w and "Cross-Origin-Opener-Policy" in w for w in warnings)
+
+
+def test_build_refuses_an_app_file_it_would_overwrite(tmp_path):
+    app = tmp_path / "app"
+    (app / "_ffi").mkdir(parents=True)
+    with pytest.raises(BuildError, match="a name the build writes itself"):
+        build(app, tmp_path / "site")
+
+
+def test_vendored_modules_are_only_what_the_glue_imports(tmp_path):
+    written = {p.relative_to(tmp_path).as_posix() for p in assets.collect(tmp_path)}
+    vendored = {p for p in written if p.startswith("vendor/msgpackr/")}
+    assert "vendor/msgpackr/index.js" in vendored and "vendor/msgpackr/LICENSE" in vendored
+    assert all(p.endswith(".js") or p.endswith("LICENSE") for p in vendored), vendored
+    assert "vendor/msgpackr/node-index.js" not in vendored  # Node's build: never imported
+    assert not any(p.endswith(".map") or p.endswith(".d.ts") for p in written)
