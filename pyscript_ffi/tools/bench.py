@@ -74,15 +74,18 @@ def measure(calls: int, workers: int, chart: Path | None = None,
             facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run everything in one browser session; returns rows and facts (and draws the chart to
     `chart` when given; `facts` go into its subtitle)."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("bench: Debian's chromium is not installed: run scripts/setup")
     try:
         assets.pyscript_core()
     except assets.MissingAsset as exc:
         raise SystemExit(f"bench: PyScript, the comparison's baseline, is missing: {exc}") from None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SystemExit("bench: Playwright is not installed: pip install playwright, or run "
+                         "scripts/setup in the checkout") from None
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("bench: Debian's chromium is not installed: run scripts/setup")
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
