@@ -119,7 +119,9 @@ def locate(relative: str) -> Path | None:
     if head == "vendor":
         name, _, inner = rest.partition("/")
         entry = _inside(js_glue() / "vendor", name)
-        return _file(_inside(_need(entry).resolve(), inner)) if entry and name else None
+        if entry is None or not name or not entry.is_symlink() and not entry.exists():
+            return None  # no such vendored package (a link whose target is missing: MissingAsset)
+        return _file(_inside(_need(entry).resolve(), inner))
     return _file(_inside(js_glue(), relative))
 
 
