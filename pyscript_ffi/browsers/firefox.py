@@ -121,3 +121,6 @@ class Firefox(Browser):
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        for stream in (self._process.stdout, self._process.stderr):
+            if stream is not None:
+                stream.close()

@@ -124,7 +124,9 @@ class WebKitPage(Page):
 class WebKit(Browser):
     name = "webkit"
 
-    def __init__(self) -> None:
+    def __init__(self, environment: dict[str, str] | None = None) -> None:
+        """`environment`: the browser's settings beside this process's environment (default
+        ENVIRONMENT; {} starts it without them)."""
         driver_binary, xvfb_run, browser = (shutil.which("WebKitWebDriver"),
                                             shutil.which("xvfb-run"), minibrowser())
         if driver_binary is None or xvfb_run is None or browser is None:
@@ -134,14 +136,20 @@ class WebKit(Browser):
             port = probe.getsockname()[1]
         self._process = subprocess.Popen(
             [xvfb_run, "-a", "-s", "-screen 0 1280x1024x24", driver_binary, f"--port={port}"],
-            env={**os.environ, **ENVIRONMENT}, stdout=subprocess.DEVNULL,
+            env={**{k: v for k, v in os.environ.items() if k not in ENVIRONMENT},
+                 **(ENVIRONMENT if environment is None else environment)},
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             url = f"http://127.0.0.1:{port}"
             self._wait_for_driver(url)
             from selenium import webdriver
+            from selenium.webdriver.remote.client_config import ClientConfig
+            from selenium.webdriver.remote.remote_connection import RemoteConnection
 
-            self.driver = webdriver.Remote(command_executor=url, options=_options(browser))
+            config = ClientConfig(remote_server_addr=url, timeout=EVALUATE_TIMEOUT_S + 30)
+            self.driver = webdriver.Remote(
+                command_executor=RemoteConnection(client_config=config), options=_options(browser))
             self.driver.set_script_timeout(EVALUATE_TIMEOUT_S)
             self.driver.set_page_load_timeout(LOAD_TIMEOUT_S)
         except BaseException:
