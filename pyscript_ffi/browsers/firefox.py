@@ -85,7 +85,8 @@ class Firefox(Browser):
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
-            raise TimeoutError(f"Firefox's bridge did not answer {what} within {timeout:g} s")
+            message = f"Firefox's bridge did not answer {what} within {timeout:g} s"
+            raise TimeoutError(message) from None
         if line is None:
             self._lines.put(None)
             raise BrowserMissing("Firefox's bridge (node firefox_bridge.mjs) exited:\n"

@@ -67,7 +67,7 @@ def _options(browser: str) -> Any:
             return {}
 
         def to_capabilities(self) -> dict[str, Any]:
-            capabilities: dict[str, Any] = super().to_capabilities()
+            capabilities: dict[str, Any] = super().to_capabilities()  # type: ignore[no-untyped-call]
             capabilities["webkitgtk:browserOptions"] = {"binary": browser,
                                                         "args": ["--automation"]}
             return capabilities
@@ -147,7 +147,7 @@ class WebKit(Browser):
             from selenium.webdriver.remote.client_config import ClientConfig
             from selenium.webdriver.remote.remote_connection import RemoteConnection
 
-            config = ClientConfig(remote_server_addr=url, timeout=EVALUATE_TIMEOUT_S + 30)
+            config = ClientConfig(remote_server_addr=url, timeout=int(EVALUATE_TIMEOUT_S) + 30)
             self.driver = webdriver.Remote(
                 command_executor=RemoteConnection(client_config=config), options=_options(browser))
             self.driver.set_script_timeout(EVALUATE_TIMEOUT_S)
@@ -166,7 +166,8 @@ class WebKit(Browser):
                     return
             except OSError:
                 if self._process.poll() is not None or time.monotonic() > deadline:
-                    raise BrowserMissing(f"WebKitWebDriver did not start at {url}: {INSTALL}")
+                    message = f"WebKitWebDriver did not start at {url}: {INSTALL}"
+                    raise BrowserMissing(message) from None
                 time.sleep(0.1)
 
     def new_page(self) -> WebKitPage:

@@ -39,8 +39,8 @@ def harness_state(browser, url):
 
 def open_harness(browser, base_url, src, timeout_ms=30_000, kind="pyodide"):
     """A harness page whose worker (`kind`: pyodide or micropython) runs `src`, once ready."""
-    page, state = harness_state(
-        browser, f"{base_url}/browser/pages/harness.html?src={src}&timeout={timeout_ms}&type={kind}")
+    query = f"src={src}&timeout={timeout_ms}&type={kind}"
+    page, state = harness_state(browser, f"{base_url}/browser/pages/harness.html?{query}")
     assert state == "ready", f"{src} did not start: {state}\npage errors: {page.errors()}"
     return page
 

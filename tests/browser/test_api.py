@@ -1,6 +1,6 @@
-"""The pyscript.ffi API in each browser engine: every scenario of tests/scenarios/api.py in a Pyodide and a
-MicroPython worker (harness.check_scenario), callbacks called by the page, and PyMain on the
-page's thread."""
+"""The pyscript.ffi API in each browser engine: every scenario of tests/scenarios/api.py in a
+Pyodide and a MicroPython worker (harness.check_scenario), callbacks called by the page, and
+PyMain on the page's thread."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from .harness import (
     INTERPRETERS,
-    harness_state,
     check_scenario,
+    harness_state,
     scenario_names,
     scenario_page,
 )

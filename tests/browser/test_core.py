@@ -1,5 +1,5 @@
-"""The worker FFI in each browser engine: every scenario of tests/scenarios/core.py in a Pyodide and a
-MicroPython worker (harness.check_scenario); then the page-facing PyWorker API around it."""
+"""The worker FFI in each browser engine: every scenario of tests/scenarios/core.py in a Pyodide
+and a MicroPython worker (harness.check_scenario); then the page-facing PyWorker API around it."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def test_page_that_is_not_isolated_names_the_missing_headers(browser, plain_serv
 
 def test_missing_shared_array_buffer_names_the_jsc_switch(browser, tests_server):
     state = refusal(browser, tests_server, "SharedArrayBuffer")
-    assert "needs SharedArrayBuffer" in state and "although the page is cross-origin isolated" in state
+    assert "needs SharedArrayBuffer" in state, state
+    assert "although the page is cross-origin isolated" in state
     assert "JSC_useSharedArrayBuffer=1" in state, state
 
 

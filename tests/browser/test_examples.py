@@ -1,4 +1,5 @@
-"""The examples, served as `./dev serve` serves them, driven by real clicks in each browser engine."""
+"""The examples, served as `./dev serve` serves them, driven by real clicks in each browser
+engine."""
 
 from __future__ import annotations
 

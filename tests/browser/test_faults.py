@@ -1,5 +1,6 @@
-"""Faults, in each browser engine: a worker terminated mid-transfer while it holds handles, and a page reloaded while its
-worker is mid-call. The page keeps serving, frees what the dead worker held, leaks nothing."""
+"""Faults, in each browser engine: a worker terminated mid-transfer while it holds handles, and a
+page reloaded while its worker is mid-call. The page keeps serving, frees what the dead worker
+held, leaks nothing."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Bad input and page policy in each browser engine: malformed frames never hang or crash the page, and a
-worker cannot pollute built-in prototypes or reach what the page did not allow."""
+"""Bad input and page policy in each browser engine: malformed frames never hang or crash the
+page, and a worker cannot pollute built-in prototypes or reach what the page did not allow."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from .harness import (
     BOOT_S,
     INTERPRETERS,
-    harness_state,
     check_scenario,
+    harness_state,
     scenario_names,
     scenario_page,
 )
