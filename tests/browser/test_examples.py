@@ -36,7 +36,8 @@ def test_examples_index_links_every_example(browser, examples_server):
 def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server, kind):
     page = browser.new_page()
     page.goto(f"{examples_server}/taskboard/?type={kind}")
-    page.wait_for_selector("li.task", timeout=BOOT_S)
+    # the worker appends the two starting tasks one call at a time: wait for both
+    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=BOOT_S)
     assert page.attribute(f"#use-{kind}", "aria-current") == "true"
     assert page.texts("li.task .task-title") == [
         "Read the FFI guide", "Move the work to a worker"]
