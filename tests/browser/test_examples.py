@@ -11,7 +11,9 @@ from .harness import BOOT_S
 def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/list/")
-    page.wait_for_selector("#add", timeout=BOOT_S)
+    # the button appears before the worker adds its click listener: wait for the worker's end
+    page.wait_for_function("document.querySelector('#status').textContent.includes('ready')",
+                           timeout=BOOT_S)
     assert page.texts("#items li") == ["apple", "banana", "cherry"]
     page.click("#add")
     page.click("#add")
@@ -36,8 +38,10 @@ def test_examples_index_links_every_example(browser, examples_server):
 def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server, kind):
     page = browser.new_page()
     page.goto(f"{examples_server}/taskboard/?type={kind}")
-    # the worker appends the two starting tasks one call at a time: wait for both
-    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=BOOT_S)
+    # the tasks and buttons appear before the worker adds its listeners: wait for its end
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('created and deleted by Python')",
+        timeout=BOOT_S)
     assert page.attribute(f"#use-{kind}", "aria-current") == "true"
     assert page.texts("li.task .task-title") == [
         "Read the FFI guide", "Move the work to a worker"]
