@@ -73,7 +73,7 @@ def browsers() -> Iterator[Callable[[str], Browser]]:
 @pytest.fixture(scope="session", params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> str:
     """Each browser engine in turn (a test id carries it: `-k firefox` runs Firefox's tests).
-    A test that only one engine can run parametrizes `engine` itself (see CHROMIUM_ONLY)."""
+    A test that only one engine can run parametrizes `engine` itself, with scope="session"."""
     return str(request.param)
 
 

@@ -7,13 +7,9 @@ import ast
 import json
 from pathlib import Path
 
-import pytest
-
 #: seconds a page has to start its worker (WebKit boots Pyodide in ~9 s on an idle machine,
 #: several times that on a loaded one)
 BOOT_S = 240
-#: a test that only Chromium can run, with its reason in its docstring
-CHROMIUM_ONLY = pytest.mark.parametrize("engine", ["chromium"], scope="session")
 SCENARIOS_DIR = Path(__file__).parents[1] / "scenarios"
 #: the interpreters every scenario file runs on, in a worker each
 INTERPRETERS = ["pyodide", "micropython"]
