@@ -1,5 +1,5 @@
 """Fixtures for the browser tests: our server on free ports, and the three browser engines
-(Chromium, Firefox ESR, WebKitGTK through pyscript_ffi.browsers), every browser test on each.
+(Chromium, Firefox ESR, WebKitGTK through pyscript_ffi.tools.browsers), every browser test on each.
 
 A missing browser or asset fails the test with a message naming it; nothing is ever skipped.
 """
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from pyscript_ffi import assets
-from pyscript_ffi.browsers import ENGINES, Browser, BrowserMissing, launch
 from pyscript_ffi.server import make_server
+from pyscript_ffi.tools.browsers import ENGINES, Browser, BrowserMissing, launch
 
 TESTS = Path(__file__).parent
 EXAMPLES = TESTS.parent / "examples"

@@ -1,5 +1,6 @@
 """Helpers for tests that drive tests/browser/pages/harness.html: one PyWorker per page, in any
-engine (`browser` is a pyscript_ffi.browsers.Browser: conftest's fixture gives each in turn)."""
+engine (`browser` is a pyscript_ffi.tools.browsers.Browser: conftest's fixture gives each in
+turn)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyscript_ffi.browsers.webkit import WebKit
+from pyscript_ffi.tools.browsers.webkit import WebKit
 
 from .harness import harness_state
 

@@ -1,5 +1,5 @@
 // @ts-check
-// Drives Firefox for pyscript_ffi/browsers/firefox.py: puppeteer-core over WebDriver BiDi, one
+// Drives Firefox for pyscript_ffi/tools/browsers/firefox.py: puppeteer-core over WebDriver BiDi, one
 // headless Firefox, many pages. Requests come as JSON lines on stdin,
 //   {"id": 1, "op": "evaluate", "page": 2, "source": "...", "arg": null}
 // and each gets one JSON line on stdout, {"id": 1, "value": ...} or {"id": 1, "error": "..."}.

@@ -1,6 +1,6 @@
 """One driver interface over three browser engines, for the browser tests and the bench:
 
-    from pyscript_ffi.browsers import launch
+    from pyscript_ffi.tools.browsers import launch
     with launch("firefox") as browser:
         page = browser.new_page()
         page.goto(url)
