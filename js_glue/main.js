@@ -12,9 +12,12 @@
 
 import { bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
+import { diagnose, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
 import { direct } from "./values.js";
 import { isolate } from "./coi.js";
+
+export { diagnose, isolationProblem } from "./diagnose.js";
 
 export { direct };
 
@@ -26,33 +29,6 @@ export { direct };
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
  * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
  */
-
-const REQUIRED_HEADERS = {
-  "cross-origin-opener-policy": "same-origin",
-  "cross-origin-embedder-policy": "require-corp",
-};
-
-/**
- * Why this page cannot share memory with a worker, naming the headers it lacks.
- * @returns {Promise<string | null>} null if the page is cross-origin isolated
- */
-export async function isolationProblem() {
-  if (globalThis.crossOriginIsolated) return null;
-  let missing = Object.entries(REQUIRED_HEADERS);
-  try {
-    const response = await fetch(location.href, { method: "HEAD", cache: "no-store" });
-    missing = missing.filter(([name, value]) => response.headers.get(name)?.toLowerCase() !== value);
-  } catch {
-    // the page cannot read its own headers: name both
-  }
-  const wanted = missing.length ? missing : Object.entries(REQUIRED_HEADERS);
-  return (
-    "pyscript-ffi needs a cross-origin isolated page (SharedArrayBuffer), and this one is not. " +
-    `Serve it with the header${wanted.length > 1 ? "s" : ""} ` +
-    wanted.map(([name, value]) => `'${name}: ${value}'`).join(" and ") +
-    " (and resources with 'Cross-Origin-Resource-Policy: same-origin'), e.g. with `python -m pyscript_ffi serve`."
-  );
-}
 
 /**
  * Start `src` (a Python file, relative to the page) in a worker.
@@ -79,10 +55,10 @@ export function PyWorker(src, options = {}) {
 
   const ready = (async () => {
     await isolate(); // a built site on a host without headers: its service worker, one reload
-    const problem = await isolationProblem();
+    const problem = await diagnose(); // every reason this page cannot run one, before it starts
     if (problem) throw new Error(problem);
     const buffer = new SharedArrayBuffer(bufferBytes);
-    worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: url });
+    worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
     channel.serve();

@@ -1,26 +1,23 @@
-"""Fixtures for the browser tests: our server on free ports, and one headless Debian Chromium.
+"""Fixtures for the browser tests: our server on free ports, and the three browser engines
+(Chromium, Firefox ESR, WebKitGTK through pyscript_ffi.tools.browsers), every browser test on each.
 
 A missing browser or asset fails the test with a message naming it; nothing is ever skipped.
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from pyscript_ffi import assets
 from pyscript_ffi.server import make_server
+from pyscript_ffi.tools.browsers import ENGINES, Browser, BrowserMissing, launch
 
 TESTS = Path(__file__).parent
 EXAMPLES = TESTS.parent / "examples"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def _serve(directory: Path, *, isolate: bool = True) -> Iterator[str]:
@@ -55,13 +52,31 @@ def examples_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed: run scripts/setup", pytrace=False)
-    from playwright.sync_api import sync_playwright
+def browsers() -> Iterator[Callable[[str], Browser]]:
+    """Launches an engine the first time a test asks for it; one process per engine for the
+    whole session, closed at its end."""
+    running: dict[str, Browser] = {}
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    def get(engine: str) -> Browser:
+        if engine not in running:
+            try:
+                running[engine] = launch(engine)
+            except BrowserMissing as exc:
+                pytest.fail(str(exc), pytrace=False)
+        return running[engine]
+
+    yield get
+    for browser in running.values():
+        browser.close()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each browser engine in turn (a test id carries it: `-k firefox` runs Firefox's tests).
+    A test that only one engine can run parametrizes `engine` itself, with scope="session"."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def browser(engine: str, browsers: Callable[[str], Browser]) -> Browser:
+    return browsers(engine)

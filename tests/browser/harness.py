@@ -1,4 +1,6 @@
-"""Helpers for tests that drive tests/browser/pages/harness.html: one PyWorker per page."""
+"""Helpers for tests that drive tests/browser/pages/harness.html: one PyWorker per page, in any
+engine (`browser` is a pyscript_ffi.tools.browsers.Browser: conftest's fixture gives each in
+turn)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,9 @@ import ast
 import json
 from pathlib import Path
 
-BOOT_MS = 90_000
+#: seconds a page has to start its worker (WebKit boots Pyodide in ~9 s on an idle machine,
+#: several times that on a loaded one)
+BOOT_S = 240
 SCENARIOS_DIR = Path(__file__).parents[1] / "scenarios"
 #: the interpreters every scenario file runs on, in a worker each
 INTERPRETERS = ["pyodide", "micropython"]
@@ -21,15 +25,20 @@ def scenario_names(filename: str) -> list[str]:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")]
 
 
+def harness_state(browser, url):
+    """A new page at `url` (a harness page), and what became of its worker: "ready" or
+    "failed: <why>"."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_S)
+    return page, page.evaluate("window.harness")
+
+
 def open_harness(browser, base_url, src, timeout_ms=30_000, kind="pyodide"):
     """A harness page whose worker (`kind`: pyodide or micropython) runs `src`, once ready."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&timeout={timeout_ms}&type={kind}")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    state = page.evaluate("window.harness")
-    assert state == "ready", f"{src} did not start: {state}\npage errors: {errors}"
+    query = f"src={src}&timeout={timeout_ms}&type={kind}"
+    page, state = harness_state(browser, f"{base_url}/browser/pages/harness.html?{query}")
+    assert state == "ready", f"{src} did not start: {state}\npage errors: {page.errors()}"
     return page
 
 

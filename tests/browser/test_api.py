@@ -1,15 +1,15 @@
-"""The pyscript.ffi API in Chromium: every scenario of tests/scenarios/api.py in a Pyodide and a
-MicroPython worker (harness.check_scenario), callbacks called by the page, and PyMain on the
-page's thread."""
+"""The pyscript.ffi API in each browser engine: every scenario of tests/scenarios/api.py in a
+Pyodide and a MicroPython worker (harness.check_scenario), callbacks called by the page, and
+PyMain on the page's thread."""
 
 from __future__ import annotations
 
 import pytest
 
 from .harness import (
-    BOOT_MS,
     INTERPRETERS,
     check_scenario,
+    harness_state,
     scenario_names,
     scenario_page,
 )
@@ -57,9 +57,8 @@ def test_python_callback_errors_reject_with_traceback(api_page):
 
 
 def test_pymain_runs_python_on_the_page_thread(browser, tests_server):
-    page = browser.new_page()
-    page.goto(f"{tests_server}/browser/pages/main.html?src=/scenarios/main_thread.py")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    assert page.evaluate("window.harness") == "ready"
+    page, state = harness_state(
+        browser, f"{tests_server}/browser/pages/main.html?src=/scenarios/main_thread.py")
+    assert state == "ready", state
     assert page.evaluate("window.mainResult") == "ok"
     page.close()

@@ -1,4 +1,4 @@
-"""tests/scenarios/conformance.py in real Chromium, in a Pyodide and in a MicroPython worker,
+"""tests/scenarios/conformance.py in each browser engine, in a Pyodide and in a MicroPython worker,
 against the JavaScript fixtures of pages/harness.html (harness.check_scenario: leak checks on
 Pyodide; the listed MicroPython differences must fail). The same scenarios run under the
 CPython host in tests/integration/test_conformance.py."""

@@ -1,15 +1,15 @@
-"""The worker FFI in real Chromium: every scenario of tests/scenarios/core.py in a Pyodide and a
-MicroPython worker (harness.check_scenario); then the page-facing PyWorker API around it."""
+"""The worker FFI in each browser engine: every scenario of tests/scenarios/core.py in a Pyodide
+and a MicroPython worker (harness.check_scenario); then the page-facing PyWorker API around it."""
 
 from __future__ import annotations
 
 import pytest
 
 from .harness import (
-    BOOT_MS,
     INTERPRETERS,
     assert_no_leak,
     check_scenario,
+    harness_state,
     open_harness,
     scenario_names,
     scenario_page,
@@ -34,8 +34,7 @@ def test_listener_fires_in_worker_on_real_click(core_page):
     core_page.evaluate("w.sync.run_scenario('scenario_create_proxy_listener')")
     core_page.click("#py-button")
     core_page.wait_for_function(
-        "document.querySelector('#py-button')?.textContent === 'clicked 1'", timeout=10_000
-    )
+        "document.querySelector('#py-button')?.textContent === 'clicked 1'", timeout=30)
     assert core_page.evaluate("w.sync.finish_listener()") == 1
     assert_no_leak(core_page)
 
@@ -55,10 +54,8 @@ def test_sync_call_errors(core_page):
 
 @pytest.mark.parametrize("kind", INTERPRETERS)
 def test_ready_rejects_with_traceback(browser, tests_server, kind):
-    page = browser.new_page()
-    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/broken.py&type={kind}")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    state = page.evaluate("window.harness")
+    page, state = harness_state(
+        browser, f"{tests_server}/browser/pages/harness.html?src=/scenarios/broken.py&type={kind}")
     assert state.startswith("failed:"), state
     assert "Traceback" in state and "ZeroDivisionError" in state and "broken.py" in state
     page.close()
@@ -85,15 +82,4 @@ def test_call_times_out_when_main_thread_is_busy(browser, tests_server, kind):
     result = page.evaluate("w.sync.busy_then_recovers()")
     assert "did not answer within 0.5 s" in result["busy"], result
     assert result["after"] == "recovered", result
-    page.close()
-
-
-def test_page_that_is_not_isolated_names_the_missing_headers(browser, plain_server):
-    page = browser.new_page()
-    page.goto(f"{plain_server}/browser/pages/harness.html?src=/scenarios/core.py")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    state = page.evaluate("window.harness")
-    assert "cross-origin isolated" in state, state
-    assert "cross-origin-opener-policy: same-origin" in state
-    assert "cross-origin-embedder-policy: require-corp" in state
     page.close()

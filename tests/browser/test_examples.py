@@ -1,27 +1,28 @@
-"""The examples, served as `./dev serve` serves them, driven by real clicks."""
+"""The examples, served as `./dev serve` serves them, driven by real clicks in each browser
+engine."""
 
 from __future__ import annotations
 
 import pytest
 
-from .harness import BOOT_MS
+from .harness import BOOT_S
 
 
 def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{examples_server}/list/")
-    page.wait_for_selector("#add", timeout=BOOT_MS)
-    assert page.locator("#items li").all_inner_texts() == ["apple", "banana", "cherry"]
+    # the button appears before the worker adds its click listener: wait for the worker's end
+    page.wait_for_function("document.querySelector('#status').textContent.includes('ready')",
+                           timeout=BOOT_S)
+    assert page.texts("#items li") == ["apple", "banana", "cherry"]
     page.click("#add")
     page.click("#add")
-    page.wait_for_function("document.querySelectorAll('#items li').length === 5", timeout=10_000)
-    assert page.locator("#items li").all_inner_texts()[3:] == ["damson", "elderberry"]
+    page.wait_for_function("document.querySelectorAll('#items li').length === 5", timeout=30)
+    assert page.texts("#items li")[3:] == ["damson", "elderberry"]
     page.wait_for_function("document.querySelector('#add').textContent.includes('5 now')",
-                           timeout=10_000)
+                           timeout=30)
     assert "ready" in page.inner_text("#status")
-    assert not errors, errors
+    assert not page.errors(), page.errors()
     page.close()
 
 
@@ -29,7 +30,7 @@ def test_examples_index_links_every_example(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/")
     for href in ("/list/", "/taskboard/", "/roundtrips/"):
-        assert page.locator(f"a[href='{href}']").count() == 1, href
+        assert page.count(f"a[href='{href}']") == 1, href
     page.close()
 
 
@@ -37,17 +38,20 @@ def test_examples_index_links_every_example(browser, examples_server):
 def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server, kind):
     page = browser.new_page()
     page.goto(f"{examples_server}/taskboard/?type={kind}")
-    page.wait_for_selector("li.task", timeout=BOOT_MS)
-    assert page.get_attribute(f"#use-{kind}", "aria-current") == "true"
-    assert page.locator("li.task .task-title").all_inner_texts() == [
+    # the tasks and buttons appear before the worker adds its listeners: wait for its end
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('created and deleted by Python')",
+        timeout=BOOT_S)
+    assert page.attribute(f"#use-{kind}", "aria-current") == "true"
+    assert page.texts("li.task .task-title") == [
         "Read the FFI guide", "Move the work to a worker"]
     page.fill("#task-text", "Write the tests")
     page.click("#add-task")
-    page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=10_000)
+    page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=30)
     assert page.input_value("#task-text") == ""
     page.click("li.task:first-child button.delete")
-    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=10_000)
-    assert page.locator("li.task .task-title").all_inner_texts() == [
+    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=30)
+    assert page.texts("li.task .task-title") == [
         "Move the work to a worker", "Write the tests"]
     page.close()
 
@@ -56,7 +60,7 @@ def test_roundtrips_example_counts(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/roundtrips/")
     page.wait_for_function("document.querySelectorAll('#counts tbody tr').length === 3",
-                           timeout=BOOT_MS)
+                           timeout=BOOT_S)
     rows = [r.split("\t") for r in page.inner_text("#counts tbody").splitlines()]
     counts = {how: (int(values), int(calls)) for how, values, calls in rows}
     assert counts["one gather()"] == (6, 1)

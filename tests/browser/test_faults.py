@@ -1,11 +1,12 @@
-"""Faults: a worker terminated mid-transfer while it holds handles, and a page reloaded while its
-worker is mid-call. The page keeps serving, frees what the dead worker held, leaks nothing."""
+"""Faults, in each browser engine: a worker terminated mid-transfer while it holds handles, and a
+page reloaded while its worker is mid-call. The page keeps serving, frees what the dead worker
+held, leaks nothing."""
 
 from __future__ import annotations
 
 import time
 
-from .harness import BOOT_MS, open_harness
+from .harness import BOOT_S, open_harness
 
 
 def test_terminate_mid_transfer_frees_handles_and_others_keep_working(browser, tests_server):
@@ -37,10 +38,10 @@ def test_terminate_mid_transfer_frees_handles_and_others_keep_working(browser, t
 
 def test_reload_while_a_worker_is_mid_call(browser, tests_server):
     page = open_harness(browser, tests_server, "/scenarios/busy.py")
-    page.evaluate("window.running = w.sync.echo_many('before', 1000000)")
-    page.wait_for_function("w.statistics().calls > 2000", polling=50, timeout=60_000)
+    page.evaluate("() => { window.running = w.sync.echo_many('before', 1000000); }")
+    page.wait_for_function("w.statistics().calls > 2000", polling=0.05, timeout=60)
     page.reload()
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_S)
     assert page.evaluate("window.harness") == "ready"
     # the new page's worker starts from nothing and works
     assert page.evaluate("w.statistics().liveHandles") >= 50

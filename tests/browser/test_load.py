@@ -8,8 +8,9 @@ JS object and a proxy, dropped in batches: the page's live handles must come bac
 baseline exactly and its JS heap within stress.HEAP_SLACK_BYTES. The full-size run is
 ``python -m pyscript_ffi stress`` (docs/reliability.md).
 
-stress.measure launches its own Chromium, not the session's: the heap check needs the flags
---enable-precise-memory-info and --js-flags=--expose-gc. It runs in a thread of its own, because
+Chromium only, by nature: stress.measure launches its own Chromium, not the session's: the heap
+check needs Chromium's flags --enable-precise-memory-info and --js-flags=--expose-gc
+(performance.memory and gc() exist in no other engine). It runs in a thread of its own, because
 Playwright's sync API refuses to start inside the thread where the session's browser runs.
 """
 

@@ -1,14 +1,15 @@
-"""Bad input and page policy in Chromium: malformed frames never hang or crash the page, and a
-worker cannot pollute built-in prototypes or reach what the page did not allow."""
+"""Bad input and page policy in each browser engine: malformed frames never hang or crash the
+page, and a worker cannot pollute built-in prototypes or reach what the page did not allow."""
 
 from __future__ import annotations
 
 import pytest
 
 from .harness import (
-    BOOT_MS,
+    BOOT_S,
     INTERPRETERS,
     check_scenario,
+    harness_state,
     scenario_names,
     scenario_page,
 )
@@ -20,7 +21,7 @@ BAD_REQUEST = "3"
 def test_page_answers_every_malformed_frame_and_keeps_serving(browser, tests_server):
     page = browser.new_page()
     page.goto(f"{tests_server}/browser/pages/fuzz.html?cases=5000&seed=7")
-    page.wait_for_function("window.result !== undefined", timeout=120_000)
+    page.wait_for_function("window.result !== undefined", timeout=BOOT_S)
     tally = page.evaluate("window.result")
     assert "error" not in tally, tally
     assert tally["failures"] == [], tally["failures"]
@@ -64,10 +65,10 @@ def test_another_workers_handle_is_refused(safety_page, browser):
 
 
 def test_allow_list_limits_what_a_worker_reaches(browser, tests_server):
-    page = browser.new_page()
-    page.goto(f"{tests_server}/browser/pages/harness.html?src=/scenarios/allow.py&allow=document,fixtures")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    assert page.evaluate("window.harness") == "ready"
+    page, state = harness_state(
+        browser,
+        f"{tests_server}/browser/pages/harness.html?src=/scenarios/allow.py&allow=document,fixtures")
+    assert state == "ready", state
     assert page.evaluate("w.sync.probe()") == {
         "document": "ok", "fixtures": "ok", "window": None,
         "localStorage": "denied: this page does not let workers reach \"localStorage\" "
