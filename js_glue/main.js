@@ -24,6 +24,7 @@ export { direct };
  * @property {number} [bufferBytes]  size of the shared buffer (default 4 MiB); larger frames go in chunks
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
  * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
+ * @property {import("./environment.js").TagContext} [tag]  set by core.js for a PyScript tag: config, name, id
  */
 
 const REQUIRED_HEADERS = {
@@ -65,6 +66,7 @@ export function PyWorker(src, options = {}) {
     bufferBytes = DEFAULT_BUFFER_BYTES,
     maxFrameBytes = 256 * 2 ** 20,
     allow = null,
+    tag = undefined,
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -95,7 +97,7 @@ export function PyWorker(src, options = {}) {
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout });
+    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout, tag });
     exported = await started;
   })();
 

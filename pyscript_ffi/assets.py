@@ -41,6 +41,11 @@ def msgpackr() -> Path:
     return _need(root() / "node_modules" / "msgpackr")
 
 
+def smol_toml() -> Path:
+    """The TOML parser the page's core.js reads PyScript configs with (npm smol-toml)."""
+    return _need(root() / "node_modules" / "smol-toml")
+
+
 def pyscript_core() -> Path:
     """PyScript itself (npm @pyscript/core, a devDependency): the bench compares against it."""
     return _need(root() / "node_modules" / "@pyscript" / "core")

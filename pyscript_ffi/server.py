@@ -4,6 +4,7 @@ response, correct MIME types, and the JS glue and interpreter assets under ``/_f
     /_ffi/pyodide/...          node_modules/pyodide
     /_ffi/vendor/msgpackr/...  node_modules/msgpackr
     /_ffi/vendor/pyscript/...  node_modules/@pyscript/core (PyScript, for the bench's comparison)
+    /_ffi/vendor/smol-toml/... node_modules/smol-toml (the TOML parser of core.js)
     /_ffi/wheels/...           build/wheels (msgpack for Pyodide)
     /_ffi/python.zip           broker, pyscript_ffi and pyscript, zipped
     /_ffi/python.json          the same as {path: source}, for MicroPython workers
@@ -51,6 +52,7 @@ MOUNTS: list[tuple[str, Callable[[], Path]]] = [
     ("/_ffi/pyodide/", assets.pyodide),
     ("/_ffi/vendor/msgpackr/", assets.msgpackr),
     ("/_ffi/vendor/pyscript/", assets.pyscript_core),
+    ("/_ffi/vendor/smol-toml/", assets.smol_toml),
     ("/_ffi/micropython/", assets.micropython),
     ("/_ffi/wheels/", assets.wheels),
     ("/_ffi/", assets.js_glue),
