@@ -236,6 +236,7 @@ async function runWorker(/** @type {any} */ script, /** @type {TagType} */ type)
       },
     );
     const xworker = { sync, ready: worker.ready.then(() => sync), terminate: worker.terminate, statistics: worker.statistics };
+    xworker.ready.catch(() => {}); // shown in an error box below, not as an unhandled rejection
     Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
     dispatch(script, "ready", true);
     if (name) entry(name).resolve(xworker.ready);

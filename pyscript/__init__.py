@@ -34,7 +34,8 @@ def __getattr__(name: str) -> object:
         if _runtime.current().channel is not None:
             raise AttributeError(f"pyscript.{name} works only on the page's thread, as in "
                                  "PyScript: call it from a <script type=\"py\"> without worker")
-        from . import named_workers  # (not "workers": that name is the object)
+        # (the module is not named "workers": that name is the object)
+        from .named_workers import create_named_worker, workers
 
-        return getattr(named_workers, name)
+        return workers if name == "workers" else create_named_worker
     raise AttributeError(f"module 'pyscript' has no attribute {name!r}")
