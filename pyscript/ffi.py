@@ -66,7 +66,8 @@ def is_none(value):
 def assign(source, *args):
     """``Object.assign(source, to_js(arg))`` for each of `args`; returns `source`."""
     if not _local():
-        return pyscript_ffi.assign(source, *args)
+        pyscript_ffi.assign(source, *args)  # one round trip for all of them
+        return source
     merge = _runtime.current().js.Object.assign
     for arg in args:
         merge(source, to_js(arg))
