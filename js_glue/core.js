@@ -212,10 +212,39 @@ async function sourceOf(script) {
 
 // ---- workers: each tag its own ----
 
-/** Start `script` in a worker; its `xworker` gives `sync` (its exports, and the page's functions). */
+/** Start `script` in a worker. Its `xworker` (set at once, as PyScript does) gives `sync`: the
+ * worker's exports to call, and the page's functions for it to call (`xworker.sync.fn = f`). */
 async function runWorker(/** @type {any} */ script, /** @type {TagType} */ type) {
   const id = script.id || (script.id = `${type}-w${nextId++}`);
   const name = script.getAttribute("name");
+  /** @type {Map<string, Function>} */
+  const fromPage = new Map();
+  pageSync.set(id, fromPage);
+  /** @type {(w: ReturnType<typeof PyWorker>) => void} */
+  let started = () => {};
+  /** @type {Promise<ReturnType<typeof PyWorker>>} */
+  const starting = new Promise((resolve) => (started = resolve));
+  const sync = new Proxy(
+    {},
+    {
+      get: (_, key) => {
+        if (typeof key !== "string" || key === "then") return undefined;
+        if (fromPage.has(key)) return fromPage.get(key);
+        return async (/** @type {any[]} */ ...args) => /** @type {any} */ ((await starting).sync)[key](...args);
+      },
+      set: (_, key, value) => (typeof key === "string" && fromPage.set(key, value), true),
+    },
+  );
+  const ready = starting.then((worker) => worker.ready).then(() => sync);
+  ready.catch(() => {}); // shown in an error box below, not as an unhandled rejection
+  const xworker = {
+    sync,
+    ready,
+    terminate: () => starting.then((worker) => worker.terminate()),
+    statistics: () => null,
+  };
+  Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
+  if (name) entry(name).resolve(ready);
   try {
     const own = script.getAttribute("config");
     const config = own !== null ? { ...(await readConfig(own, document.baseURI)), where: own } : await mainConfig(type);
@@ -225,24 +254,12 @@ async function runWorker(/** @type {any} */ script, /** @type {TagType} */ type)
       timeout: WORKER_CALL_TIMEOUT_MS,
       tag: { id, type, name, config: config.value, baseURL: config.baseURL },
     });
-    /** @type {Map<string, Function>} */
-    const fromPage = new Map();
-    pageSync.set(id, fromPage);
-    const sync = new Proxy(
-      {},
-      {
-        get: (_, key) => (typeof key === "string" && fromPage.has(key) ? fromPage.get(key) : /** @type {any} */ (worker.sync)[key]),
-        set: (_, key, value) => (typeof key === "string" && fromPage.set(key, value), true),
-      },
-    );
-    const xworker = { sync, ready: worker.ready.then(() => sync), terminate: worker.terminate, statistics: worker.statistics };
-    xworker.ready.catch(() => {}); // shown in an error box below, not as an unhandled rejection
-    Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
+    xworker.statistics = worker.statistics;
+    started(worker);
     dispatch(script, "ready", true);
-    if (name) entry(name).resolve(xworker.ready);
     await worker.ready;
   } catch (e) {
-    if (name) entry(name).reject(e);
+    started(/** @type {any} */ ({ ready: Promise.reject(e), sync: {}, terminate() {} }));
     showError(e?.message ?? String(e));
   }
   dispatch(script, "done", true);
@@ -260,6 +277,10 @@ function handle(script) {
 }
 
 function start() {
+  // as PyScript: a Python error raised later (in an event handler) shows in a box too
+  globalThis.addEventListener("error", ({ message }) => {
+    if (/PythonError|Traceback/.test(message ?? "")) showError(message);
+  });
   const initial = [...document.querySelectorAll(SELECTOR)];
   initial.forEach(handle);
   Promise.allSettled([...runs]).then(() => globalThis.dispatchEvent(new Event("py:all-done")));
