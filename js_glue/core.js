@@ -136,7 +136,7 @@ const mains = new Map();
 /** The config of `type`'s scripts on this thread: <py-config>, or their `config` attribute. */
 async function mainConfig(/** @type {TagType} */ type) {
   const tags = document.querySelectorAll(`${type}-config`);
-  const attributes = [...document.querySelectorAll(`script[type="${type}"][config]:not([worker])`)].map((s) => s.getAttribute("config"));
+  const attributes = Array.from(document.querySelectorAll(`script[type="${type}"][config]:not([worker])`)).map((s) => s.getAttribute("config"));
   if (tags.length > 1) throw new Error(`pyscript-ffi: too many <${type}-config> tags: keep one`);
   if (tags.length && attributes.length) throw new Error(`pyscript-ffi: ambiguous config: a <${type}-config> tag and a config attribute on a <script type="${type}">; keep one`);
   if (new Set(attributes).size > 1) throw new Error(`pyscript-ffi: the <script type="${type}"> tags on the page's thread name different configs; they share one interpreter, so give them one config`);
@@ -281,12 +281,12 @@ function start() {
   globalThis.addEventListener("error", ({ message }) => {
     if (/PythonError|Traceback/.test(message ?? "")) showError(message);
   });
-  const initial = [...document.querySelectorAll(SELECTOR)];
+  const initial = Array.from(document.querySelectorAll(SELECTOR));
   initial.forEach(handle);
   Promise.allSettled([...runs]).then(() => globalThis.dispatchEvent(new Event("py:all-done")));
   new MutationObserver((records) => {
     for (const record of records) {
-      for (const node of record.addedNodes) {
+      for (const node of Array.from(record.addedNodes)) {
         if (!(node instanceof Element)) continue;
         handle(node);
         node.querySelectorAll(SELECTOR).forEach(handle);

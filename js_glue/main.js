@@ -8,9 +8,9 @@
 //   w.terminate();                      // stops it and frees every handle it held
 //
 //   const m = PyMain("./main.py", { type: "pyodide" });   // Python on this page's own thread
-//   await m.ready;                      // resolves to the Pyodide instance
+//   await m.ready;                      // resolves to the Pyodide (or MicroPython) instance
 
-import { bootPyodide } from "./boot.js";
+import { bootMicroPython, bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
 import { direct } from "./values.js";
@@ -137,18 +137,19 @@ export function PyWorker(src, options = {}) {
 
 /**
  * Run `src` (a Python file, relative to the page) on the page's own thread. pyscript_ffi there
- * gives the same API over Pyodide's own FFI (no channel, no copies). The page is busy while
- * Python runs: use a PyWorker for long work.
+ * gives the same API over the interpreter's own FFI (no channel, no copies). The page is busy
+ * while Python runs: use a PyWorker for long work. Top-level `await` is allowed.
  * @param {string} src
- * @param {{ type?: "pyodide" }} [options]
+ * @param {{ type?: "pyodide" | "micropython" }} [options]
  */
 export function PyMain(src, options = {}) {
   const { type = "pyodide" } = options;
-  if (type !== "pyodide") {
-    throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide"`);
+  if (type !== "pyodide" && type !== "micropython") {
+    throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   const url = new URL(src, document.baseURI).href;
   const ready = (async () => {
+    if (type === "micropython") return runMicroPythonMain(src, url);
     const { pyodide, code } = await bootPyodide(url);
     const app = pyodide.pyimport("pyscript_ffi._pyodide").start_local();
     try {
@@ -159,4 +160,16 @@ export function PyMain(src, options = {}) {
     return pyodide;
   })();
   return { ready };
+}
+
+/** PyMain's MicroPython: resolves to the MicroPython instance once `src` has run. */
+async function runMicroPythonMain(/** @type {string} */ src, /** @type {string} */ url) {
+  const { micropython, code } = await bootMicroPython(url);
+  micropython.runPython("from pyscript_ffi import _runtime\nimport js\n_runtime.install_local(js)");
+  try {
+    await micropython.runPythonAsync(code);
+  } catch (e) {
+    throw new Error(`${src} failed:\n${e instanceof Error ? e.message : e}`);
+  }
+  return micropython;
 }

@@ -1,10 +1,10 @@
 """The page's thread (MicroPython: quick to start): wires the button, hands the work to the
 named worker, and lends it `progress` through `xworker.sync`."""
 
+import words
+
 from pyscript import document, workers
 from pyscript.ffi import create_proxy
-
-import words
 
 status = document.getElementById("status")
 button = document.getElementById("analyse")

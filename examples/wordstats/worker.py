@@ -1,9 +1,9 @@
 """The counting, in a worker: reports progress through `sync` (a function the page's script
 set), shows the table in the page with `display`, and returns the totals."""
 
-from pyscript import HTML, display, sync
-
 import words
+
+from pyscript import HTML, display, sync
 
 
 def analyse(text):

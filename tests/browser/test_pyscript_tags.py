@@ -147,7 +147,8 @@ def test_sync_calls_the_pages_functions(tags_page):
         {xworker('pw')}.sync.later = (x) => new Promise((ok) => setTimeout(() => ok(x + 1), 50));
     }}""")
     assert tags_page.evaluate(f"{xworker('pw')}.sync.use_sync(21)") == 42
-    assert tags_page.evaluate(f"{xworker('pw')}.sync.use_async_sync(41)") == 42  # a Promise, waited for
+    # a page function returning a Promise: the worker waits for its value
+    assert tags_page.evaluate(f"{xworker('pw')}.sync.use_async_sync(41)") == 42
     missing = tags_page.evaluate(f"{xworker('pw')}.sync.missing_sync()")
     assert "sync.nothing_here" in missing and "xworker.sync.nothing_here" in missing
     assert_no_leak(tags_page)
@@ -192,3 +193,16 @@ def test_unknown_config_keys_warn(tags_page):
     # <py-config> on py.html, the JSON file mpy.json on mpy.html
     assert any('"not_a_pyscript_key"' in text and "ignored" in text
                for text in tags_page.warnings), tags_page.warnings
+
+
+@pytest.mark.parametrize("kind", ["pyodide", "micropython"])
+def test_pymain_runs_on_either_interpreter(browser, tests_server, kind):
+    """PyMain, which <script type="py|mpy"> without worker builds on: the same main-thread
+    scenario as tests/browser/test_api.py, on both interpreters."""
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/pyscript/pymain.html"
+              f"?src=/scenarios/main_thread.py&type={kind}")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    assert page.evaluate("window.harness") == "ready"
+    assert page.evaluate("window.mainResult") == "ok"
+    page.close()

@@ -1,6 +1,6 @@
-from pyscript import RUNNING_IN_WORKER, display, document, sync
-
 import checks
+
+from pyscript import RUNNING_IN_WORKER, display, document, sync
 
 
 def add(a, b):
