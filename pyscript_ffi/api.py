@@ -72,7 +72,7 @@ def is_none(value: Any) -> bool:
         if _runtime.current().channel is not None:
             return False
         js = _runtime.current().js  # MicroPython on the page's thread: its own null
-        return value is js.Object.getPrototypeOf(js.Object.prototype)  # type: ignore[no-any-return]
+        return value is js.Object.getPrototypeOf(js.Object.prototype)
     return value is jsnull
 
 
