@@ -259,8 +259,12 @@ async function runWorker(/** @type {any} */ script, /** @type {TagType} */ type)
     dispatch(script, "ready", true);
     await worker.ready;
   } catch (e) {
-    started(/** @type {any} */ ({ ready: Promise.reject(e), sync: {}, terminate() {} }));
-    showError(e?.message ?? String(e));
+    const failed = Promise.reject(e); // for xworker.ready, if the worker never started
+    failed.catch(() => {});
+    started(/** @type {any} */ ({ ready: failed, sync: {}, terminate() {} }));
+    const message = e?.message ?? String(e);
+    // an inline tag's code runs from a blob: URL; name the tag instead
+    showError(message.replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`));
   }
   dispatch(script, "done", true);
 }

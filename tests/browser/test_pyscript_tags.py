@@ -31,10 +31,12 @@ FACTS = {
 }
 
 
-def build_wheel() -> None:
-    """The pure-Python wheel py.html's <py-config> lists in `packages` (by URL)."""
+def build_archives() -> None:
+    """The pure-Python wheel py.html's <py-config> lists in `packages` (by URL), and the zip its
+    `files` unpacks into ./bundle/."""
+    with zipfile.ZipFile(PAGES / "build" / "bundle.zip", "w") as archive:
+        archive.writestr("inside/note.txt", "unpacked")
     wheel = PAGES / "build" / "tinypkg-1.0-py3-none-any.whl"
-    wheel.parent.mkdir(exist_ok=True)
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr("tinypkg/__init__.py", 'NAME = "tinypkg"\n')
         archive.writestr("tinypkg-1.0.dist-info/METADATA",
@@ -47,7 +49,8 @@ def build_wheel() -> None:
 
 @pytest.fixture(scope="module", params=TYPES)
 def tags_page(request, browser, tests_server):
-    build_wheel()
+    (PAGES / "build").mkdir(exist_ok=True)
+    build_archives()
     page = browser.new_page()
     page.type = request.param
     page.errors, page.warnings = [], []
@@ -103,8 +106,9 @@ def test_ffi_in_a_worker(tags_page):
 
 
 def test_config_packages(tags_page):
-    if tags_page.type == "py":  # a wheel's URL, relative to the page
+    if tags_page.type == "py":  # a wheel's URL, relative to the page; and a zip's files unpacked
         assert tags_page.evaluate("document.body.dataset.package") == "tinypkg"
+        assert tags_page.evaluate("document.body.dataset.bundle") == "unpacked"
     else:  # MicroPython's packages come from mip, over the network: refused, named
         refusal = tags_page.locator("div.py-error", has_text="numpy").inner_text()
         assert "cannot be installed on MicroPython" in refusal
@@ -160,6 +164,7 @@ def test_error_boxes(tags_page):
     assert len(raised) == 1 and "Traceback" in raised[0] and "ValueError" in raised[0]
     refused = [box for box in boxes if "numpy" in box]
     assert len(refused) == 1, boxes
+    assert refused[0].startswith(f'<script type="{tags_page.type}" worker> #')  # an inline tag
     if tags_page.type == "py":
         assert "not in the served Pyodide" in refused[0]
     else:
