@@ -54,7 +54,7 @@ def to_js(value, **options):
         options.setdefault("dict_converter", _runtime.current().js.Object.fromEntries)
         return local(value, **options)
     if isinstance(value, (dict, list, tuple)):
-        return _runtime.current().window.Object(value)  # Object(o) is o: the page's copy
+        return _runtime.current().js.Object(value)  # Object(o) is o: the page's copy
     return value
 
 
