@@ -281,6 +281,10 @@ function handle(script) {
 }
 
 function start() {
+  // PyScript's core.css hides config tags; a page may still link PyScript's copy, unreachable here
+  const style = document.createElement("style");
+  style.textContent = "py-config, mpy-config, py-script, mpy-script { display: none; }";
+  document.head.append(style);
   // as PyScript: a Python error raised later (in an event handler) shows in a box too
   globalThis.addEventListener("error", ({ message }) => {
     if (/PythonError|Traceback/.test(message ?? "")) showError(message);

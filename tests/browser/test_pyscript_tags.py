@@ -83,6 +83,13 @@ def assert_no_leak(page) -> None:
     assert not page.errors, page.errors
 
 
+def test_config_tags_are_hidden(tags_page):
+    # as PyScript's core.css does: its text would show otherwise
+    assert tags_page.evaluate("""() => { const c = document.createElement("py-config");
+        document.body.append(c); const shown = getComputedStyle(c).display; c.remove();
+        return shown; }""") == "none"
+
+
 def test_main_thread_tags_run_in_document_order_sharing_globals(tags_page):
     # the second tag is a src file that awaits at its top level; the third still runs after it
     assert tags_page.evaluate("document.body.dataset.order") == "first,second,third"
