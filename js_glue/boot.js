@@ -14,7 +14,7 @@ async function fetchOk(url) {
 
 /**
  * A Pyodide with msgpack and pyscript-ffi importable, and the text of the user's file.
- * @param {string} src absolute URL of the user's Python file
+ * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
  * @returns {Promise<{ pyodide: any, code: string }>}
  */
 export async function bootPyodide(src) {
@@ -22,7 +22,7 @@ export async function bootPyodide(src) {
     import(new URL("./pyodide/pyodide.mjs", here).href),
     fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
     fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
-    fetchOk(new URL(src)).then((r) => r.text()),
+    src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
   ]);
   const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", here).href });
   await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {
@@ -35,14 +35,14 @@ export async function bootPyodide(src) {
 
 /**
  * A MicroPython with pyscript-ffi's packages in /lib (its import path), and the user's file.
- * @param {string} src absolute URL of the user's Python file
+ * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
  * @returns {Promise<{ micropython: any, code: string }>}
  */
 export async function bootMicroPython(src) {
   const [{ loadMicroPython }, files, code] = await Promise.all([
     import(new URL("./micropython/micropython.mjs", here).href),
     fetchOk(new URL("./python.json", here)).then((r) => r.json()),
-    fetchOk(new URL(src)).then((r) => r.text()),
+    src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
   ]);
   const micropython = await loadMicroPython({
     heapsize: 64 * 2 ** 20, // the default 1 MiB is too small for frames of a few MiB

@@ -8,9 +8,9 @@
 //   w.terminate();                      // stops it and frees every handle it held
 //
 //   const m = PyMain("./main.py", { type: "pyodide" });   // Python on this page's own thread
-//   await m.ready;                      // resolves to the Pyodide instance
+//   await m.ready;                      // resolves to the Pyodide (or MicroPython) instance
 
-import { bootPyodide } from "./boot.js";
+import { bootMicroPython, bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
 import { diagnose, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
@@ -28,6 +28,7 @@ export { direct };
  * @property {number} [bufferBytes]  size of the shared buffer (default 4 MiB); larger frames go in chunks
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
  * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
+ * @property {import("./environment.js").TagContext} [tag]  set by core.js for a PyScript tag: config, name, id
  */
 
 /**
@@ -42,6 +43,7 @@ export function PyWorker(src, options = {}) {
     bufferBytes = DEFAULT_BUFFER_BYTES,
     maxFrameBytes = 256 * 2 ** 20,
     allow = null,
+    tag = undefined,
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -73,7 +75,7 @@ export function PyWorker(src, options = {}) {
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout });
+    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout, tag });
     exported = await started;
   })();
 
@@ -113,18 +115,19 @@ export function PyWorker(src, options = {}) {
 
 /**
  * Run `src` (a Python file, relative to the page) on the page's own thread. pyscript_ffi there
- * gives the same API over Pyodide's own FFI (no channel, no copies). The page is busy while
- * Python runs: use a PyWorker for long work.
+ * gives the same API over the interpreter's own FFI (no channel, no copies). The page is busy
+ * while Python runs: use a PyWorker for long work. Top-level `await` is allowed.
  * @param {string} src
- * @param {{ type?: "pyodide" }} [options]
+ * @param {{ type?: "pyodide" | "micropython" }} [options]
  */
 export function PyMain(src, options = {}) {
   const { type = "pyodide" } = options;
-  if (type !== "pyodide") {
-    throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide"`);
+  if (type !== "pyodide" && type !== "micropython") {
+    throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   const url = new URL(src, document.baseURI).href;
   const ready = (async () => {
+    if (type === "micropython") return runMicroPythonMain(src, url);
     const { pyodide, code } = await bootPyodide(url);
     const app = pyodide.pyimport("pyscript_ffi._pyodide").start_local();
     try {
@@ -135,4 +138,16 @@ export function PyMain(src, options = {}) {
     return pyodide;
   })();
   return { ready };
+}
+
+/** PyMain's MicroPython: resolves to the MicroPython instance once `src` has run. */
+async function runMicroPythonMain(/** @type {string} */ src, /** @type {string} */ url) {
+  const { micropython, code } = await bootMicroPython(url);
+  micropython.runPython("from pyscript_ffi import _runtime\nimport js\n_runtime.install_local(js)");
+  try {
+    await micropython.runPythonAsync(code);
+  } catch (e) {
+    throw new Error(`${src} failed:\n${e instanceof Error ? e.message : e}`);
+  }
+  return micropython;
 }

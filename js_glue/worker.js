@@ -4,10 +4,12 @@
 // the page's calls (exports, callbacks) into Python.
 //
 // Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
-//   from the page: BOOT, then EXPORT, CALLBACK, FORGET (handed to the runtime's `deliver`)
+//   from the page: BOOT (with `tag`, a PyScript tag's context, from core.js), then EXPORT,
+//                  CALLBACK, FORGET (handed to the runtime's `deliver`)
 //   to the page:   READY or FAILED, then SETTLE for each call
 
 import { bootMicroPython, bootPyodide } from "./boot.js";
+import { prepare } from "./environment.js";
 import { microStub, toHex } from "./micro.js";
 import { Message } from "./protocol.js";
 import { Caller } from "./stub.js";
@@ -28,10 +30,10 @@ self.onmessage = (event) => {
   }
 };
 
-/** @param {{ type: string, buffer: SharedArrayBuffer, src: string, timeoutMs: number }} options */
-async function boot({ type, buffer, src, timeoutMs }) {
+/** @param {{ type: string, buffer: SharedArrayBuffer, src: string, timeoutMs: number, tag?: any }} options */
+async function boot({ type, buffer, src, timeoutMs, tag }) {
   const caller = new Caller(buffer, timeoutMs);
-  if (type === "micropython") return bootMicro(caller, src);
+  if (type === "micropython") return bootMicro(caller, src, tag);
   const { pyodide, code } = await bootPyodide(src);
   pyodide.registerJsModule("_pyscript_ffi_stub", {
     caller,
@@ -47,6 +49,7 @@ async function boot({ type, buffer, src, timeoutMs }) {
     },
   });
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
+  if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
   self.postMessage({ kind: Message.READY, exports });
@@ -54,7 +57,7 @@ async function boot({ type, buffer, src, timeoutMs }) {
 }
 
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
-async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src) {
+async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src, /** @type {any} */ tag) {
   const { micropython, code } = await bootMicroPython(src);
   const stub = microStub({
     timeoutMs: caller.timeoutMs,
@@ -63,6 +66,7 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
       self.postMessage(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
   });
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
+  if (tag) await prepare(micropython, "micropython", { ...tag, worker: true, where: src });
   const exports = Array.from(app.run(code, src));
   runtime = {
     /** @param {any} m */

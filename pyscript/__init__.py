@@ -1,6 +1,8 @@
-"""PyScript's names, for code written for PyScript: ``from pyscript import document, window, ffi``.
+"""PyScript's names, for code written for PyScript: ``from pyscript import document, display``.
 
-A thin alias of `pyscript_ffi`; ``document``, ``window`` and ``js`` resolve per thread.
+``document``, ``window`` and ``js`` resolve per thread (a worker's are the page's, through the
+channel). ``workers`` and ``create_named_worker`` exist on the page's thread only, and ``sync``
+works in a worker only, as in PyScript.
 """
 
 from __future__ import annotations
@@ -8,8 +10,15 @@ from __future__ import annotations
 from pyscript_ffi import _runtime
 
 from . import ffi
+from .context import config, current_target
+from .display import HTML, display
 
-__all__ = ["RUNNING_IN_WORKER", "document", "ffi", "js", "window"]
+__all__ = [
+    "HTML", "RUNNING_IN_WORKER", "config", "create_named_worker", "current_target", "display",
+    "document", "ffi", "js", "sync", "window", "workers",
+]
+
+_MAIN_ONLY = ("workers", "create_named_worker")
 
 
 def __getattr__(name: str) -> object:
@@ -17,4 +26,16 @@ def __getattr__(name: str) -> object:
         return getattr(_runtime.current(), name)
     if name == "RUNNING_IN_WORKER":
         return _runtime.RUNNING_IN_WORKER
+    if name == "sync":
+        from .context import sync
+
+        return sync()
+    if name in _MAIN_ONLY:
+        if _runtime.current().channel is not None:
+            raise AttributeError(f"pyscript.{name} works only on the page's thread, as in "
+                                 "PyScript: call it from a <script type=\"py\"> without worker")
+        # (the module is not named "workers": that name is the object)
+        from .named_workers import create_named_worker, workers
+
+        return workers if name == "workers" else create_named_worker
     raise AttributeError(f"module 'pyscript' has no attribute {name!r}")

@@ -1,7 +1,74 @@
-"""PyScript's ``pyscript.ffi``: the same functions, from `pyscript_ffi`."""
+"""PyScript's ``pyscript.ffi``, with PyScript's behaviour on the page's thread and in a worker,
+on Pyodide and MicroPython.
+
+On the page's thread these are the interpreter's own: Pyodide's ``create_proxy``, ``to_js``
+(dicts as plain objects) and ``jsnull``, or MicroPython's ``jsffi``. In a worker they are
+pyscript-ffi's, over the channel: ``create_proxy(f)`` is a function the page may call (and
+``create_proxy(f)()`` calls `f` here); ``to_js(dict or list)`` is a JavaScript object on the
+page (one round trip), so ``to_js({"a": 1}).a`` works as in PyScript; ``direct``, ``gather`` and
+``query`` are pyscript-ffi's one-round-trip helpers, which work on the page's thread too.
+"""
 
 from __future__ import annotations
 
-from pyscript_ffi import assign, create_proxy, direct, gather, is_none, query, to_js
+import pyscript_ffi
+from pyscript_ffi import _runtime, direct, gather, query
 
-__all__ = ["assign", "create_proxy", "direct", "gather", "is_none", "query", "to_js"]
+__all__ = ["assign", "create_proxy", "direct", "gather", "is_none", "jsnull", "query", "to_js"]
+
+try:
+    from pyodide.ffi import jsnull  # type: ignore[import-not-found]
+except ImportError:
+    try:
+        import js  # type: ignore[import-not-found]
+
+        # MicroPython's JavaScript null, as PyScript gets it
+        jsnull = js.Object.getPrototypeOf(js.Object.prototype)
+    except ImportError:  # CPython, a worker thread of the CPython host
+        jsnull = None
+
+
+def _local():
+    return _runtime.current().channel is None
+
+
+def create_proxy(func):
+    """`func` for JavaScript to call for as long as it needs it (until ``.destroy()``)."""
+    if _local():
+        try:
+            from pyodide.ffi import create_proxy as local
+        except ImportError:
+            from jsffi import create_proxy as local  # type: ignore[import-not-found]
+        return local(func)
+    return pyscript_ffi.create_proxy(func)
+
+
+def to_js(value, **options):
+    """`value` as JavaScript, a dict as a plain object (not a Map)."""
+    if _local():
+        try:
+            from pyodide.ffi import to_js as local
+        except ImportError:
+            from jsffi import to_js as local
+            return local(value)
+        options.setdefault("dict_converter", _runtime.current().js.Object.fromEntries)
+        return local(value, **options)
+    if isinstance(value, (dict, list, tuple)):
+        return _runtime.current().js.Object(value)  # Object(o) is o: the page's copy
+    return value
+
+
+def is_none(value):
+    """True for Python ``None`` and JavaScript ``null`` (and, from a worker, ``undefined``)."""
+    return value is None or (jsnull is not None and value is jsnull)
+
+
+def assign(source, *args):
+    """``Object.assign(source, to_js(arg))`` for each of `args`; returns `source`."""
+    if not _local():
+        pyscript_ffi.assign(source, *args)  # one round trip for all of them
+        return source
+    merge = _runtime.current().js.Object.assign
+    for arg in args:
+        merge(source, to_js(arg))
+    return source

@@ -30,10 +30,14 @@ def create_proxy(func: Callable[..., Any]) -> Any:
     """
     channel = _runtime.current().channel
     if channel is None:
-        from pyodide.ffi import (  # type: ignore[import-not-found]
-            create_proxy as local_create_proxy,
-        )
-
+        try:
+            from pyodide.ffi import (  # type: ignore[import-not-found]
+                create_proxy as local_create_proxy,
+            )
+        except ImportError:  # MicroPython on the page's thread (PyMain)
+            from jsffi import (  # type: ignore[import-not-found]
+                create_proxy as local_create_proxy,
+            )
         return local_create_proxy(func)
     return CallbackProxy(channel, func)
 
@@ -48,8 +52,12 @@ def to_js(value: Any, **options: Any) -> Any:
     installed = _runtime.current()
     if installed.channel is not None:
         return value
-    from pyodide.ffi import to_js as local_to_js
+    try:
+        from pyodide.ffi import to_js as local_to_js
+    except ImportError:  # MicroPython on the page's thread (PyMain): dicts become objects
+        from jsffi import to_js as micropython_to_js
 
+        return micropython_to_js(value)
     options.setdefault("dict_converter", installed.js.Object.fromEntries)
     return local_to_js(value, **options)
 
@@ -60,8 +68,11 @@ def is_none(value: Any) -> bool:
         return True
     try:
         from pyodide.ffi import jsnull
-    except ImportError:  # a worker thread under CPython, or an older Pyodide
-        return False
+    except ImportError:  # a worker thread under CPython, MicroPython, or an older Pyodide
+        if _runtime.current().channel is not None:
+            return False
+        js = _runtime.current().js  # MicroPython on the page's thread: its own null
+        return value is js.Object.getPrototypeOf(js.Object.prototype)
     return value is jsnull
 
 

@@ -1,0 +1,30 @@
+// @ts-check
+// What the `pyscript` package needs in an interpreter that runs PyScript tags, on the page
+// (core.js) or in a worker (worker.js): its context as the JS module `_pyscript_ffi_core`, the
+// config applied (files, packages), and `pyscript` imported before the user's code, as PyScript
+// does (so that in a worker `js.document` is the page's document).
+
+import { applyConfig, warnUnknownKeys } from "./config.js";
+
+/**
+ * @typedef {object} TagContext  what a worker started by a tag learns at boot (structured-cloned)
+ * @property {string} id  the tag's id (its display target is created next to it)
+ * @property {string} type  "py" or "mpy"
+ * @property {string | null} name  the worker's name, if the tag has one
+ * @property {Record<string, any>} config  the parsed config
+ * @property {string} baseURL  where the config's relative URLs start
+ */
+
+/**
+ * Prepare `interpreter` for PyScript code.
+ * @param {any} interpreter  Pyodide or MicroPython, with pyscript-ffi's packages importable
+ * @param {"pyodide" | "micropython"} kind
+ * @param {{ worker: boolean, config: Record<string, any>, baseURL: string, where: string } & Record<string, any>} context
+ *   registered as `_pyscript_ffi_core` (getters stay live); `where` names the config in warnings
+ */
+export async function prepare(interpreter, kind, context) {
+  warnUnknownKeys(context.config, context.where);
+  interpreter.registerJsModule("_pyscript_ffi_core", context);
+  await applyConfig(interpreter, kind, { value: context.config, baseURL: context.baseURL });
+  interpreter.runPython(`import pyscript._core\npyscript._core.start(${context.worker ? "True" : "False"})`);
+}

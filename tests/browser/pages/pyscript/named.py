@@ -1,0 +1,8 @@
+import sys
+
+
+def version():
+    return sys.implementation.name
+
+
+__export__ = ["version"]

@@ -1,0 +1,43 @@
+import checks
+
+from pyscript import RUNNING_IN_WORKER, display, document, sync
+
+
+def add(a, b):
+    return a + b
+
+
+def use_sync(x):
+    return sync.twice(x)
+
+
+def use_async_sync(x):
+    return sync.later(x)
+
+
+def missing_sync():
+    try:
+        sync.nothing_here(1)
+    except AttributeError as exc:
+        return str(exc)
+    return "no error"
+
+
+def ffi_facts():
+    return checks.ffi_facts()
+
+
+def display_all(where):
+    return checks.display_all(where)
+
+
+def settle():
+    import gc
+
+    gc.collect()
+    return document.title
+
+
+__export__ = ["add", "use_sync", "use_async_sync", "missing_sync", "ffi_facts", "display_all",
+              "settle"]
+display("worker ready", RUNNING_IN_WORKER)
