@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,3 +81,11 @@ def engine(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def browser(engine: str, browsers: Callable[[str], Browser]) -> Browser:
     return browsers(engine)
+
+
+@pytest.fixture(scope="session")
+def chromium(browsers: Callable[[str], Browser]) -> Any:
+    """The session's Chromium as a Playwright Browser, for the tests that need what only
+    Playwright offers (locators, keyboard, a context that blocks service workers): the
+    packaging, deploy and PyScript-page tests. Each says so in its docstring."""
+    return browsers("chromium").playwright_browser  # type: ignore[attr-defined]

@@ -11,6 +11,8 @@ from pathlib import Path
 #: seconds a page has to start its worker (WebKit boots Pyodide in ~9 s on an idle machine,
 #: several times that on a loaded one)
 BOOT_S = 240
+#: the same in ms, for Playwright's waits
+BOOT_MS = BOOT_S * 1000
 SCENARIOS_DIR = Path(__file__).parents[1] / "scenarios"
 #: the interpreters every scenario file runs on, in a worker each
 INTERPRETERS = ["pyodide", "micropython"]

@@ -5,6 +5,10 @@ makes the page cross-origin isolated after exactly one reload; with the headers 
 Cloudflare Pages or Vercel send them from the build's header files), no reload happens. Either
 way both workers drive the DOM. Where no service worker may run, ``ready`` rejects with the cause
 and the fix, and a page opened from a file says what to do.
+
+Chromium only for now: these tests use what only Playwright offers (locators, a browser context that
+blocks service workers), which the engine-neutral driver of pyscript_ffi/tools/browsers does not;
+the `chromium` fixture is the session's Chromium.
 """
 
 from __future__ import annotations
@@ -31,10 +35,10 @@ def site_root(tmp_path_factory) -> Path:
     return root
 
 
-def run_app(browser, url: str, *, service_workers: str = "allow") -> tuple[dict, int, bool]:
+def run_app(chromium, url: str, *, service_workers: str = "allow") -> tuple[dict, int, bool]:
     """Open the app; its results once every worker has ended, the number of times the page
     loaded, and whether it ended cross-origin isolated."""
-    context = browser.new_context(service_workers=service_workers)
+    context = chromium.new_context(service_workers=service_workers)
     try:
         page = context.new_page()
         loads = []
@@ -58,25 +62,25 @@ def test_the_plain_server_sends_no_isolation_headers_and_the_right_types(site_ro
                 assert response.headers["Cross-Origin-Embedder-Policy"] is None
 
 
-def test_without_headers_the_service_worker_isolates_after_one_reload(browser, site_root):
+def test_without_headers_the_service_worker_isolates_after_one_reload(chromium, site_root):
     with static_host(site_root, headers=False) as origin:
-        results, loads, isolated = run_app(browser, f"{origin}/project/")
+        results, loads, isolated = run_app(chromium, f"{origin}/project/")
     assert results == {kind: f"ok: {kind} read: from the page" for kind in KINDS}
     assert isolated is True
     assert loads == 2, "one load, then the service worker's one reload"
 
 
-def test_with_headers_no_reload_is_needed(browser, site_root):
+def test_with_headers_no_reload_is_needed(chromium, site_root):
     with static_host(site_root, headers=True) as origin:
-        results, loads, isolated = run_app(browser, f"{origin}/project/")
+        results, loads, isolated = run_app(chromium, f"{origin}/project/")
     assert results == {kind: f"ok: {kind} read: from the page" for kind in KINDS}
     assert isolated is True
     assert loads == 1
 
 
-def test_where_no_service_worker_may_run_ready_names_cause_and_fix(browser, site_root):
+def test_where_no_service_worker_may_run_ready_names_cause_and_fix(chromium, site_root):
     with static_host(site_root, headers=False) as origin:
-        results, loads, isolated = run_app(browser, f"{origin}/project/", service_workers="block")
+        results, loads, isolated = run_app(chromium, f"{origin}/project/", service_workers="block")
     assert isolated is False and loads == 1
     for kind in KINDS:
         message = results[kind]
@@ -85,8 +89,8 @@ def test_where_no_service_worker_may_run_ready_names_cause_and_fix(browser, site
         assert "_headers" in message and "vercel.json" in message, message
 
 
-def test_a_page_opened_from_a_file_says_to_serve_it(browser, site_root):
-    page = browser.new_page()
+def test_a_page_opened_from_a_file_says_to_serve_it(chromium, site_root):
+    page = chromium.new_page()
     try:
         page.goto((site_root / "project" / "index.html").as_uri())
         note = page.wait_for_selector("#pyscript-ffi-file-note", timeout=10_000)

@@ -1,20 +1,25 @@
-"""The examples written as PyScript pages (tags through /_ffi/core.js), driven by real clicks."""
+"""The examples written as PyScript pages (tags through /_ffi/core.js), driven by real clicks.
+
+Chromium only for now: these tests use what only Playwright offers (locators, page listeners), which
+the engine-neutral driver of pyscript_ffi/tools/browsers does not; the `chromium` fixture is the
+session's Chromium.
+"""
 
 from __future__ import annotations
 
 from .harness import BOOT_MS
 
 
-def test_examples_index_links_the_pyscript_examples(browser, examples_server):
-    page = browser.new_page()
+def test_examples_index_links_the_pyscript_examples(chromium, examples_server):
+    page = chromium.new_page()
     page.goto(f"{examples_server}/")
     for href in ("/pyscript-taskboard/", "/wordstats/"):
         assert page.locator(f"a[href='{href}']").count() == 1, href
     page.close()
 
 
-def test_pyscript_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server):
-    page = browser.new_page()
+def test_pyscript_taskboard_adds_and_deletes_by_real_clicks(chromium, examples_server):
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{examples_server}/pyscript-taskboard/")
@@ -33,8 +38,8 @@ def test_pyscript_taskboard_adds_and_deletes_by_real_clicks(browser, examples_se
     page.close()
 
 
-def test_wordstats_main_thread_and_worker_talk_through_workers_and_sync(browser, examples_server):
-    page = browser.new_page()
+def test_wordstats_main_thread_and_worker_talk_through_workers_and_sync(chromium, examples_server):
+    page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{examples_server}/wordstats/")

@@ -1,6 +1,11 @@
 """PyScript pages on /_ffi/core.js, in real Chromium: tests/browser/pages/pyscript/py.html (Pyodide)
 and mpy.html (MicroPython) run their tags on the page's thread and in workers; each test checks
-one part of PyScript's behaviour there. A page boots once per interpreter (module fixture)."""
+one part of PyScript's behaviour there. A page boots once per interpreter (module fixture).
+
+Chromium only for now: these tests use what only Playwright offers (locators, console listeners),
+which the engine-neutral driver of pyscript_ffi/tools/browsers does not; the `chromium` fixture is
+the session's Chromium.
+"""
 
 from __future__ import annotations
 
@@ -48,10 +53,10 @@ def build_archives() -> None:
 
 
 @pytest.fixture(scope="module", params=TYPES)
-def tags_page(request, browser, tests_server):
+def tags_page(request, chromium, tests_server):
     (PAGES / "build").mkdir(exist_ok=True)
     build_archives()
-    page = browser.new_page()
+    page = chromium.new_page()
     page.type = request.param
     page.errors, page.warnings = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -208,10 +213,10 @@ def test_unknown_config_keys_warn(tags_page):
 
 
 @pytest.mark.parametrize("kind", ["pyodide", "micropython"])
-def test_pymain_runs_on_either_interpreter(browser, tests_server, kind):
+def test_pymain_runs_on_either_interpreter(chromium, tests_server, kind):
     """PyMain, which <script type="py|mpy"> without worker builds on: the same main-thread
     scenario as tests/browser/test_api.py, on both interpreters."""
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(f"{tests_server}/browser/pages/pyscript/pymain.html"
               f"?src=/scenarios/main_thread.py&type={kind}")
     page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
