@@ -14,7 +14,9 @@
 //   loops     one Atomics.waitAsync loop per worker, each parked on that worker's STATE word
 //   doorbell  one shared doorbell word: a worker adds 1 to it and notifies it; the main thread
 //             parks in one waitAsync on the doorbell and answers every pending worker in one pass
-//   post      a postMessage from the worker per call (the fallback where waitAsync is missing)
+//             (the page's design: js_glue/serving.js)
+//   post      a postMessage from the worker per call, on which the main thread makes the same
+//             pass (the page's fallback where waitAsync is missing)
 //
 // Prints calls/s in all for each design and worker count, the ratio to one worker, and the
 // p99 of the slowest worker over the median worker's p99 (fairness).
@@ -165,13 +167,17 @@ const DESIGNS = {
   },
 
   post(channels, bell, workers, workUs) {
-    workers.forEach((worker, n) => {
-      const i32 = channels[n];
+    // the page's fallback (js_glue/serving.js): a RING message makes one pass over every channel
+    for (const worker of workers) {
       worker.on("message", (message) => {
         if (message !== "ring") return;
-        if (Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) answer(i32, workUs);
+        for (const i32 of channels) {
+          if (Atomics.load(i32, STATE) === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
+            answer(i32, workUs);
+          }
+        }
       });
-    });
+    }
     return () => {};
   },
 };
@@ -272,14 +278,14 @@ function runWorker({ buffer, bell, start, calls, ring }) {
   for (let call = 0; call < calls; call++) {
     const t0 = performance.now();
     i32[VALUE] = call;
+    // the stub's store (js_glue/transfer.js): STATE, its notify, then the ring of the design
     Atomics.store(i32, STATE, REQUEST);
+    Atomics.notify(i32, STATE);
     if (ring === "doorbell") {
       Atomics.add(bellWord, 0, 1);
       Atomics.notify(bellWord, 0);
     } else if (ring === "post") {
       port.postMessage("ring");
-    } else {
-      Atomics.notify(i32, STATE);
     }
     // poll, then block: the stub's adaptive policy (js_glue/stub.js)
     let replied = false;
