@@ -4,20 +4,17 @@ speed is in the bench."""
 
 from __future__ import annotations
 
-from .harness import BOOT_MS
+from .harness import harness_state
 
 FLOOD = 2000
 
 
 def open_serving(browser, base_url, count, hide=""):
     """serving.html with `count` Pyodide workers running busy.py, once all are ready."""
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base_url}/browser/pages/serving.html?src=/scenarios/busy.py&count={count}"
-              f"&hide={hide}")
-    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
-    assert page.evaluate("window.harness") == "ready", f"{page.evaluate('window.harness')} {errors}"
+    page, state = harness_state(
+        browser, f"{base_url}/browser/pages/serving.html?src=/scenarios/busy.py&count={count}"
+                 f"&hide={hide}")
+    assert state == "ready", state
     return page
 
 
