@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 #: Bumped on any incompatible change to the buffer layout, frames or codes.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 
 class Slot(IntEnum):
@@ -25,6 +25,9 @@ class Slot(IntEnum):
 DATA_OFFSET = 32
 #: Default size of a channel's whole shared buffer (header + data): 4 MiB.
 DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024
+
+#: Size of the page's doorbell: one Int32 word that every worker adds 1 to after a store.
+DOORBELL_BYTES = 4
 
 
 class State(IntEnum):
@@ -98,13 +101,14 @@ class Message(StrEnum):
     """The ``kind`` of a postMessage between the page and a worker (everything that does not
     travel through the shared buffer: boot, and the page's calls into the worker)."""
 
-    BOOT = "boot"  #: page -> worker: {type, buffer, src, timeoutMs}
+    BOOT = "boot"  #: page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?}
     READY = "ready"  #: worker -> page: {exports}, the user's file has run
     FAILED = "failed"  #: worker -> page: {error}, the boot or the user's file failed
     EXPORT = "export"  #: page -> worker: {name, call, frame}, call an ``__export__``ed function
     CALLBACK = "callback"  #: page -> worker: {id, call, frame}, call a `create_proxy` function
     FORGET = "forget"  #: page -> worker: {id}, the page dropped its function for callback id
     SETTLE = "settle"  #: worker -> page: {call, frame} or {call, error}, the answer to a call
+    RING = "ring"  #: worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
 
 
 class Failure(StrEnum):

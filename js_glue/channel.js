@@ -2,10 +2,10 @@
 // The main thread's end of one worker's channel: it serves the worker's synchronous requests
 // from the shared buffer, and carries the page's calls into the worker (calls.js).
 //
-// Serving never blocks the main thread: it parks in Atomics.waitAsync on the STATE word, and
-// wakes when the worker stores REQUEST and notifies; the transfer's steps (transfer.js) wait
-// the same way. One request: receive, decode (wire.js), policy (policy.js), handler
-// (dispatch.js), encode, send.
+// Serving never blocks the main thread: the page's Server (serving.js) calls poll when a worker
+// rings, and poll serves the request waiting in the buffer; a transfer in chunks (transfer.js)
+// goes on as its own task, woken by later rings. One request: receive, decode (wire.js), policy
+// (policy.js), handler (dispatch.js), encode, send.
 
 import { PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
 import { HANDLERS } from "./dispatch.js";
@@ -65,33 +65,69 @@ export class Channel {
       scope: () => this.values.scope(),
     };
     this.answer = this.#answer.bind(this);
+    /** a transfer in chunks is under way (its own task, see poll) */
+    this.moving = false;
+    /** told when the channel closes (its Server stops serving it) */
+    this.onClose = () => {};
   }
+
+  /** @type {(() => void) | null} wakes the transfer's wait in #waitWhile */
+  #resume = null;
+  #waitedState = 0;
 
   // -- serving the worker's requests ----------------------------------------------------------
 
-  /** Serve until closed. Never rejects. */
-  async serve() {
-    const { i32, transfer } = this;
-    while (!this.closed) {
-      const state = Atomics.load(i32, Slot.STATE);
-      if (state === State.REQUEST) {
-        if (transfer.claim()) {
-          const steps = serveRequest(transfer, this.maxFrameBytes, this.answer);
-          // a frame that fits the buffer takes no step: no await on the hot path
-          for (let step = steps.next(); !step.done; ) step = steps.next(await this.#waitWhile(/** @type {number} */ (step.value)));
-        }
-        continue;
-      }
-      const waiting = Atomics.waitAsync(i32, Slot.STATE, state);
-      if (waiting.async) await waiting.value;
+  /**
+   * (Server.pass) Serve the request waiting in the buffer, if any: true if one was taken. A
+   * frame that fits the buffer is answered here and now (no await on the hot path); a frame in
+   * chunks goes on as its own task, which each later call of poll (a pass after the worker's
+   * next ring) moves on. Never blocks, never throws.
+   */
+  poll() {
+    if (this.moving) {
+      if (this.#resume !== null && Atomics.load(this.i32, Slot.STATE) !== this.#waitedState) this.#resume();
+      return false;
     }
+    if (this.closed || Atomics.load(this.i32, Slot.STATE) !== State.REQUEST || !this.transfer.claim()) return false;
+    const steps = serveRequest(this.transfer, this.maxFrameBytes, this.answer);
+    const step = steps.next();
+    if (!step.done) this.#continue(steps, /** @type {number} */ (step.value));
+    return true;
   }
 
-  /** Wait (without blocking) while STATE is `state`: the state seen after, `state` itself on timeout or close. */
-  async #waitWhile(/** @type {number} */ state) {
-    const waiting = Atomics.waitAsync(this.i32, Slot.STATE, state, this.timeoutMs);
-    if (waiting.async && (await waiting.value) === "timed-out") return state;
-    return this.closed ? state : Atomics.load(this.i32, Slot.STATE);
+  /** The rest of a transfer in chunks. @param {import("./transfer.js").Steps<boolean>} steps @param {number} state */
+  async #continue(steps, state) {
+    this.moving = true;
+    try {
+      for (let step = steps.next(await this.#waitWhile(state)); !step.done; ) {
+        step = steps.next(await this.#waitWhile(/** @type {number} */ (step.value)));
+      }
+    } catch (e) {
+      console.error("pyscript-ffi: a chunked transfer failed", e);
+    } finally {
+      this.moving = false;
+    }
+    this.poll(); // a request stored as this transfer ended: its ring found this channel moving
+  }
+
+  /**
+   * Wait (without blocking) while STATE is `state`: woken by poll (the worker rings after each
+   * store), bounded by timeoutMs. Resolves to the state seen after, `state` itself on timeout
+   * or close. @param {number} state @returns {Promise<number>}
+   */
+  #waitWhile(state) {
+    const now = Atomics.load(this.i32, Slot.STATE);
+    if (this.closed || now !== state) return Promise.resolve(this.closed ? state : now);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#resume = null;
+        resolve(this.closed ? state : Atomics.load(this.i32, Slot.STATE));
+      };
+      const timer = setTimeout(done, this.timeoutMs);
+      this.#waitedState = state;
+      this.#resume = done;
+    });
   }
 
   /** The reply to one request frame (or its refusal), counted. @param {Uint8Array | ProtocolError} request */
@@ -169,7 +205,8 @@ export class Channel {
   close(/** @type {string} */ why) {
     this.closed = true;
     this.handles.clear();
-    Atomics.notify(this.i32, Slot.STATE); // wake a serve loop parked in waitAsync
+    this.#resume?.(); // end a transfer's wait
+    this.onClose();
     this.calls.close(why);
   }
 

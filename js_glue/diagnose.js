@@ -11,8 +11,6 @@ const REQUIRED_HEADERS = {
   "cross-origin-embedder-policy": "require-corp",
 };
 
-/** The browser versions that have Atomics.waitAsync, which the page's serve loop waits with. */
-export const WAIT_ASYNC_BROWSERS = "Chrome/Edge 87+, Firefox 145+, Safari 16.4+";
 /** The browser versions that run module workers (`new Worker(url, { type: "module" })`). */
 export const MODULE_WORKER_BROWSERS = "Chrome/Edge 80+, Firefox 114+, Safari 15+";
 
@@ -50,17 +48,8 @@ export function sharedMemoryProblem() {
   );
 }
 
-/**
- * @returns {string | null} why the page's serve loop cannot wait for worker calls. When the
- * fallback wake-up lands, this check turns from a refusal into the choice of serve loop.
- */
-export function waitAsyncProblem() {
-  if (typeof Atomics.waitAsync === "function") return null;
-  return (
-    "pyscript-ffi needs Atomics.waitAsync on the page (it waits for worker calls without " +
-    `blocking the page), and this browser does not have it. Use ${WAIT_ASYNC_BROWSERS}.`
-  );
-}
+// (No check for Atomics.waitAsync: where it is missing, as in Firefox before 145 and older
+// Safari, the page serves on RING messages instead: serving.js.)
 
 /** @returns {string | null} why this browser cannot start a module worker */
 export function moduleWorkerProblem() {
@@ -100,7 +89,7 @@ function moduleWorkerMessage(detail) {
 export async function diagnose() {
   const isolation = await isolationProblem();
   if (isolation) return isolation;
-  return sharedMemoryProblem() ?? waitAsyncProblem() ?? moduleWorkerProblem();
+  return sharedMemoryProblem() ?? moduleWorkerProblem();
 }
 
 /**

@@ -14,6 +14,7 @@ import { bootMicroPython, bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
 import { diagnose, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
+import { Server, hasWaitAsync } from "./serving.js";
 import { direct } from "./values.js";
 import { isolate } from "./coi.js";
 
@@ -29,7 +30,20 @@ export { direct };
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
  * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
  * @property {import("./environment.js").TagContext} [tag]  set by core.js for a PyScript tag: config, name, id
+ * @property {"doorbell" | "post"} [wake]  how the worker wakes the page (default "doorbell" where
+ *   Atomics.waitAsync exists, else "post"; serving.js). For measurement: leave it unset.
  */
+
+/** The page's Servers, one per wake: every PyWorker's channel is served by one of them. */
+/** @type {Map<string, Server>} */
+const servers = new Map();
+
+/** @param {"doorbell" | "post"} wake */
+function serverFor(wake) {
+  let server = servers.get(wake);
+  if (!server) servers.set(wake, (server = new Server(wake)));
+  return server;
+}
 
 /**
  * Start `src` (a Python file, relative to the page) in a worker.
@@ -44,6 +58,7 @@ export function PyWorker(src, options = {}) {
     maxFrameBytes = 256 * 2 ** 20,
     allow = null,
     tag = undefined,
+    wake = hasWaitAsync() ? "doorbell" : "post",
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -63,10 +78,12 @@ export function PyWorker(src, options = {}) {
     worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
-    channel.serve();
+    const server = serverFor(wake);
+    server.add(channel);
     const started = new Promise((resolve, reject) => {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
-        if (data.kind === Message.SETTLE) channel?.settle(data);
+        if (data.kind === Message.RING) server.ring();
+        else if (data.kind === Message.SETTLE) channel?.settle(data);
         else if (data.kind === Message.READY) resolve(data.exports);
         else if (data.kind === Message.FAILED) reject(new Error(`${src} failed to start:\n${data.error}`));
       };
@@ -75,7 +92,8 @@ export function PyWorker(src, options = {}) {
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    worker.postMessage({ kind: Message.BOOT, type, buffer, src: url, timeoutMs: timeout, tag });
+    const doorbell = server.doorbell;
+    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag });
     exported = await started;
   })();
 
@@ -103,9 +121,9 @@ export function PyWorker(src, options = {}) {
       worker?.terminate();
       channel?.close("the worker was terminated");
     },
-    /** Live handles, calls served, bytes moved. */
+    /** Live handles, calls served, bytes moved; how the page serves it (`serving`). */
     statistics() {
-      return channel?.statistics() ?? null;
+      return channel ? { ...channel.statistics(), serving: serverFor(wake).statistics() } : null;
     },
     get worker() {
       return worker;

@@ -4,7 +4,7 @@
 // The normative description is docs/protocol.md.
 
 /** Bumped on any incompatible change to the buffer layout, frames or codes. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Int32 words at the start of a channel's shared buffer (index = byte offset / 4). */
 export const Slot = Object.freeze({
@@ -18,6 +18,9 @@ export const Slot = Object.freeze({
 export const DATA_OFFSET = 32;
 /** Default size of a channel's whole shared buffer (header + data): 4 MiB. */
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Size of the page's doorbell: one Int32 word that every worker adds 1 to after a store (serving.js). */
+export const DOORBELL_BYTES = 4;
 
 /** Values of the STATE word. */
 export const State = Object.freeze({
@@ -83,13 +86,14 @@ export const RemoteFlag = Object.freeze({
 
 /** The `kind` of a postMessage between the page and a worker (boot, and the page's calls into it). */
 export const Message = Object.freeze({
-  BOOT: "boot", // page -> worker: {type, buffer, src, timeoutMs, tag?} (tag: a PyScript tag's context)
+  BOOT: "boot", // page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?} (tag: a PyScript tag's context)
   READY: "ready", // worker -> page: {exports}, the user's file has run
   FAILED: "failed", // worker -> page: {error}, the boot or the user's file failed
   EXPORT: "export", // page -> worker: {name, call, frame}, call an __export__ed function
   CALLBACK: "callback", // page -> worker: {id, call, frame}, call a create_proxy function
   FORGET: "forget", // page -> worker: {id}, the page dropped its function for callback id
   SETTLE: "settle", // worker -> page: {call, frame} or {call, error}, the answer to a call
+  RING: "ring", // worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
 });
 
 /** Why a worker's round trip got no reply (the stub tells its Python which to raise). */

@@ -20,10 +20,28 @@ import { ProtocolError } from "./errors.js";
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
 
+/** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
+function ringer(doorbell, post) {
+  if (doorbell) {
+    const bell = new Int32Array(doorbell);
+    return () => {
+      Atomics.add(bell, 0, 1);
+      Atomics.notify(bell, 0);
+    };
+  }
+  return post;
+}
+
 export class Caller {
-  /** @param {SharedArrayBuffer} buffer @param {number} timeoutMs */
-  constructor(buffer, timeoutMs) {
-    this.transfer = new Transfer(buffer);
+  /**
+   * @param {SharedArrayBuffer} buffer this worker's channel
+   * @param {number} timeoutMs
+   * @param {{ doorbell?: SharedArrayBuffer | null, post?: (() => void) | null }} [wake] how this
+   *   worker rings the page's Server after each store (serving.js): the page's doorbell word, or
+   *   a RING message where the page has no Atomics.waitAsync. Neither: notify STATE only.
+   */
+  constructor(buffer, timeoutMs, { doorbell = null, post = null } = {}) {
+    this.transfer = new Transfer(buffer, ringer(doorbell, post));
     this.i32 = this.transfer.i32;
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */

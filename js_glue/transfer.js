@@ -7,7 +7,7 @@
 // is a generator that yields the state it must wait out ("wait while STATE is s"); a driver
 // waits its own way and resumes the generator with the state it saw last, which equals `s` only
 // when the wait ran out of time (or the channel closed). Drivers: `Caller.roundtrip` in
-// stub.js (sync), `Channel.serve` in channel.js (async).
+// stub.js (sync), `Channel.poll` in channel.js (async, woken by the caller's ring).
 //
 // On the hot path (a frame that fits the buffer) the server's steps never yield, and the
 // caller's yield once or twice: the generators cost well under a microsecond per round trip
@@ -23,8 +23,13 @@ import { ProtocolError } from "./errors.js";
 
 /** The views of one channel's shared buffer, and what the caller's end remembers between calls. */
 export class Transfer {
-  /** @param {SharedArrayBuffer} buffer */
-  constructor(buffer) {
+  /**
+   * @param {SharedArrayBuffer} buffer
+   * @param {(() => void) | null} [ring] (caller) tells the page's Server that STATE changed,
+   *   after each store: the doorbell, or a RING message (serving.js). Null: notify STATE only.
+   */
+  constructor(buffer, ring = null) {
+    this.ring = ring;
     this.i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
     this.data = new Uint8Array(buffer, DATA_OFFSET);
     /** (caller) the server still owes the reply to a call that timed out while BUSY or MORE */
@@ -41,6 +46,7 @@ export class Transfer {
 function store(t, state) {
   Atomics.store(t.i32, Slot.STATE, state);
   Atomics.notify(t.i32, Slot.STATE);
+  t.ring?.();
 }
 
 /**

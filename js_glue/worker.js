@@ -6,7 +6,8 @@
 // Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
 //   from the page: BOOT (with `tag`, a PyScript tag's context, from core.js), then EXPORT,
 //                  CALLBACK, FORGET (handed to the runtime's `deliver`)
-//   to the page:   READY or FAILED, then SETTLE for each call
+//   to the page:   READY or FAILED, then SETTLE for each call; RING after each request when
+//                  BOOT carried no doorbell (serving.js)
 
 import { bootMicroPython, bootPyodide } from "./boot.js";
 import { prepare } from "./environment.js";
@@ -30,9 +31,14 @@ self.onmessage = (event) => {
   }
 };
 
-/** @param {{ type: string, buffer: SharedArrayBuffer, src: string, timeoutMs: number, tag?: any }} options */
-async function boot({ type, buffer, src, timeoutMs, tag }) {
-  const caller = new Caller(buffer, timeoutMs);
+/** The RING message: a request is waiting (sent only where the page has no doorbell). */
+const RING = Object.freeze({ kind: Message.RING });
+
+/**
+ * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any }} options
+ */
+async function boot({ type, buffer, doorbell, src, timeoutMs, tag }) {
+  const caller = new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) });
   if (type === "micropython") return bootMicro(caller, src, tag);
   const { pyodide, code } = await bootPyodide(src);
   pyodide.registerJsModule("_pyscript_ffi_stub", {

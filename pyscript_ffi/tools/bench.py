@@ -33,6 +33,9 @@ CHROMIUM_ARGS = [
 #: Chromium resolves no host name but 127.0.0.1: a page that reaches for a CDN fails loudly.
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 FLOORS = ["waitAsync", "post", "spin"]
+#: workers at once (issue 16), and how the page is woken: its doorbell, and the RING fallback
+WORKER_COUNTS = (1, 2, 4, 8)
+WAKES = ("doorbell", "post")
 WORKLOADS = [
     ("title", "document.title read"),
     ("write", "el.textContent = s"),
@@ -70,7 +73,7 @@ def row(name: str, samples_s: list[float], total_s: float) -> Row:
                total_s / n * 1e6, n / total_s)
 
 
-def measure(calls: int, workers: int, chart: Path | None = None,
+def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
             facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run everything in one browser session; returns rows and facts (and draws the chart to
     `chart` when given; `facts` go into its subtitle)."""
@@ -120,9 +123,11 @@ def measure(calls: int, workers: int, chart: Path | None = None,
                 got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
                 out["ffi"].append(row(label, got["samples"], got["total"]))
                 out["round_trips"][label] = got["round_trips"]
-            for count in (1, workers):
-                got = page.evaluate("([c, n]) => bench.parallel(c, 'title', n)", [count, calls])
-                out["parallel"].append(_parallel(count, calls, got))
+            for wake in WAKES:  # the doorbell, and the fallback's RING messages, A/B in turn
+                for count in workers:
+                    got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
+                                        [count, calls, wake])
+                    out["parallel"].append({**_parallel(count, calls, got), "wake": wake})
             out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
             for name, label in WORKLOADS:  # the same workloads from a MicroPython worker
                 n = calls if name not in SLOW else MICRO_1MB_CALLS
@@ -154,24 +159,44 @@ def _npm_version(package: str) -> str | None:
 
 
 def _parallel(count: int, calls: int, got: dict[str, Any]) -> dict[str, Any]:
-    """Aggregate calls/s and the worst per-worker p99 of `count` workers run at once."""
-    per_worker = [row(f"worker {i}", r["samples"], r["total"])
-                  for i, r in enumerate(got["results"])]
+    """Aggregate calls/s, and the worst and the median per-worker p99, of `count` workers run
+    at once."""
+    p99s = sorted(row(f"worker {i}", r["samples"], r["total"]).p99_us
+                  for i, r in enumerate(got["results"]))
     return {"workers": count, "aggregate_calls_per_s": count * calls / (got["wall"] / 1e3),
-            "worst_p99_us": max(r.p99_us for r in per_worker)}
+            "worst_p99_us": p99s[-1], "median_p99_us": p99s[(len(p99s) - 1) // 2]}
 
 
-def _parallel_line(who: str, parallel: list[dict[str, Any]]) -> str:
-    one, many = parallel
-    return (f"{who}{many['workers']} workers reading document.title at once: "
-            f"{many['aggregate_calls_per_s']:.0f} calls/s in all "
-            f"({many['aggregate_calls_per_s'] / one['aggregate_calls_per_s']:.2f}x one worker's "
-            f"{one['aggregate_calls_per_s']:.0f}), "
-            f"worst per-worker p99 {many['worst_p99_us']:.0f} us")
+def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Workers reading document.title at once: per system and worker count, calls/s in all
+    (and the ratio to one worker), the worst per-worker p99 and its ratio to the median
+    worker's p99 (fairness)."""
+    counts = sorted({p["workers"] for runs in rows.values() for p in runs})
+    lines = ["workers reading document.title at once: calls/s in all (x one worker); "
+             "worst per-worker p99 us (/ median worker's p99)",
+             f"{'':38}" + "".join(f"{n} worker{'s' if n > 1 else ''}".rjust(24) for n in counts)]
+    for who, runs in rows.items():
+        by_count = {p["workers"]: p for p in runs}
+        one = by_count.get(1, {}).get("aggregate_calls_per_s")
+        rate, tail = [], []
+        for n in counts:
+            p = by_count.get(n)
+            if p is None:
+                rate.append(f"{'-':>24}")
+                tail.append(f"{'-':>24}")
+                continue
+            calls_per_s, worst = p["aggregate_calls_per_s"], p["worst_p99_us"]
+            ratio = f" ({calls_per_s / one:.2f}x)" if one and n != 1 else ""
+            rate.append(f"{calls_per_s:.0f}/s{ratio}".rjust(24))
+            fair = f" (/{worst / p['median_p99_us']:.2f})" if p.get("median_p99_us") else ""
+            tail.append(f"{worst:.0f}{fair}".rjust(24))
+        lines.append(f"{who:38}" + "".join(rate))
+        lines.append(f"{'  worst p99 us (/median)':38}" + "".join(tail))
+    return lines
 
 
 def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
-                      workers: int) -> None:
+                      workers: tuple[int, ...]) -> None:
     """PyScript's worker on the same workloads; a failure is recorded, not raised, so the rest
     of the run still reports."""
     from playwright.sync_api import Error as PlaywrightError
@@ -185,7 +210,7 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
-        for count in (1, workers):
+        for count in workers:
             got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
                                 [count, calls, options, PYSCRIPT_BOOT_MS])
             out["pyscript_parallel"].append(_parallel(count, calls, got))
@@ -283,7 +308,6 @@ def report(out: dict[str, Any]) -> str:
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
-    lines.append(_parallel_line("", out["parallel"]))
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
     if out.get("micro"):
@@ -295,8 +319,12 @@ def report(out: dict[str, Any]) -> str:
         lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
                      f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
         lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
-        if len(out.get("pyscript_parallel", [])) == 2:
-            lines.append(_parallel_line("PyScript: ", out["pyscript_parallel"]))
+    ours = out["parallel"]
+    lines += _parallel_table({
+        "pyscript-ffi (doorbell)": [p for p in ours if p.get("wake", "doorbell") == "doorbell"],
+        "pyscript-ffi (RING: no waitAsync)": [p for p in ours if p.get("wake") == "post"],
+        **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
+    })
     lines += comparison(out)
     outside = out.get("outside_requests", [])
     lines.append(f"requests that left 127.0.0.1: {len(outside)}"
@@ -310,14 +338,15 @@ def report(out: dict[str, Any]) -> str:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pyscript-ffi bench", description=__doc__)
     parser.add_argument("--calls", type=int, default=3000, help="calls per workload (3000)")
-    parser.add_argument("--workers", type=int, default=4, help="workers at once (4)")
+    parser.add_argument("--workers", type=_counts, default=WORKER_COUNTS,
+                        help="worker counts at once, e.g. 1,2,4,8 (the default)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--chart", type=Path, default=Path("bench.png"),
                         help="draw the medians to this PNG (bench.png)")
     parser.add_argument("--no-chart", action="store_true", help="draw no chart")
     args = parser.parse_args(argv)
-    if args.calls < 10 or args.workers < 2:
-        parser.error("--calls must be at least 10 and --workers at least 2")
+    if args.calls < 10:
+        parser.error("--calls must be at least 10")
     chart = None if args.no_chart else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
     out = {**facts, **measure(args.calls, args.workers, chart, facts)}
@@ -331,6 +360,17 @@ def main(argv: list[str]) -> int:
                             for key in ("floor", "ffi", "host", "pyscript", "micro")}}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    """--workers: whole numbers >= 1, comma-separated, one of them 1 (the ratios' base)."""
+    try:
+        counts = tuple(sorted({int(part) for part in text.split(",")}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not comma-separated whole numbers: {text!r}") from None
+    if not counts or counts[0] != 1:
+        raise argparse.ArgumentTypeError(f"the counts must start at 1 (the ratios' base): {text!r}")
+    return counts
 
 
 def _cores() -> str:

@@ -12,7 +12,6 @@ from pyscript_ffi.tools.browsers.webkit import WebKit
 
 from .harness import harness_state
 
-WAIT_ASYNC_BROWSERS = "Chrome/Edge 87+, Firefox 145+, Safari 16.4+"
 MODULE_WORKER_BROWSERS = "Chrome/Edge 80+, Firefox 114+, Safari 15+"
 
 
@@ -49,9 +48,15 @@ def test_missing_shared_array_buffer_names_the_jsc_switch(browser, tests_server)
     assert "JSC_useSharedArrayBuffer=1" in state, state
 
 
-def test_missing_wait_async_names_the_browsers_that_have_it(browser, tests_server):
-    state = refusal(browser, tests_server, "waitAsync")
-    assert "needs Atomics.waitAsync" in state and WAIT_ASYNC_BROWSERS in state, state
+def test_missing_wait_async_is_no_problem_the_page_serves_on_ring_messages(browser, tests_server):
+    page, state = harness_state(
+        browser, f"{tests_server}/browser/pages/harness.html?src=/scenarios/busy.py&hide=waitAsync")
+    try:
+        assert state == "ready", state
+        assert page.evaluate("w.statistics().serving.wake") == "post"
+        assert page.evaluate("w.sync.echo_many('ring', 200)") == 200
+    finally:
+        page.close()
 
 
 @pytest.mark.parametrize("hide", ["moduleWorker", "workerThrows"])

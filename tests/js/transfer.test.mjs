@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { Channel } from "../../js_glue/channel.js";
+import { Server } from "../../js_glue/serving.js";
 import { DATA_OFFSET, Failure, Op, Slot, State, Status } from "../../js_glue/protocol.js";
 import { decodeReply, encode } from "../../js_glue/wire.js";
 
@@ -25,20 +26,23 @@ function inWorker(message) {
   }).finally(() => worker.terminate());
 }
 
-/** A Channel on a buffer with `dataBytes` of DATA. */
+/** A Channel on a buffer with `dataBytes` of DATA, and a Server (not yet serving it) whose doorbell the caller rings. */
 function channel(dataBytes, options = {}) {
   const buffer = new SharedArrayBuffer(DATA_OFFSET + dataBytes);
-  return { buffer, channel: new Channel(buffer, { post: () => {}, timeoutMs: 2000, maxFrameBytes: 1 << 20, ...options }) };
+  const server = new Server("doorbell");
+  const ch = new Channel(buffer, { post: () => {}, timeoutMs: 2000, maxFrameBytes: 1 << 20, ...options });
+  return { buffer, channel: ch, server, doorbell: server.doorbell };
 }
 
 const status = (result) => ({ ...decodeReply(result.reply, refs) });
 
 test("frames larger than the buffer go in chunks both ways", async () => {
-  const { buffer, channel: ch } = channel(64);
-  ch.serve();
+  const { buffer, channel: ch, server, doorbell } = channel(64);
+  server.add(ch);
   globalThis.transferBig = "y".repeat(5000);
   const results = await inWorker({
     buffer,
+    doorbell,
     timeoutMs: 2000,
     frames: [
       encode([Op.SET, 0, "transferSent", ["x".repeat(3000)]]), // a chunked request
@@ -57,9 +61,9 @@ test("frames larger than the buffer go in chunks both ways", async () => {
 });
 
 test("a request over maxFrameBytes is refused at its first chunk", async () => {
-  const { buffer, channel: ch } = channel(64, { maxFrameBytes: 100 });
-  ch.serve();
-  const [result] = await inWorker({ buffer, timeoutMs: 2000, frames: [encode([Op.SET, 0, "x", ["z".repeat(1000)]])] });
+  const { buffer, channel: ch, server, doorbell } = channel(64, { maxFrameBytes: 100 });
+  server.add(ch);
+  const [result] = await inWorker({ buffer, doorbell, timeoutMs: 2000, frames: [encode([Op.SET, 0, "x", ["z".repeat(1000)]])] });
   ch.close("done");
   const reply = status(result);
   assert.equal(reply.status, Status.BAD_REQUEST);
@@ -68,9 +72,9 @@ test("a request over maxFrameBytes is refused at its first chunk", async () => {
 });
 
 test("a request header that describes no frame is a BAD_REQUEST reply", async () => {
-  const { buffer, channel: ch } = channel(1024); // (the reply fits: the raw reader takes one chunk)
-  ch.serve();
-  const [result] = await inWorker({ buffer, timeoutMs: 2000, rawHeader: { total: 10, chunk: 20 } });
+  const { buffer, channel: ch, server, doorbell } = channel(1024); // (the reply fits: the raw reader takes one chunk)
+  server.add(ch);
+  const [result] = await inWorker({ buffer, doorbell, timeoutMs: 2000, rawHeader: { total: 10, chunk: 20 } });
   ch.close("done");
   const reply = status(result);
   assert.equal(reply.status, Status.BAD_REQUEST);
@@ -96,11 +100,11 @@ test("a reply header that describes no frame is a ProtocolError on the caller's 
 });
 
 test("an unclaimed request is withdrawn; a late reply is owed and discarded", async () => {
-  const { buffer, channel: ch } = channel(64);
+  const { buffer, channel: ch, server, doorbell } = channel(64);
   // nobody serves yet: the first call is withdrawn at its deadline
-  let results = await inWorker({ buffer, timeoutMs: 100, frames: [encode([Op.GET, 0, "x", []])] });
+  let results = await inWorker({ buffer, doorbell, timeoutMs: 100, frames: [encode([Op.GET, 0, "x", []])] });
   assert.deepEqual(results, [{ failure: Failure.UNCLAIMED }]);
-  ch.serve();
+  server.add(ch);
   globalThis.transferSlow = () => {
     const end = performance.now() + 300;
     while (performance.now() < end); // holds this thread past the caller's deadline
@@ -109,6 +113,7 @@ test("an unclaimed request is withdrawn; a late reply is owed and discarded", as
   globalThis.transferValue = "fine";
   results = await inWorker({
     buffer,
+    doorbell,
     timeoutMs: 200,
     frames: [encode([Op.CALL_METHOD, 0, "transferSlow", []]), encode([Op.GET, 0, "transferValue", []])],
   });

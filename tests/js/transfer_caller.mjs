@@ -4,8 +4,8 @@ import { parentPort } from "node:worker_threads";
 import { Caller } from "../../js_glue/stub.js";
 import { DATA_OFFSET, Slot, State } from "../../js_glue/protocol.js";
 
-parentPort.on("message", ({ buffer, timeoutMs, frames, rawHeader }) => {
-  const caller = new Caller(buffer, timeoutMs);
+parentPort.on("message", ({ buffer, doorbell, timeoutMs, frames, rawHeader }) => {
+  const caller = new Caller(buffer, timeoutMs, { doorbell });
   if (rawHeader) {
     // a request header that describes no frame, written by hand: the server must refuse it
     const i32 = new Int32Array(buffer, 0, DATA_OFFSET / 4);
@@ -13,6 +13,7 @@ parentPort.on("message", ({ buffer, timeoutMs, frames, rawHeader }) => {
     i32[Slot.CHUNK] = rawHeader.chunk;
     Atomics.store(i32, Slot.STATE, State.REQUEST);
     Atomics.notify(i32, Slot.STATE);
+    caller.transfer.ring?.();
     Atomics.wait(i32, Slot.STATE, State.REQUEST, timeoutMs);
     Atomics.wait(i32, Slot.STATE, State.BUSY, timeoutMs);
     const data = new Uint8Array(buffer, DATA_OFFSET, i32[Slot.CHUNK]).slice();

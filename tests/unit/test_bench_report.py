@@ -90,3 +90,19 @@ def test_pyscript_core_is_served_with_the_isolation_headers():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
+    def run(n: int, rate: float, worst: float, median: float, wake: str) -> dict[str, object]:
+        return {"workers": n, "aggregate_calls_per_s": rate, "worst_p99_us": worst,
+                "median_p99_us": median, "wake": wake}
+
+    out = _out(40, 25, parallel=[run(1, 10000, 100, 100, "doorbell"), run(4, 17000, 600, 200,
+                                 "doorbell"), run(1, 5000, 90, 90, "post")],
+               pyscript_parallel=[run(1, 4000, 500, 500, "")])
+    text = report(out)
+    ours = _line(text.splitlines(), "pyscript-ffi (doorbell)")
+    assert "10000/s" in ours and "17000/s (1.70x)" in ours
+    assert "600 (/3.00)" in text
+    assert _line(text.splitlines(), "pyscript-ffi (RING: no waitAsync)").split()[-1] == "-"
+    assert "4000/s" in _line(text.splitlines(), "PyScript  ")

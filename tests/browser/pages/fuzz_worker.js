@@ -5,8 +5,8 @@ import { DATA_OFFSET, Op, Slot, State, Status } from "/_ffi/protocol.js";
 
 const refs = { remote: (id) => ({ remote: id }), callback: (id) => ({ callback: id }) };
 
-onmessage = ({ data: { buffer, cases, seed } }) => {
-  const caller = new Caller(buffer, 5000);
+onmessage = ({ data: { buffer, doorbell, cases, seed } }) => {
+  const caller = new Caller(buffer, 5000, { doorbell });
   const tally = { sent: 0, statuses: {}, failures: [] };
   let state = seed >>> 0 || 1;
   const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
@@ -59,6 +59,7 @@ onmessage = ({ data: { buffer, cases, seed } }) => {
     i32[Slot.CHUNK] = chunk;
     Atomics.store(i32, Slot.STATE, State.REQUEST);
     Atomics.notify(i32, Slot.STATE);
+    caller.transfer.ring?.();
     const deadline = performance.now() + 5000;
     while ([State.REQUEST, State.BUSY].includes(Atomics.load(i32, Slot.STATE)) && performance.now() < deadline) {
       Atomics.wait(i32, Slot.STATE, Atomics.load(i32, Slot.STATE), 100);
