@@ -60,6 +60,7 @@ class Op(IntEnum):
     GATHER = 17  #: args: paths (arrays of keys); reply: [the end value of each]
     ASSIGN = 18  #: Object.assign(target, ...args); reply: target
     CALL_METHOD = 19  #: target[subject](...args) with target as `this`: GET + CALL in one
+    AWAIT = 20  #: the outcome of thenable target so far; reply: [settled, value] (rejected: THROWN)
 
 
 class Status(IntEnum):

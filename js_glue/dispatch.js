@@ -38,6 +38,34 @@ function lengthOf(target) {
   return n;
 }
 
+/**
+ * What AWAIT has seen of each thenable: kept beside the object, so a thenable the worker let go
+ * of (and that nothing else holds) takes its outcome with it, settled or not.
+ * @type {WeakMap<object, { settled: boolean, ok: boolean, value: any }>}
+ */
+const outcomes = new WeakMap();
+
+/**
+ * The outcome of thenable `target` so far; the first call subscribes to it.
+ * @param {any} target
+ */
+function outcomeOf(target) {
+  let outcome = outcomes.get(target);
+  if (outcome === undefined) {
+    if (Object(target) !== target || typeof target.then !== "function") {
+      throw new TypeError(`${describe(target)} is not a thenable (it has no then method): it cannot be awaited`);
+    }
+    const seen = { settled: false, ok: false, value: undefined };
+    outcomes.set(target, seen);
+    Promise.resolve(target).then(
+      (value) => Object.assign(seen, { settled: true, ok: true, value }),
+      (reason) => Object.assign(seen, { settled: true, ok: false, value: reason }),
+    );
+    outcome = seen;
+  }
+  return outcome;
+}
+
 /** @type {Record<number, (ctx: Context, target: any, subject: any, args: any[]) => any>} */
 export const HANDLERS = {
   [Op.HELLO]: (ctx, target, subject, [version]) => {
@@ -95,6 +123,12 @@ export const HANDLERS = {
   // every path is walked before any value is lent: a failing path must not strand handles
   [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => walk(target, path)).map(ctx.out),
   [Op.ASSIGN]: (ctx, target, subject, sources) => ctx.out(Object.assign(target, ...sources)),
+  [Op.AWAIT]: (ctx, target) => {
+    const { settled, ok, value } = outcomeOf(target);
+    if (!settled) return [false, null];
+    if (!ok) throw value; // a non-Error reason: the channel's error record names it
+    return [true, ctx.out(value)];
+  },
 };
 
 /** @param {any[]} path */

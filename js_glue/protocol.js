@@ -50,6 +50,7 @@ export const Op = Object.freeze({
   GATHER: 17,
   ASSIGN: 18,
   CALL_METHOD: 19,
+  AWAIT: 20,
 });
 
 /** First element of a reply [status, body]; on an error, body is an ERROR ext. */

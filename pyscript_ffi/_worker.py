@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from broker.errors import CallTimeout
 from broker.protocol import Failure
 
+from . import promises
 from ._calls import PageCalls, on_event_loop
 
 if TYPE_CHECKING:
@@ -24,6 +25,20 @@ def call_timeout(failure: str, seconds: float) -> CallTimeout:
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)
     return CallTimeout.unanswered(seconds)
+
+
+def use_worker_clock(timeout_s: float) -> None:
+    """Give `promises.run_sync` this worker's blocking pause (Atomics.wait on a private word:
+    the worker sleeps, the page runs) and its call timeout."""
+    import js  # type: ignore[import-not-found]  # the interpreter's own: this worker's globals
+
+    word = js.Int32Array.new(js.SharedArrayBuffer.new(4))
+    wait = js.Atomics.wait
+
+    def pause(seconds: float) -> None:
+        wait(word, 0, 0, seconds * 1000)
+
+    promises.configure(pause, timeout_s)
 
 
 class WorkerRuntime:

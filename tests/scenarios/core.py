@@ -13,11 +13,13 @@ import gc
 import pyscript_ffi
 from pyscript_ffi import (
     JsException,
+    JsPromise,
     JsProxy,
     _runtime,
     create_proxy,
     document,
     js,
+    run_sync,
     window,
 )
 
@@ -30,6 +32,30 @@ def _raises(exc_type, fn, *args):
     except exc_type as exc:
         return exc
     raise AssertionError(f"{fn!r} did not raise {exc_type.__name__}")
+
+
+# -- Promises that only JavaScript has ------------------------------------------------------------
+
+
+def scenario_promise_rejected_with_a_non_error():
+    """A rejection reason that is not an Error: a JsException naming the value."""
+    exc = _raises(JsException, run_sync, js.Promise.reject("plain reason"))
+    assert "a non-Error value was thrown" in exc.message and "plain reason" in exc.message, \
+        exc.message
+
+
+def scenario_any_thenable_is_awaitable():
+    """Not only a Promise: any object with a then method (a library's own thenable)."""
+    thenable = js.Function.new("v", "return { then(resolve) { resolve(v * 2); } }")(21)
+    assert isinstance(thenable, JsPromise)
+    assert run_sync(thenable) == 42
+
+
+def scenario_fetch_from_the_page():
+    """The everyday case: fetch on the page, awaited from the worker, body read too."""
+    response = run_sync(js.fetch(js.location.href))
+    assert response.ok and response.status == 200
+    assert "<" in run_sync(response.text())
 
 
 # -- attributes and items ----------------------------------------------------------------------
