@@ -5,6 +5,7 @@
 
 import { Op, PROTOCOL_VERSION } from "./protocol.js";
 import { MissingProperty, ProtocolError, describe } from "./errors.js";
+import { listenerArgs } from "./events.js";
 
 /**
  * @typedef {object} Context
@@ -87,12 +88,13 @@ export const HANDLERS = {
   },
   [Op.DELETE]: (ctx, target, key) => delete target[propertyKey(key)],
   [Op.HAS]: (ctx, target, subject, [item]) => contains(target, item),
-  [Op.CALL]: (ctx, target, thisArg, args) => ctx.out(Reflect.apply(target, thisArg ?? undefined, args)),
+  [Op.CALL]: (ctx, target, thisArg, args) =>
+    ctx.out(Reflect.apply(target, thisArg ?? undefined, listenerArgs(target, thisArg, args))),
   [Op.CALL_METHOD]: (ctx, target, key, args) => {
     const method = target[propertyKey(key)];
     if (method === undefined && !(key in Object(target))) throw new MissingProperty(key, target);
     if (typeof method !== "function") throw new TypeError(`${describe(target)}.${key} is not a function`);
-    return ctx.out(Reflect.apply(method, target, args));
+    return ctx.out(Reflect.apply(method, target, listenerArgs(method, target, args)));
   },
   [Op.NEW]: (ctx, target, subject, args) => ctx.out(Reflect.construct(target, args)),
   [Op.ITER]: (ctx, target) => ctx.out(target[Symbol.iterator]()),

@@ -58,6 +58,60 @@ def scenario_fetch_from_the_page():
     assert "<" in run_sync(response.text())
 
 
+# -- declarative event control (PyScript's `invoke` listener option) --------------------------------
+
+
+def scenario_listener_invoke_prevent_default_and_stop_propagation():
+    """The page calls what the listener declared while the event is dispatched: a worker's
+    listener itself runs later, too late for these."""
+    parent = document.createElement("div")
+    parent.setAttribute("onclick", "this.dataset.hits = (+this.dataset.hits || 0) + 1")
+    child = document.createElement("button")
+    parent.appendChild(child)
+    seen = []
+    handler = create_proxy(lambda event: seen.append(event.type))
+    child.addEventListener("click", handler,
+                           {"invoke": ["preventDefault", "stopPropagation"], "once": True})
+    not_prevented = child.dispatchEvent(js.MouseEvent.new("click", bubbles=True, cancelable=True))
+    assert not_prevented is False, "preventDefault was not called during dispatch"
+    assert parent.getAttribute("data-hits") is None, "stopPropagation was not called during dispatch"
+    # without invoke nothing is called: the parent's inline handler sees the click
+    plain = create_proxy(lambda event: None)
+    child.addEventListener("click", plain)
+    assert child.dispatchEvent(js.MouseEvent.new("click", bubbles=True, cancelable=True)) is True
+    assert parent.getAttribute("data-hits") == "1"
+    child.removeEventListener("click", plain)
+    handler.destroy()
+    plain.destroy()
+
+
+def scenario_listener_invoke_single_name_and_removal():
+    target = document.createElement("form")
+    handler = create_proxy(lambda event: None)
+    target.addEventListener("submit", handler, {"invoke": "preventDefault"})
+    assert target.dispatchEvent(js.Event.new("submit", cancelable=True)) is False
+    target.removeEventListener("submit", handler)
+    # re-added without invoke: the old declaration went with the removal
+    target.addEventListener("submit", handler)
+    assert target.dispatchEvent(js.Event.new("submit", cancelable=True)) is True
+    target.removeEventListener("submit", handler)
+    handler.destroy()
+
+
+def scenario_listener_unknown_option_is_refused():
+    target = document.createElement("div")
+    handler = create_proxy(lambda event: None)
+    exc = _raises(JsException, target.addEventListener, "click", handler,
+                  {"invoke": "preventdefault"})
+    assert exc.name == "TypeError", exc.name
+    assert "preventdefault" in exc.message and "stopImmediatePropagation" in exc.message, \
+        exc.message
+    exc = _raises(JsException, target.addEventListener, "click", handler,
+                  {"prevent_default": True})
+    assert "prevent_default" in exc.message and "invoke" in exc.message, exc.message
+    handler.destroy()
+
+
 # -- attributes and items ----------------------------------------------------------------------
 
 
