@@ -58,7 +58,7 @@ def scenario_fetch_from_the_page():
     assert "<" in run_sync(response.text())
 
 
-# -- declarative event control (PyScript's `invoke` listener option) --------------------------------
+# -- declarative event control (PyScript's `invoke` listener option) ------------------------------
 
 
 def scenario_listener_invoke_prevent_default_and_stop_propagation():
@@ -74,7 +74,7 @@ def scenario_listener_invoke_prevent_default_and_stop_propagation():
                            {"invoke": ["preventDefault", "stopPropagation"], "once": True})
     not_prevented = child.dispatchEvent(js.MouseEvent.new("click", bubbles=True, cancelable=True))
     assert not_prevented is False, "preventDefault was not called during dispatch"
-    assert parent.getAttribute("data-hits") is None, "stopPropagation was not called during dispatch"
+    assert parent.getAttribute("data-hits") is None, "stopPropagation was not called in time"
     # without invoke nothing is called: the parent's inline handler sees the click
     plain = create_proxy(lambda event: None)
     child.addEventListener("click", plain)
