@@ -20,8 +20,11 @@ if TYPE_CHECKING:
     from .channel import Channel
 
 
-def call_timeout(failure: str, seconds: float) -> CallTimeout:
-    """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds."""
+def call_timeout(failure: str, seconds: float) -> BaseException:
+    """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds
+    (KeyboardInterrupt if the page's ``interrupt()`` cut the wait short)."""
+    if failure == Failure.INTERRUPTED:
+        return KeyboardInterrupt("interrupted by the page (interrupt()) while waiting for it")
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)
     return CallTimeout.unanswered(seconds)

@@ -286,4 +286,33 @@ def facts():
     return {"in_worker": pyscript_ffi.RUNNING_IN_WORKER, "window_is_scope": window == js}
 
 
-__export__ = ["run_scenario", "settle", "facts", "finish_listener"]
+# -- interrupt(): exports the page interrupts (tests/browser/test_core.py) ------------------------
+
+interrupts = []
+
+
+def spin():
+    """Pure Python that never calls the page: only Pyodide's interrupt buffer stops it."""
+    try:
+        while True:
+            pass
+    except KeyboardInterrupt:
+        interrupts.append("spin")
+        raise
+
+
+def wait_for_page():
+    """Blocked waiting for the page (a Promise that never settles, up to a minute)."""
+    try:
+        run_sync(fx.never(), 60)
+    except KeyboardInterrupt:
+        interrupts.append("wait_for_page")
+        raise
+
+
+def interrupted_count():
+    return len(interrupts)
+
+
+__export__ = ["run_scenario", "settle", "facts", "finish_listener", "spin", "wait_for_page",
+              "interrupted_count"]
