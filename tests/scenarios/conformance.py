@@ -462,6 +462,11 @@ def scenario_proxy_of_non_thenable_is_not_awaitable():
     # an export returning a page object hands the page the object: test_export_returns_*
 
 
+def wait_forever():
+    """Wait for a Promise (a Future) that never settles, up to a minute: for interrupt()."""
+    run_sync(_fx().never(), 60)
+
+
 def give_back(value):
     """An export that returns what it was given: the serving side gets its own object back."""
     return value
@@ -549,4 +554,4 @@ def settle():
 
 
 __export__ = ["run_scenario", "run_async_scenario", "settle", "lend_callbacks",
-              "destroy_callbacks", "later", "later_fails", "give_back"]
+              "destroy_callbacks", "later", "later_fails", "give_back", "wait_forever"]
