@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from .errors import MissingProperty, PermissionDenied, ProtocolError
 from .protocol import PROTOCOL_VERSION, Op
+from .values import FUTURES
 
 
 class Context(Protocol):
@@ -165,6 +166,18 @@ def _assign(target: Any, sources: list[Any]) -> Any:
     return target
 
 
+def _await(ctx: Context, target: Any) -> list[Any]:
+    """The outcome of a Future so far: ``[False, None]`` while pending, ``[True, value]`` once
+    done; a failed (or cancelled) Future raises its exception, which becomes the error reply."""
+    if not isinstance(target, FUTURES):
+        raise TypeError(f"{describe(target)} is not a Future: it cannot be awaited (give the "
+                        "worker a concurrent.futures.Future, or an asyncio.Future of a loop that "
+                        "runs, e.g. asyncio.run_coroutine_threadsafe(coro, loop))")
+    if not target.done():
+        return [False, None]
+    return [True, ctx.out(target.result())]
+
+
 def _hello(ctx: Context, version: Any) -> Any:
     if version != PROTOCOL_VERSION:
         raise ProtocolError(f"worker speaks protocol {version}, host speaks {PROTOCOL_VERSION}: "
@@ -198,4 +211,5 @@ HANDLERS: dict[Op, Handler] = {
     Op.GATHER: lambda ctx, target, subject, paths: [
         ctx.out(value) for value in [walk(target, p) for p in paths]],
     Op.ASSIGN: lambda ctx, target, subject, sources: ctx.out(_assign(target, sources)),
+    Op.AWAIT: lambda ctx, target, subject, args: _await(ctx, target),
 }

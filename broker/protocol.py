@@ -19,9 +19,10 @@ class Slot(IntEnum):
     TOTAL = 1  #: byte length of the whole frame being transferred
     CHUNK = 2  #: byte length of the part of it now in DATA
     VERSION = 3  #: PROTOCOL_VERSION, written by the buffer's creator
+    INTERRUPT = 4  #: a signal for the worker (INTERRUPT_SIGNAL), Pyodide's interrupt buffer
 
 
-#: Byte offset of the frame data; bytes 16..31 are reserved and zero.
+#: Byte offset of the frame data; bytes 20..31 are reserved and zero.
 DATA_OFFSET = 32
 #: Default size of a channel's whole shared buffer (header + data): 4 MiB.
 DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024
@@ -63,6 +64,7 @@ class Op(IntEnum):
     GATHER = 17  #: args: paths (arrays of keys); reply: [the end value of each]
     ASSIGN = 18  #: Object.assign(target, ...args); reply: target
     CALL_METHOD = 19  #: target[subject](...args) with target as `this`: GET + CALL in one
+    AWAIT = 20  #: the outcome of thenable target so far; reply: [settled, value] (rejected: THROWN)
 
 
 class Status(IntEnum):
@@ -116,8 +118,11 @@ class Failure(StrEnum):
 
     UNCLAIMED = "unclaimed"  #: the serving side never picked the request up; it was withdrawn
     BUSY = "busy"  #: the serving side took the request but did not answer in time
+    INTERRUPTED = "interrupted"  #: the page interrupted the worker while it waited (INTERRUPT)
 
 
+#: What the page stores in INTERRUPT to interrupt the worker's Python: SIGINT, as Pyodide reads it.
+INTERRUPT_SIGNAL = 2
 #: The handle id of the serving side's global scope, live for the channel's lifetime.
 GLOBAL_HANDLE = 0
 #: NEXT asks for at most this many values per round trip.

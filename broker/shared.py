@@ -11,7 +11,14 @@ from __future__ import annotations
 import threading
 import time
 
-from .protocol import DATA_OFFSET, DEFAULT_BUFFER_BYTES, PROTOCOL_VERSION, Slot, State
+from .protocol import (
+    DATA_OFFSET,
+    DEFAULT_BUFFER_BYTES,
+    INTERRUPT_SIGNAL,
+    PROTOCOL_VERSION,
+    Slot,
+    State,
+)
 
 #: The smallest buffer that leaves room for frames (header + 64 data bytes).
 MIN_BUFFER_BYTES = DATA_OFFSET + 64
@@ -50,9 +57,10 @@ class SharedBuffer:
                 self.changed.notify_all()
             return old
 
-    def wait_while(self, state: State, deadline: float) -> int:
+    def wait_while(self, state: State, deadline: float, interruptible: bool = False) -> int:
         """Block while STATE is `state` and the buffer is open, until ``time.monotonic()`` passes
-        `deadline`; returns the state seen last."""
+        `deadline` (or, if `interruptible`, the INTERRUPT word is set); returns the state seen
+        last."""
         words = self.words
         now = words[Slot.STATE]
         if now != state:
@@ -61,9 +69,22 @@ class SharedBuffer:
             while True:
                 now = words[Slot.STATE]
                 left = deadline - time.monotonic()
-                if now != state or left <= 0 or self.closed:
+                if (now != state or left <= 0 or self.closed
+                        or (interruptible and words[Slot.INTERRUPT])):
                     return now
                 self.changed.wait(left)
+
+    def interrupt(self) -> None:
+        """Store INTERRUPT_SIGNAL in INTERRUPT and wake the waiters (the page's interrupt())."""
+        with self.changed:
+            self.words[Slot.INTERRUPT] = INTERRUPT_SIGNAL
+            self.changed.notify_all()
+
+    def take_interrupt(self) -> bool:
+        """Whether INTERRUPT was set; clears it (Atomics.exchange)."""
+        with self.changed:
+            signal, self.words[Slot.INTERRUPT] = self.words[Slot.INTERRUPT], 0
+        return bool(signal)
 
     def put_chunk(self, frame: bytes | memoryview, sent: int) -> int:
         """Copy the next chunk of `frame` (from byte `sent`) into DATA; returns bytes sent."""

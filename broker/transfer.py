@@ -92,6 +92,10 @@ def _closed(buffer: SharedBuffer) -> None:
                             "closed): no more calls can be made from it")
 
 
+def _interrupted() -> KeyboardInterrupt:
+    return KeyboardInterrupt("interrupted by the host (interrupt()) at a call to it")
+
+
 class Caller:
     """The worker's end: one synchronous round trip at a time, every wait bounded by `timeout`.
 
@@ -112,13 +116,22 @@ class Caller:
         self._deadline = 0.0  # of the round trip under way
 
     def roundtrip(self, frame: bytes) -> bytes:
-        """Send `frame`, return the reply. Raises CallTimeout, ChannelClosed or ProtocolError."""
+        """Send `frame`, return the reply. Raises CallTimeout, ChannelClosed or ProtocolError;
+        KeyboardInterrupt if the host's ``interrupt()`` came before or during the wait (a wait
+        cut short ends as at its deadline: withdrawn, or the reply owed)."""
         _closed(self.buffer)
+        if self.buffer.take_interrupt():
+            raise _interrupted()
         self._deadline = time.monotonic() + self.timeout
-        if self._owed:
-            self._let_late_reply_land()
-        send(self.buffer, frame, State.REQUEST, self._await_answer)
-        return receive(self.buffer, self._await_next_chunk, "reply")
+        try:
+            if self._owed:
+                self._let_late_reply_land()
+            send(self.buffer, frame, State.REQUEST, self._await_answer)
+            return receive(self.buffer, self._await_next_chunk, "reply")
+        except CallTimeout:
+            if self.buffer.take_interrupt():
+                raise _interrupted() from None
+            raise
 
     def _let_late_reply_land(self) -> None:
         # the call that timed out is still being answered (BUSY), or the host is writing the
@@ -126,7 +139,7 @@ class Caller:
         buffer = self.buffer
         state = buffer.state
         while state in (State.BUSY, State.MORE):
-            seen = buffer.wait_while(State(state), self._deadline)
+            seen = buffer.wait_while(State(state), self._deadline, True)
             if seen == state:
                 raise self._unanswered()
             state = seen
@@ -138,7 +151,7 @@ class Caller:
             self._ring()
         buffer = self.buffer
         while True:
-            state = buffer.wait_while(State.REQUEST, self._deadline)
+            state = buffer.wait_while(State.REQUEST, self._deadline, True)
             _closed(buffer)
             if state == State.REQUEST:
                 # not picked up in time: withdraw it, unless the host claims it this instant
@@ -146,14 +159,14 @@ class Caller:
                     raise CallTimeout.unclaimed(self.timeout)
                 continue
             if state == State.BUSY:
-                if buffer.wait_while(State.BUSY, self._deadline) == State.BUSY:
+                if buffer.wait_while(State.BUSY, self._deadline, True) == State.BUSY:
                     _closed(buffer)
                     raise self._unanswered()
                 continue
             return state  # REPLY or MORE
 
     def _await_next_chunk(self) -> None:
-        if self.buffer.wait_while(State.MORE, self._deadline) == State.MORE:
+        if self.buffer.wait_while(State.MORE, self._deadline, True) == State.MORE:
             _closed(self.buffer)
             raise self._unanswered()
 

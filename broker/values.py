@@ -7,6 +7,8 @@ JavaScript twin is ``Channel.out`` / ``Channel.copy`` in ``js_glue/channel.js``.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -14,6 +16,8 @@ from .errors import ConversionError
 from .protocol import RemoteFlag
 
 MAX_COPY_DEPTH = 100
+#: what a worker may await on the host (the THENABLE flag; Op.AWAIT polls ``done()``)
+FUTURES = (concurrent.futures.Future, asyncio.Future)
 
 
 class ByValue:
@@ -42,6 +46,8 @@ def flags(value: Any) -> int:
         result |= RemoteFlag.SIZED
     if isinstance(value, list | tuple):
         result |= RemoteFlag.ARRAY
+    if isinstance(value, FUTURES):
+        result |= RemoteFlag.THENABLE
     return result
 
 

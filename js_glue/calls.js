@@ -5,6 +5,7 @@
 
 import { Message } from "./protocol.js";
 import { decode, encode } from "./wire.js";
+import { enforce } from "./events.js";
 
 /**
  * @typedef {object} CallsOptions
@@ -46,7 +47,11 @@ export class WorkerCalls {
   callbackFunction(id) {
     let fn = this.callbacks.get(id)?.deref();
     if (!fn) {
-      fn = (/** @type {any[]} */ ...args) => this.#call({ kind: Message.CALLBACK, id }, args.map((a) => this.values.out(a)));
+      const self = (/** @type {any[]} */ ...args) => {
+        enforce(self, args[0]); // what the listener declared (events.js), while the event is live
+        return this.#call({ kind: Message.CALLBACK, id }, args.map((a) => this.values.out(a)));
+      };
+      fn = self;
       this.callbacks.set(id, new WeakRef(fn));
       this.values.callbackIds.set(fn, id);
       this.collected.register(fn, id);

@@ -5,6 +5,7 @@
 
 import { Op, PROTOCOL_VERSION } from "./protocol.js";
 import { MissingProperty, ProtocolError, describe } from "./errors.js";
+import { listenerArgs } from "./events.js";
 
 /**
  * @typedef {object} Context
@@ -38,6 +39,34 @@ function lengthOf(target) {
   return n;
 }
 
+/**
+ * What AWAIT has seen of each thenable: kept beside the object, so a thenable the worker let go
+ * of (and that nothing else holds) takes its outcome with it, settled or not.
+ * @type {WeakMap<object, { settled: boolean, ok: boolean, value: any }>}
+ */
+const outcomes = new WeakMap();
+
+/**
+ * The outcome of thenable `target` so far; the first call subscribes to it.
+ * @param {any} target
+ */
+function outcomeOf(target) {
+  let outcome = outcomes.get(target);
+  if (outcome === undefined) {
+    if (Object(target) !== target || typeof target.then !== "function") {
+      throw new TypeError(`${describe(target)} is not a thenable (it has no then method): it cannot be awaited`);
+    }
+    const seen = { settled: false, ok: false, value: undefined };
+    outcomes.set(target, seen);
+    Promise.resolve(target).then(
+      (value) => Object.assign(seen, { settled: true, ok: true, value }),
+      (reason) => Object.assign(seen, { settled: true, ok: false, value: reason }),
+    );
+    outcome = seen;
+  }
+  return outcome;
+}
+
 /** @type {Record<number, (ctx: Context, target: any, subject: any, args: any[]) => any>} */
 export const HANDLERS = {
   [Op.HELLO]: (ctx, target, subject, [version]) => {
@@ -59,12 +88,13 @@ export const HANDLERS = {
   },
   [Op.DELETE]: (ctx, target, key) => delete target[propertyKey(key)],
   [Op.HAS]: (ctx, target, subject, [item]) => contains(target, item),
-  [Op.CALL]: (ctx, target, thisArg, args) => ctx.out(Reflect.apply(target, thisArg ?? undefined, args)),
+  [Op.CALL]: (ctx, target, thisArg, args) =>
+    ctx.out(Reflect.apply(target, thisArg ?? undefined, listenerArgs(target, thisArg, args))),
   [Op.CALL_METHOD]: (ctx, target, key, args) => {
     const method = target[propertyKey(key)];
     if (method === undefined && !(key in Object(target))) throw new MissingProperty(key, target);
     if (typeof method !== "function") throw new TypeError(`${describe(target)}.${key} is not a function`);
-    return ctx.out(Reflect.apply(method, target, args));
+    return ctx.out(Reflect.apply(method, target, listenerArgs(method, target, args)));
   },
   [Op.NEW]: (ctx, target, subject, args) => ctx.out(Reflect.construct(target, args)),
   [Op.ITER]: (ctx, target) => ctx.out(target[Symbol.iterator]()),
@@ -95,6 +125,12 @@ export const HANDLERS = {
   // every path is walked before any value is lent: a failing path must not strand handles
   [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => walk(target, path)).map(ctx.out),
   [Op.ASSIGN]: (ctx, target, subject, sources) => ctx.out(Object.assign(target, ...sources)),
+  [Op.AWAIT]: (ctx, target) => {
+    const { settled, ok, value } = outcomeOf(target);
+    if (!settled) return [false, null];
+    if (!ok) throw value; // a non-Error reason: the channel's error record names it
+    return [true, ctx.out(value)];
+  },
 };
 
 /** @param {any[]} path */

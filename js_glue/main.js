@@ -13,7 +13,7 @@
 import { bootMicroPython, bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
 import { diagnose, startModuleWorker } from "./diagnose.js";
-import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, Message } from "./protocol.js";
+import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
 import { Server, hasWaitAsync } from "./serving.js";
 import { direct } from "./values.js";
 import { isolate } from "./coi.js";
@@ -67,6 +67,8 @@ export function PyWorker(src, options = {}) {
   const url = new URL(src, document.baseURI).href;
   let worker = /** @type {Worker | null} */ (null);
   let channel = /** @type {Channel | null} */ (null);
+  let buffer = /** @type {SharedArrayBuffer | null} */ (null);
+  let terminated = false;
   /** @type {string[]} */
   let exported = [];
 
@@ -74,7 +76,7 @@ export function PyWorker(src, options = {}) {
     await isolate(); // a built site on a host without headers: its service worker, one reload
     const problem = await diagnose(); // every reason this page cannot run one, before it starts
     if (problem) throw new Error(problem);
-    const buffer = new SharedArrayBuffer(bufferBytes);
+    buffer = new SharedArrayBuffer(bufferBytes);
     worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
@@ -118,8 +120,21 @@ export function PyWorker(src, options = {}) {
     sync,
     /** Stop the worker and free every handle it held. */
     terminate() {
+      terminated = true;
       worker?.terminate();
       channel?.close("the worker was terminated");
+    },
+    /**
+     * Raise KeyboardInterrupt in the worker's running Python: at once in Pyodide (its interrupt
+     * buffer), and in either interpreter while it waits for a call to this page. The worker
+     * stays usable. Throws if the worker was terminated or has not started.
+     */
+    interrupt() {
+      if (terminated) throw new Error(`pyscript-ffi: interrupt() on a terminated worker (${src}): start a new PyWorker`);
+      if (buffer === null) throw new Error(`pyscript-ffi: interrupt() before ${src} started: await w.ready first`);
+      const i32 = new Int32Array(buffer);
+      Atomics.store(i32, Slot.INTERRUPT, INTERRUPT_SIGNAL);
+      Atomics.notify(i32, Slot.STATE); // wake a worker blocked in a call
     },
     /** Live handles, calls served, bytes moved; how the page serves it (`serving`). */
     statistics() {

@@ -12,9 +12,10 @@ export const Slot = Object.freeze({
   TOTAL: 1, // byte length of the whole frame being transferred
   CHUNK: 2, // byte length of the part of it now in DATA
   VERSION: 3, // PROTOCOL_VERSION, written by the buffer's creator
+  INTERRUPT: 4, // a signal for the worker (INTERRUPT_SIGNAL), Pyodide's interrupt buffer
 });
 
-/** Byte offset of the frame data; bytes 16..31 are reserved and zero. */
+/** Byte offset of the frame data; bytes 20..31 are reserved and zero. */
 export const DATA_OFFSET = 32;
 /** Default size of a channel's whole shared buffer (header + data): 4 MiB. */
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -53,6 +54,7 @@ export const Op = Object.freeze({
   GATHER: 17,
   ASSIGN: 18,
   CALL_METHOD: 19,
+  AWAIT: 20,
 });
 
 /** First element of a reply [status, body]; on an error, body is an ERROR ext. */
@@ -100,8 +102,11 @@ export const Message = Object.freeze({
 export const Failure = Object.freeze({
   UNCLAIMED: "unclaimed", // the serving side never picked the request up; it was withdrawn
   BUSY: "busy", // the serving side took the request but did not answer in time
+  INTERRUPTED: "interrupted", // the page interrupted the worker while it waited (INTERRUPT)
 });
 
+/** What the page stores in INTERRUPT to interrupt the worker's Python: SIGINT, as Pyodide reads it. */
+export const INTERRUPT_SIGNAL = 2;
 /** The handle id of the serving side's global scope, live for the channel's lifetime. */
 export const GLOBAL_HANDLE = 0;
 /** NEXT asks for at most this many values per round trip. */

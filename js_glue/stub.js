@@ -2,7 +2,7 @@
 // The worker's end of a channel: one synchronous round trip over the shared buffer (the steps
 // in transfer.js), waiting by a short spin then Atomics.wait. Every wait is bounded.
 
-import { PROTOCOL_VERSION, Slot } from "./protocol.js";
+import { Failure, PROTOCOL_VERSION, Slot } from "./protocol.js";
 import { Transfer, roundtrip } from "./transfer.js";
 import { ProtocolError } from "./errors.js";
 
@@ -65,6 +65,11 @@ export class Caller {
     const steps = roundtrip(this.transfer, frame);
     let step = steps.next();
     while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
+    // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
+    // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
+    if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
+      return Failure.INTERRUPTED;
+    }
     return step.value;
   }
 
@@ -86,7 +91,7 @@ export class Caller {
       const now = Atomics.load(i32, Slot.STATE);
       if (now !== state) return now;
       const left = deadline - performance.now();
-      if (left <= 0) return now;
+      if (left <= 0 || Atomics.load(i32, Slot.INTERRUPT) !== 0) return now; // (interrupt: see roundtrip)
       Atomics.wait(i32, Slot.STATE, state, left);
     }
   }

@@ -32,7 +32,7 @@ export function remoteFlags(obj) {
     if (Symbol.iterator in obj) flags |= RemoteFlag.ITERABLE;
     if ("length" in obj || obj instanceof Map || obj instanceof Set) flags |= RemoteFlag.SIZED;
     if (Array.isArray(obj)) flags |= RemoteFlag.ARRAY;
-    if (obj instanceof Promise) flags |= RemoteFlag.THENABLE;
+    if (obj instanceof Promise || typeof obj.then === "function") flags |= RemoteFlag.THENABLE;
   }
   return flags;
 }

@@ -12,7 +12,7 @@
 import { bootMicroPython, bootPyodide } from "./boot.js";
 import { prepare } from "./environment.js";
 import { microStub, toHex } from "./micro.js";
-import { Message } from "./protocol.js";
+import { Message, Slot } from "./protocol.js";
 import { Caller } from "./stub.js";
 
 /** @type {any} the Python runtime object, once booted */
@@ -41,6 +41,8 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag }) {
   const caller = new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) });
   if (type === "micropython") return bootMicro(caller, src, tag);
   const { pyodide, code } = await bootPyodide(src);
+  // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
+  pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
   pyodide.registerJsModule("_pyscript_ffi_stub", {
     caller,
     /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */

@@ -25,7 +25,8 @@ from . import _runtime
 from .api import assign, create_proxy, direct, gather, is_none, query, to_js
 from .channel import ChannelStatistics
 from .paths import PathError
-from .proxy import JsProxy
+from .promises import run_sync
+from .proxy import JsPromise, JsProxy
 
 __all__ = [
     "RUNNING_IN_WORKER",
@@ -38,6 +39,7 @@ __all__ = [
     "HandleError",
     "InternalError",
     "JsException",
+    "JsPromise",
     "JsProxy",
     "PathError",
     "PermissionDenied",
@@ -50,6 +52,7 @@ __all__ = [
     "is_none",
     "js",
     "query",
+    "run_sync",
     "statistics",
     "to_js",
     "window",

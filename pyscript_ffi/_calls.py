@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 
 
 def is_awaitable(value: Any) -> bool:
-    """A coroutine or other awaitable (MicroPython's coroutines are generators: they have send)."""
+    """A coroutine or other awaitable (MicroPython's coroutines are generators: they have send).
+    A proxy is never one here: an export that returns a main-thread Promise (or any page
+    object) hands the page that object itself."""
+    if hasattr(type(value), "_ffi_ext"):
+        return False
     return hasattr(value, "__await__") or (sys.implementation.name == "micropython"
                                            and hasattr(value, "send"))
 

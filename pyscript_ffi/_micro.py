@@ -15,7 +15,7 @@ MicroPython's and JavaScript's collectors have run.
 
 
 from . import _runtime
-from ._worker import WorkerRuntime, call_timeout
+from ._worker import WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import TokenTracking
 
@@ -66,4 +66,5 @@ def start_worker(stub):
     transport = StubTransport(stub)
     channel = Channel(transport, TokenTracking(stub.releaseToken, transport.take_drops))
     _runtime.install(channel, in_worker=True)
+    use_worker_clock(stub.timeoutMs / 1000)
     return Runtime(channel, stub)

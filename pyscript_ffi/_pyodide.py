@@ -15,7 +15,7 @@ from pyodide.ffi import to_js  # type: ignore[import-not-found]
 from broker.protocol import Message
 
 from . import _runtime
-from ._worker import WorkerRuntime, call_timeout
+from ._worker import WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import WeakTracking
 
@@ -73,6 +73,7 @@ def start_worker() -> Runtime:
 
     channel = Channel(StubTransport(stub.caller), WeakTracking())
     _runtime.install(channel, in_worker=True)
+    use_worker_clock(stub.caller.timeoutMs / 1000)
     return Runtime(channel, stub.post)
 
 

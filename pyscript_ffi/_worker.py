@@ -13,17 +13,35 @@ from typing import TYPE_CHECKING, Any
 from broker.errors import CallTimeout
 from broker.protocol import Failure
 
+from . import promises
 from ._calls import PageCalls, on_event_loop
 
 if TYPE_CHECKING:
     from .channel import Channel
 
 
-def call_timeout(failure: str, seconds: float) -> CallTimeout:
-    """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds."""
+def call_timeout(failure: str, seconds: float) -> BaseException:
+    """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds
+    (KeyboardInterrupt if the page's ``interrupt()`` cut the wait short)."""
+    if failure == Failure.INTERRUPTED:
+        return KeyboardInterrupt("interrupted by the page (interrupt()) while waiting for it")
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)
     return CallTimeout.unanswered(seconds)
+
+
+def use_worker_clock(timeout_s: float) -> None:
+    """Give `promises.run_sync` this worker's blocking pause (Atomics.wait on a private word:
+    the worker sleeps, the page runs) and its call timeout."""
+    import js  # type: ignore[import-not-found]  # the interpreter's own: this worker's globals
+
+    word = js.Int32Array.new(js.SharedArrayBuffer.new(4))
+    wait = js.Atomics.wait
+
+    def pause(seconds: float) -> None:
+        wait(word, 0, 0, seconds * 1000)
+
+    promises.configure(pause, timeout_s)
 
 
 class WorkerRuntime:

@@ -15,11 +15,11 @@ from broker.errors import MissingProperty
 from broker.protocol import ITER_BATCH, Op, RemoteFlag
 from broker.wire import remote_ext
 
-from . import _method_calls
+from . import _method_calls, promises
 from .channel import Channel
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
     import msgpack
 
@@ -73,7 +73,7 @@ class JsProxy:
 
     def _ffi_bind(self, this: JsProxy) -> JsProxy:
         """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
-        return JsProxy(_TOKEN, self._ffi_channel, self._ffi_id, self._ffi_flags, this, self)
+        return type(self)(_TOKEN, self._ffi_channel, self._ffi_id, self._ffi_flags, this, self)
 
     def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
         """One operation on this object (for the pyscript.ffi functions: query, gather, assign)."""
@@ -216,9 +216,21 @@ class JsProxy:
             raise TypeError(f"{self!r} is not a byte buffer")
         return value
 
-    def __await__(self) -> Any:
-        raise TypeError("awaiting a main-thread Promise from a worker is not supported yet; "
-                        "call a function that returns a value instead")
+
+
+class JsPromise(JsProxy):
+    """A proxy of a main-thread Promise or other thenable (Pyodide's name for it): ``await`` it
+    for its value (`promises.awaiting`), or block for it with `run_sync`. A rejection raises
+    `JsException`. Other proxies are not awaitable."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return promises.awaiting(self)
+
+    if sys.implementation.name == "micropython":  # its `await` iterates, it has no __await__
+        def __iter__(self) -> Any:
+            return promises.awaiting(self)
 
 
 def _drain(channel: Channel, iterator: JsProxy) -> Iterator[Any]:
@@ -231,5 +243,7 @@ def _drain(channel: Channel, iterator: JsProxy) -> Iterator[Any]:
 
 
 def make_proxy(channel: Channel, handle: int, flags: int, token: Any = None) -> JsProxy:
-    """A proxy for handle `handle` of `channel` (for the channel's proxy tracking only)."""
-    return JsProxy(_TOKEN, channel, handle, flags, release_token=token)
+    """A proxy for handle `handle` of `channel` (for the channel's proxy tracking only): a
+    `JsPromise` if the object is a thenable."""
+    kind = JsPromise if flags & RemoteFlag.THENABLE else JsProxy
+    return kind(_TOKEN, channel, handle, flags, release_token=token)

@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
+from broker.errors import ChannelClosed
 from broker.host import Connection, ConnectionStatistics, Host
 from broker.protocol import Message
 from broker.transfer import Caller
@@ -94,6 +95,17 @@ class Worker:
         back from its own code. (A Python thread cannot be killed, so code that never calls
         the host again runs on.) Call it on the host's thread."""
         self.connection.close("the worker was terminated")
+
+    def interrupt(self) -> None:
+        """Raise KeyboardInterrupt in the worker thread at its next call to the host, or at
+        once if it is waiting for the host. Code that makes no call to the host runs on: a
+        Python thread takes no signal, and an exception forced into it at any bytecode
+        (PyThreadState_SetAsyncExc) could land inside the channel's own bookkeeping.
+
+        Raises ChannelClosed if the worker was terminated."""
+        if self.connection.closed:
+            raise ChannelClosed("interrupt() on a terminated worker: start a new one")
+        self.connection.buffer.interrupt()
 
     def join(self, timeout: float | None = None) -> None:
         self.thread.join(timeout)

@@ -35,14 +35,16 @@ def add_task(title):
 
 
 def on_add(event):
-    # a plain button, not a form: a handler in a worker runs after the event is dispatched,
-    # so event.preventDefault() would come too late to stop a form from submitting
     title = text.value.strip()
     if title:
         add_task(title)
         text.value = ""
 
 
-document.getElementById("add-task").addEventListener("click", create_proxy(on_add))
+# A real form: Enter in the input or the Add button submits it. This handler runs in the worker
+# after the event was dispatched, too late for event.preventDefault(); so it declares, as in
+# PyScript, that the page must call preventDefault when the event fires (no page reload).
+document.getElementById("new-task").addEventListener(
+    "submit", create_proxy(on_add), {"invoke": "preventDefault"})
 for title in ("Read the FFI guide", "Move the work to a worker"):
     add_task(title)

@@ -20,11 +20,13 @@ INTERPRETERS = ["pyodide", "micropython"]
 MICROPYTHON_DIFFERENCES = json.loads((SCENARIOS_DIR / "micropython_differences.json").read_text())
 
 
-def scenario_names(filename: str) -> list[str]:
-    """The `scenario_*` functions of tests/scenarios/`filename`, one pytest case each."""
+def scenario_names(filename: str, prefix: str = "scenario_") -> list[str]:
+    """The `scenario_*` functions of tests/scenarios/`filename`, one pytest case each (with
+    prefix "async_scenario_": its async ones)."""
     tree = ast.parse((SCENARIOS_DIR / filename).read_text())
+    kind = ast.AsyncFunctionDef if prefix.startswith("async") else ast.FunctionDef
     return [node.name for node in tree.body
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("scenario_")]
+            if isinstance(node, kind) and node.name.startswith(prefix)]
 
 
 def harness_state(browser, url):
@@ -59,14 +61,14 @@ def scenario_page(browser, base_url, src, kind):
     return page
 
 
-def check_scenario(page, name):
+def check_scenario(page, name, runner="run_scenario"):
     """Run scenario `name` in the page's worker. It must pass, then leave no main-thread handle
     behind; on MicroPython a listed difference must fail instead, and the handle check is left
     out (its proxies are released when MicroPython's and the worker's collectors both ran)."""
     error = page.evaluate(
-        "async (name) => { try { await w.sync.run_scenario(name); return null; }"
+        "async ([runner, name]) => { try { await w.sync[runner](name); return null; }"
         " catch (e) { return e.message; } }",
-        name,
+        [runner, name],
     )
     if page.kind == "micropython" and name in MICROPYTHON_DIFFERENCES:
         assert error is not None, f"{name} passes on MicroPython now: update the differences"

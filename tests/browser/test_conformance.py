@@ -16,6 +16,7 @@ from .harness import (
 )
 
 SCENARIOS = scenario_names("conformance.py")
+ASYNC_SCENARIOS = scenario_names("conformance.py", prefix="async_scenario_")
 
 
 
@@ -56,3 +57,22 @@ def test_async_exports_are_awaited_in_the_worker(page):
     assert outcome(page, "w.sync.later(21)") == {"value": 42}
     failed = outcome(page, "w.sync.later_fails()")["error"]
     assert "ValueError" in failed and "failed after an await" in failed
+
+
+@pytest.mark.parametrize("name", ASYNC_SCENARIOS)
+def test_async_scenario(page, name):
+    """Awaiting page Promises on the worker's event loop, then the leak check."""
+    check_scenario(page, name, runner="run_async_scenario")
+
+
+def test_export_returns_a_page_object_itself(page):
+    """An export or callback may return a proxy: the page gets its own object (a Promise
+    included: it is not awaited in the worker)."""
+    assert page.evaluate("async () => (await w.sync.give_back(document.body)) === document.body")
+    assert page.evaluate(
+        "async () => { const p = new fixtures.Point(1, 2);"
+        " return (await w.sync.give_back(p)) === p; }")
+    assert page.evaluate(
+        "async () => { const p = new Promise(() => {});"
+        " const [back] = await w.sync.give_back([p]); return back === p; }")
+    assert_no_leak(page)

@@ -45,14 +45,35 @@ def test_taskboard_adds_and_deletes_by_real_clicks(browser, examples_server, kin
     assert page.attribute(f"#use-{kind}", "aria-current") == "true"
     assert page.texts("li.task .task-title") == [
         "Read the FFI guide", "Move the work to a worker"]
+    page.evaluate("window.sameDocument = true")  # a form submission would reload the page
     page.fill("#task-text", "Write the tests")
     page.click("#add-task")
     page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=30)
     assert page.input_value("#task-text") == ""
+    assert page.evaluate("window.sameDocument === true"), "the form submission reloaded the page"
     page.click("li.task:first-child button.delete")
     page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=30)
     assert page.texts("li.task .task-title") == [
         "Move the work to a worker", "Write the tests"]
+    page.close()
+
+
+@pytest.mark.parametrize("kind", ["pyodide", "micropython"])
+def test_taskboard_enter_key_submits_the_form_in_chromium(browsers, examples_server, kind):
+    """A real Enter key press (Chromium's input events, through Playwright) submits the form;
+    the worker's listener declared invoke=preventDefault, so the page stays."""
+    page = browsers("chromium").new_page()
+    page.goto(f"{examples_server}/taskboard/?type={kind}")
+    page.wait_for_function(
+        "document.querySelector('#status').textContent.includes('created and deleted by Python')",
+        timeout=BOOT_S)
+    page.evaluate("window.sameDocument = true")  # a form submission would reload the page
+    page.fill("#task-text", "Press Enter")
+    page.playwright_page.press("#task-text", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=30)
+    assert page.evaluate("window.sameDocument === true"), "the form submission reloaded the page"
+    assert page.input_value("#task-text") == ""
+    assert page.texts("li.task .task-title")[-1] == "Press Enter"
     page.close()
 
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from concurrent.futures import Future
 from typing import Any
 
 from broker.host import direct
 
 
 class CustomError(Exception):
+    pass
+
+
+class Error(Exception):  # JavaScript's plain Error, as a rejected fixture Promise carries it
     pass
 
 
@@ -141,3 +147,31 @@ class Fixtures:
 
     def unlisten(self) -> None:
         self.listener = self.once_listener = None
+
+    # Futures, the host's Promises: for `await` and run_sync in the worker
+
+    @staticmethod
+    def resolves(value: Any, ms: float = 0) -> Future[Any]:
+        future: Future[Any] = Future()
+        timer = threading.Timer(ms / 1000, future.set_result, (value,))
+        timer.daemon = True
+        timer.start()
+        return future
+
+    @staticmethod
+    def rejects(message: str, ms: float = 5) -> Future[Any]:
+        future: Future[Any] = Future()
+        timer = threading.Timer(ms / 1000, future.set_exception, (Error(message),))
+        timer.daemon = True
+        timer.start()
+        return future
+
+    @staticmethod
+    def never() -> Future[Any]:
+        return Future()
+
+    @staticmethod
+    def asyncDouble(x: Any) -> Future[Any]:  # noqa: N802
+        future: Future[Any] = Future()
+        future.set_result(x * 2)
+        return future

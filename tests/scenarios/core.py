@@ -13,11 +13,13 @@ import gc
 import pyscript_ffi
 from pyscript_ffi import (
     JsException,
+    JsPromise,
     JsProxy,
     _runtime,
     create_proxy,
     document,
     js,
+    run_sync,
     window,
 )
 
@@ -30,6 +32,84 @@ def _raises(exc_type, fn, *args):
     except exc_type as exc:
         return exc
     raise AssertionError(f"{fn!r} did not raise {exc_type.__name__}")
+
+
+# -- Promises that only JavaScript has ------------------------------------------------------------
+
+
+def scenario_promise_rejected_with_a_non_error():
+    """A rejection reason that is not an Error: a JsException naming the value."""
+    exc = _raises(JsException, run_sync, js.Promise.reject("plain reason"))
+    assert "a non-Error value was thrown" in exc.message and "plain reason" in exc.message, \
+        exc.message
+
+
+def scenario_any_thenable_is_awaitable():
+    """Not only a Promise: any object with a then method (a library's own thenable)."""
+    thenable = js.Function.new("v", "return { then(resolve) { resolve(v * 2); } }")(21)
+    assert isinstance(thenable, JsPromise)
+    assert run_sync(thenable) == 42
+
+
+def scenario_fetch_from_the_page():
+    """The everyday case: fetch on the page, awaited from the worker, body read too."""
+    response = run_sync(js.fetch(js.location.href))
+    assert response.ok and response.status == 200
+    assert "<" in run_sync(response.text())
+
+
+# -- declarative event control (PyScript's `invoke` listener option) ------------------------------
+
+
+def scenario_listener_invoke_prevent_default_and_stop_propagation():
+    """The page calls what the listener declared while the event is dispatched: a worker's
+    listener itself runs later, too late for these."""
+    parent = document.createElement("div")
+    parent.setAttribute("onclick", "this.dataset.hits = (+this.dataset.hits || 0) + 1")
+    child = document.createElement("button")
+    parent.appendChild(child)
+    seen = []
+    handler = create_proxy(lambda event: seen.append(event.type))
+    child.addEventListener("click", handler,
+                           {"invoke": ["preventDefault", "stopPropagation"], "once": True})
+    not_prevented = child.dispatchEvent(js.MouseEvent.new("click", bubbles=True, cancelable=True))
+    assert not_prevented is False, "preventDefault was not called during dispatch"
+    assert parent.getAttribute("data-hits") is None, "stopPropagation was not called in time"
+    # without invoke nothing is called: the parent's inline handler sees the click
+    plain = create_proxy(lambda event: None)
+    child.addEventListener("click", plain)
+    assert child.dispatchEvent(js.MouseEvent.new("click", bubbles=True, cancelable=True)) is True
+    assert parent.getAttribute("data-hits") == "1"
+    child.removeEventListener("click", plain)
+    handler.destroy()
+    plain.destroy()
+
+
+def scenario_listener_invoke_single_name_and_removal():
+    target = document.createElement("form")
+    handler = create_proxy(lambda event: None)
+    target.addEventListener("submit", handler, {"invoke": "preventDefault"})
+    assert target.dispatchEvent(js.Event.new("submit", cancelable=True)) is False
+    target.removeEventListener("submit", handler)
+    # re-added without invoke: the old declaration went with the removal
+    target.addEventListener("submit", handler)
+    assert target.dispatchEvent(js.Event.new("submit", cancelable=True)) is True
+    target.removeEventListener("submit", handler)
+    handler.destroy()
+
+
+def scenario_listener_unknown_option_is_refused():
+    target = document.createElement("div")
+    handler = create_proxy(lambda event: None)
+    exc = _raises(JsException, target.addEventListener, "click", handler,
+                  {"invoke": "preventdefault"})
+    assert exc.name == "TypeError", exc.name
+    assert "preventdefault" in exc.message and "stopImmediatePropagation" in exc.message, \
+        exc.message
+    exc = _raises(JsException, target.addEventListener, "click", handler,
+                  {"prevent_default": True})
+    assert "prevent_default" in exc.message and "invoke" in exc.message, exc.message
+    handler.destroy()
 
 
 # -- attributes and items ----------------------------------------------------------------------
@@ -206,4 +286,33 @@ def facts():
     return {"in_worker": pyscript_ffi.RUNNING_IN_WORKER, "window_is_scope": window == js}
 
 
-__export__ = ["run_scenario", "settle", "facts", "finish_listener"]
+# -- interrupt(): exports the page interrupts (tests/browser/test_core.py) ------------------------
+
+interrupts = []
+
+
+def spin():
+    """Pure Python that never calls the page: only Pyodide's interrupt buffer stops it."""
+    try:
+        while True:
+            pass
+    except KeyboardInterrupt:
+        interrupts.append("spin")
+        raise
+
+
+def wait_for_page():
+    """Blocked waiting for the page (a Promise that never settles, up to a minute)."""
+    try:
+        run_sync(fx.never(), 60)
+    except KeyboardInterrupt:
+        interrupts.append("wait_for_page")
+        raise
+
+
+def interrupted_count():
+    return len(interrupts)
+
+
+__export__ = ["run_scenario", "settle", "facts", "finish_listener", "spin", "wait_for_page",
+              "interrupted_count"]

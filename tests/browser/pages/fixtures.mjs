@@ -55,6 +55,12 @@ export function makeFixtures(direct) {
     unlisten() { fixtures.listener = fixtures.onceListener = null; },
     calls: [],
     record(...args) { fixtures.calls.push(args); return fixtures.calls.length; },
+    // Promises, for `await` and run_sync (a rejection comes a little later, once the worker's
+    // first AWAIT has subscribed, so the page reports no unhandled rejection)
+    resolves: (value, ms = 0) => new Promise((resolve) => setTimeout(() => resolve(value), ms)),
+    rejects: (message, ms = 5) => new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms)),
+    never: () => new Promise(() => {}),
+    async asyncDouble(x) { await null; return x * 2; },
   };
   return fixtures;
 }
