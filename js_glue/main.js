@@ -110,6 +110,10 @@ export function PyWorker(src, options = {}) {
     get worker() {
       return worker;
     },
+    /** (for the bench) the page's Channel serving this worker, once started */
+    get channel() {
+      return channel;
+    },
   };
 }
 
