@@ -54,7 +54,7 @@ class LineWriter(io.TextIOBase):
         self._pending = ""
 
     @property
-    def encoding(self) -> str:
+    def encoding(self) -> str:  # type: ignore[override]  # (read-only in io.TextIOBase)
         return "utf-8"
 
     def writable(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import BOOT_MS, INTERPRETERS
+from .harness import INTERPRETERS
 
 SRC = "/scenarios/stdio.py"
 
@@ -19,7 +19,10 @@ START = """async ([src, type]) => {
     const { PyWorker } = await import('/_ffi/main.js');
     window.errors = [];
     const consoleError = console.error.bind(console);
-    console.error = (...args) => { errors.push(args.map(String).join(' ')); consoleError(...args); };
+    console.error = (...args) => {
+        errors.push(args.map(String).join(' '));
+        consoleError(...args);
+    };
     window.lines = [];
     window.answer = (prompt) => `answer to ${prompt}`;
     window.w = PyWorker(src, {
@@ -27,7 +30,9 @@ START = """async ([src, type]) => {
         input: (prompt) => window.answer(prompt),
         stdout: (line) => {
             if (line.startsWith('boom')) throw new Error(`cannot show ${line}`);
-            if (line.startsWith('later')) return Promise.reject(new Error(`cannot show ${line} either`));
+            if (line.startsWith('later')) {
+                return Promise.reject(new Error(`cannot show ${line} either`));
+            }
             lines.push(['out', line, document.title]);
         },
         stderr: (line) => { lines.push(['err', line]); },
@@ -49,13 +54,15 @@ def page(request, browser, tests_server):
 
 
 def _live(page):
-    return page.evaluate("async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
+    return page.evaluate(
+        "async () => { await w.sync.settle(); return w.statistics().liveHandles; }")
 
 
 def _ask(page, answer_js, *prompt):
     """Set the page's input handler to `answer_js` (a JS function source), call input(*prompt)."""
-    return page.evaluate(f"async (prompt) => {{ window.answer = {answer_js}; return w.sync.ask(...prompt); }}",
-                         list(prompt))
+    return page.evaluate(
+        f"async (prompt) => {{ window.answer = {answer_js}; return w.sync.ask(...prompt); }}",
+        list(prompt))
 
 
 @pytest.fixture(autouse=True)
@@ -153,7 +160,8 @@ def test_stderr_goes_to_the_stderr_handler(page):
 
 
 def test_print_is_in_order_with_the_workers_other_calls(page):
-    got = _lines(page, "document.title = 'old'; await w.sync.say_around_a_title('before', 'new', 'after')")
+    got = _lines(page, "document.title = 'old';"
+                       " await w.sync.say_around_a_title('before', 'new', 'after')")
     assert got == [["out", "before", "old"], ["out", "after", "new"]]
 
 
@@ -171,7 +179,8 @@ def test_a_failing_stdout_handler_does_not_fail_print(page):
 
 
 def test_no_stdout_handler_leaves_print_on_the_console(page):
-    assert page.evaluate("async () => { lines.length = 0; await plain.sync.say('to the console'); return lines.length; }") == 0
+    assert page.evaluate("async () => { lines.length = 0;"
+                         " await plain.sync.say('to the console'); return lines.length; }") == 0
 
 
 # -- time.sleep ----------------------------------------------------------------------------------
