@@ -81,7 +81,11 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
     // input() asks the page; the streams it has handlers for go there (MicroPython's own
     // output hook gives lines already, and its sys.stdout cannot be replaced)
     for (const name of Array.from(app.use_stdio(toHex(io)))) {
-      output[/** @type {"stdout" | "stderr"} */ (name)] = (line) => app.write(name, line);
+      output[/** @type {"stdout" | "stderr"} */ (name)] = (line) => {
+        // interrupt() during the line's call: raised as the print returns (this hook cannot
+        // raise through it; it is on the worker's own thread, where MicroPython takes the signal)
+        if (app.write(name, line)) micropython._module._mp_sched_keyboard_interrupt();
+      };
     }
   }
   if (tag) await prepare(micropython, "micropython", { ...tag, worker: true, where: src });

@@ -47,7 +47,7 @@ class LineWriter(io.TextIOBase):
     its newline) goes to `emit`, and `flush()` sends a partial one, as Pyodide's own "batched"
     output does. (Pyodide's output hook cannot call back into Python: it runs inside the write.)"""
 
-    def __init__(self, name: str, emit: Callable[[str, str], None]) -> None:
+    def __init__(self, name: str, emit: Callable[[str, str], bool]) -> None:
         super().__init__()
         self.name = name
         self._emit = emit
@@ -68,13 +68,17 @@ class LineWriter(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         *lines, self._pending = (self._pending + text).split("\n")
         for line in lines:
-            self._emit(self.name, line)
+            self._send(line)
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
             line, self._pending = self._pending, ""
-            self._emit(self.name, line)
+            self._send(line)
+
+    def _send(self, line: str) -> None:
+        if self._emit(self.name, line):
+            raise KeyboardInterrupt("interrupted by the page (interrupt()) while printing")
 
 
 class Runtime(WorkerRuntime):

@@ -75,9 +75,10 @@ class WorkerRuntime:
         assert self.channel is not None, "only a worker's runtime takes the page's stdio"
         return install_stdio(self.channel, frame)
 
-    def write(self, stream: str, line: str) -> None:
-        """A line the interpreter printed to `stream`, for the page's handler (worker.js)."""
-        write_line(stream, line)
+    def write(self, stream: str, line: str) -> bool:
+        """A line printed to `stream`, for the page's handler; True if the page's interrupt()
+        cut it short (stdio.write)."""
+        return write_line(stream, line)
 
     def _settle(self, call: int, frame: bytes | None, error: str | None) -> None:
         """Post the answer to a page call back to the page (per interpreter)."""

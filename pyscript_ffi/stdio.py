@@ -9,9 +9,10 @@
   Promise, blocks this worker for its outcome (`promises.run_sync`, bounded by the worker's call
   timeout); the page never blocks. ``None`` (JS ``null`` or ``undefined``, a cancelled
   ``window.prompt``) is the end of input: `EOFError`, as input() raises at the end of a file.
-- Each printed line (the interpreter's own line-by-line output hook, set by js_glue/worker.js)
-  goes to `write`, which hands it to the page's stdout or stderr function: one round trip, in
-  order with the worker's other calls to the page.
+- Each printed line goes to `write`, which hands it to the page's stdout or stderr function:
+  one round trip, in order with the worker's other calls to the page. The lines come from
+  ``sys.stdout`` / ``sys.stderr`` replaced by line writers on Pyodide (`_pyodide.LineWriter`),
+  from the interpreter's own output hook on MicroPython (js_glue/worker.js).
 
 The CPython host has no equivalent: a worker thread's ``input()`` and ``print`` are the
 process's own (docs/hosts.md).
@@ -83,20 +84,25 @@ def ask(prompt: object = "") -> str:
     return answer
 
 
-def write(stream: str, line: str) -> None:
-    """One printed line (without its newline) for the page's `stream` handler. Never raises
-    into the print that wrote it: if the page cannot take it (the channel failed), the line
-    and the reason go to this worker's console."""
+def write(stream: str, line: str) -> bool:
+    """One printed line (without its newline) for the page's `stream` handler. Returns True if
+    the page's ``interrupt()`` cut the call short: the caller raises KeyboardInterrupt where it
+    can (the interpreter's output hook cannot raise through the print). Raises nothing else: if
+    the page cannot take the line (the channel failed), the line and the reason go to this
+    worker's console."""
     handler = _handlers.stdout if stream == "stdout" else _handlers.stderr
     try:
         if handler is None:
             raise RuntimeError(f"the page gave no {stream} handler")
         handler(line)
+    except KeyboardInterrupt:
+        return True
     except Exception as exc:  # noqa: BLE001 - a print must not fail because the page did
         import js  # type: ignore[import-not-found]  # the interpreter's own: this worker's console
 
         js.console.error(f"pyscript-ffi: a line for the page's {stream} handler was lost "
                          f"({type(exc).__name__}: {exc}): {line}")
+    return False
 
 
 def _describe(value: Any) -> str:

@@ -178,6 +178,21 @@ def test_a_failing_stdout_handler_does_not_fail_print(page):
     assert any("cannot show later 2 either" in e for e in got["errors"]), got
 
 
+def test_interrupt_stops_a_print_loop(page):
+    """interrupt() lands while a line is handed to the page: KeyboardInterrupt from print."""
+    outcome = page.evaluate("""async () => {
+        lines.length = 0;
+        const chattering = w.sync.chatter();
+        while (lines.length < 20) await new Promise((r) => setTimeout(r, 10));
+        w.interrupt();
+        const outcome = await chattering;
+        lines.length = 0;
+        return outcome;
+    }""")
+    assert outcome[0] == "KeyboardInterrupt" and outcome[1] >= 20, outcome
+    assert page.evaluate("w.sync.ping()") == "pong"
+
+
 def test_no_stdout_handler_leaves_print_on_the_console(page):
     assert page.evaluate("async () => { lines.length = 0;"
                          " await plain.sync.say('to the console'); return lines.length; }") == 0

@@ -52,6 +52,17 @@ def say_around_a_title(before, title, after):
     print(after)
 
 
+def chatter():
+    """Print until the page interrupts: ["KeyboardInterrupt", lines printed]."""
+    count = 0
+    try:
+        while True:
+            print("tick", count)
+            count += 1
+    except KeyboardInterrupt:
+        return ["KeyboardInterrupt", count]
+
+
 def nap(seconds):
     """time.sleep in the worker; the seconds it took, by the worker's clock."""
     start = _monotonic()
@@ -70,5 +81,5 @@ def settle():
     return pyscript_ffi.statistics().live_proxies
 
 
-__export__ = ["ask", "say", "say_in_parts", "complain", "say_around_a_title", "nap", "ping",
-              "settle"]
+__export__ = ["ask", "say", "say_in_parts", "complain", "say_around_a_title", "chatter", "nap",
+              "ping", "settle"]
