@@ -103,7 +103,7 @@ class Message(StrEnum):
     """The ``kind`` of a postMessage between the page and a worker (everything that does not
     travel through the shared buffer: boot, and the page's calls into the worker)."""
 
-    BOOT = "boot"  #: page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?}
+    BOOT = "boot"  #: page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?}
     READY = "ready"  #: worker -> page: {exports}, the user's file has run
     FAILED = "failed"  #: worker -> page: {error}, the boot or the user's file failed
     EXPORT = "export"  #: page -> worker: {name, call, frame}, call an ``__export__``ed function

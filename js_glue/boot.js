@@ -34,11 +34,18 @@ export async function bootPyodide(src) {
 }
 
 /**
+ * Where MicroPython's printed lines go (each without its newline), read at every line: a worker
+ * with the page's stdout/stderr handlers swaps them in after boot (worker.js).
+ * @typedef {{ stdout: (line: string) => void, stderr: (line: string) => void }} Output
+ */
+
+/**
  * A MicroPython with pyscript-ffi's packages in /lib (its import path), and the user's file.
  * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
+ * @param {Output} [output] where printed lines go (default: the console)
  * @returns {Promise<{ micropython: any, code: string }>}
  */
-export async function bootMicroPython(src) {
+export async function bootMicroPython(src, output = consoleOutput()) {
   const [{ loadMicroPython }, files, code] = await Promise.all([
     import(new URL("./micropython/micropython.mjs", here).href),
     fetchOk(new URL("./python.json", here)).then((r) => r.json()),
@@ -46,8 +53,8 @@ export async function bootMicroPython(src) {
   ]);
   const micropython = await loadMicroPython({
     heapsize: 64 * 2 ** 20, // the default 1 MiB is too small for frames of a few MiB
-    stdout: (/** @type {string} */ line) => console.log(line),
-    stderr: (/** @type {string} */ line) => console.error(line),
+    stdout: (/** @type {string} */ line) => output.stdout(line),
+    stderr: (/** @type {string} */ line) => output.stderr(line),
   });
   for (const [path, source] of Object.entries(files)) {
     const file = `/lib/${path}`;
@@ -55,4 +62,9 @@ export async function bootMicroPython(src) {
     micropython.FS.writeFile(file, source);
   }
   return { micropython, code };
+}
+
+/** Printed lines to the console, as Pyodide's defaults send them. @returns {Output} */
+export function consoleOutput() {
+  return { stdout: (line) => console.log(line), stderr: (line) => console.error(line) };
 }

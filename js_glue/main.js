@@ -15,6 +15,7 @@ import { Channel } from "./channel.js";
 import { diagnose, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
 import { Server, hasWaitAsync } from "./serving.js";
+import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { isolate } from "./coi.js";
 
@@ -32,6 +33,10 @@ export { direct };
  * @property {import("./environment.js").TagContext} [tag]  set by core.js for a PyScript tag: config, name, id
  * @property {"doorbell" | "post"} [wake]  how the worker wakes the page (default "doorbell" where
  *   Atomics.waitAsync exists, else "post"; serving.js). For measurement: leave it unset.
+ * @property {(prompt: string) => any} [input]  answers the worker's input(prompt): a string or a
+ *   Promise of one; null/undefined is end of input (EOFError). Default: window.prompt (stdio.js)
+ * @property {(line: string) => any} [stdout]  each line the worker prints (default: the console)
+ * @property {(line: string) => any} [stderr]  each line written to its sys.stderr (default: the console)
  */
 
 /** The page's Servers, one per wake: every PyWorker's channel is served by one of them. */
@@ -64,6 +69,7 @@ export function PyWorker(src, options = {}) {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   if (!(bufferBytes > DATA_OFFSET + 1024)) throw new RangeError(`bufferBytes must be over ${DATA_OFFSET + 1024}`);
+  checkStdio(options, "PyWorker");
   const url = new URL(src, document.baseURI).href;
   let worker = /** @type {Worker | null} */ (null);
   let channel = /** @type {Channel | null} */ (null);
@@ -95,7 +101,8 @@ export function PyWorker(src, options = {}) {
       };
     });
     const doorbell = server.doorbell;
-    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag });
+    const io = lendStdio(channel.values, options, src);
+    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag, io });
     exported = await started;
   })();
 

@@ -88,7 +88,7 @@ export const RemoteFlag = Object.freeze({
 
 /** The `kind` of a postMessage between the page and a worker (boot, and the page's calls into it). */
 export const Message = Object.freeze({
-  BOOT: "boot", // page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?} (tag: a PyScript tag's context)
+  BOOT: "boot", // page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?} (tag: a PyScript tag's context; io: stdio.js)
   READY: "ready", // worker -> page: {exports}, the user's file has run
   FAILED: "failed", // worker -> page: {error}, the boot or the user's file failed
   EXPORT: "export", // page -> worker: {name, call, frame}, call an __export__ed function

@@ -4,12 +4,13 @@
 // the page's calls (exports, callbacks) into Python.
 //
 // Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
-//   from the page: BOOT (with `tag`, a PyScript tag's context, from core.js), then EXPORT,
-//                  CALLBACK, FORGET (handed to the runtime's `deliver`)
+//   from the page: BOOT (with `tag`, a PyScript tag's context, from core.js; `io`, the page's
+//                  input/stdout/stderr functions, stdio.js), then EXPORT, CALLBACK, FORGET
+//                  (handed to the runtime's `deliver`)
 //   to the page:   READY or FAILED, then SETTLE for each call; RING after each request when
 //                  BOOT carried no doorbell (serving.js)
 
-import { bootMicroPython, bootPyodide } from "./boot.js";
+import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
 import { prepare } from "./environment.js";
 import { microStub, toHex } from "./micro.js";
 import { Message, Slot } from "./protocol.js";
@@ -35,11 +36,11 @@ self.onmessage = (event) => {
 const RING = Object.freeze({ kind: Message.RING });
 
 /**
- * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any }} options
+ * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array }} options
  */
-async function boot({ type, buffer, doorbell, src, timeoutMs, tag }) {
+async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io }) {
   const caller = new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) });
-  if (type === "micropython") return bootMicro(caller, src, tag);
+  if (type === "micropython") return bootMicro(caller, src, tag, io);
   const { pyodide, code } = await bootPyodide(src);
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
   pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
@@ -57,6 +58,7 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag }) {
     },
   });
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
+  if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
@@ -65,8 +67,9 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag }) {
 }
 
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
-async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src, /** @type {any} */ tag) {
-  const { micropython, code } = await bootMicroPython(src);
+async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src, /** @type {any} */ tag, /** @type {Uint8Array | undefined} */ io) {
+  const output = consoleOutput();
+  const { micropython, code } = await bootMicroPython(src, output);
   const stub = microStub({
     timeoutMs: caller.timeoutMs,
     roundtrip: (frame) => caller.roundtrip(frame),
@@ -74,6 +77,17 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
       self.postMessage(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
   });
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
+  if (io) {
+    // input() asks the page; the streams it has handlers for go there (MicroPython's own
+    // output hook gives lines already, and its sys.stdout cannot be replaced)
+    for (const name of Array.from(app.use_stdio(toHex(io)))) {
+      output[/** @type {"stdout" | "stderr"} */ (name)] = (line) => {
+        // interrupt() during the line's call: raised as the print returns (this hook cannot
+        // raise through it; it is on the worker's own thread, where MicroPython takes the signal)
+        if (app.write(name, line)) micropython._module._mp_sched_keyboard_interrupt();
+      };
+    }
+  }
   if (tag) await prepare(micropython, "micropython", { ...tag, worker: true, where: src });
   const exports = Array.from(app.run(code, src));
   runtime = {

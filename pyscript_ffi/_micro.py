@@ -53,6 +53,10 @@ class Runtime(WorkerRuntime):
         exec(code, namespace)
         return self._exported(namespace, filename)
 
+    def use_stdio(self, frame_hex):
+        """BOOT's io frame (hex): the names of the streams the page takes."""
+        return self._stdio(bytes.fromhex(frame_hex))
+
     def deliver(self, kind, call, target, frame_hex):
         """A message from the page: an export by name, a callback by id, or a forget."""
         self.calls.deliver(kind, call, target, bytes.fromhex(frame_hex))

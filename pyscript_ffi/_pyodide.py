@@ -7,7 +7,9 @@ Imported by ``js_glue/worker.js`` (after it registered the ``_pyscript_ffi_stub`
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import sys
+from typing import TYPE_CHECKING, Any
 
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
 from pyodide.ffi import to_js  # type: ignore[import-not-found]
@@ -18,6 +20,9 @@ from . import _runtime
 from ._worker import WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import WeakTracking
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class StubTransport:
@@ -37,6 +42,45 @@ class StubTransport:
         return reply.to_bytes()  # type: ignore[no-any-return]
 
 
+class LineWriter(io.TextIOBase):
+    """sys.stdout or sys.stderr of a worker whose page has a handler for it: each line (without
+    its newline) goes to `emit`, and `flush()` sends a partial one, as Pyodide's own "batched"
+    output does. (Pyodide's output hook cannot call back into Python: it runs inside the write.)"""
+
+    def __init__(self, name: str, emit: Callable[[str, str], bool]) -> None:
+        super().__init__()
+        self.name = name
+        self._emit = emit
+        self._pending = ""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # (read-only in io.TextIOBase)
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        *lines, self._pending = (self._pending + text).split("\n")
+        for line in lines:
+            self._send(line)
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            line, self._pending = self._pending, ""
+            self._send(line)
+
+    def _send(self, line: str) -> None:
+        if self._emit(self.name, line):
+            raise KeyboardInterrupt("interrupted by the page (interrupt()) while printing")
+
+
 class Runtime(WorkerRuntime):
     """Runs the user's file (top-level await allowed) and answers the page's calls."""
 
@@ -49,6 +93,12 @@ class Runtime(WorkerRuntime):
         namespace = self._namespace(filename)
         await eval_code_async(code, namespace, filename=filename)
         return self._exported(namespace, filename)
+
+    def use_stdio(self, frame: Any) -> None:
+        """BOOT's io frame (a Uint8Array): input() asks the page, and the streams the page has
+        handlers for become `LineWriter`s."""
+        for name in self._stdio(frame.to_bytes()):
+            setattr(sys, name, LineWriter(name, self.write))
 
     def deliver(self, message: Any) -> None:
         """A message from the page: {kind, call, name | id, frame}."""

@@ -15,6 +15,8 @@ from broker.protocol import Failure
 
 from . import promises
 from ._calls import PageCalls, on_event_loop
+from .stdio import install as install_stdio
+from .stdio import write as write_line
 
 if TYPE_CHECKING:
     from .channel import Channel
@@ -67,6 +69,16 @@ class WorkerRuntime:
         if self.calls is not None:
             self.calls.exports = {name: namespace[name] for name in names}
         return list(names)
+
+    def _stdio(self, frame: bytes) -> list[str]:
+        """BOOT's io frame: input() asks the page; the streams whose lines go to `write`."""
+        assert self.channel is not None, "only a worker's runtime takes the page's stdio"
+        return install_stdio(self.channel, frame)
+
+    def write(self, stream: str, line: str) -> bool:
+        """A line printed to `stream`, for the page's handler; True if the page's interrupt()
+        cut it short (stdio.write)."""
+        return write_line(stream, line)
 
     def _settle(self, call: int, frame: bytes | None, error: str | None) -> None:
         """Post the answer to a page call back to the page (per interpreter)."""

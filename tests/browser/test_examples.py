@@ -29,7 +29,7 @@ def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):
 def test_examples_index_links_every_example(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/")
-    for href in ("/list/", "/taskboard/", "/roundtrips/"):
+    for href in ("/list/", "/taskboard/", "/roundtrips/", "/console/"):
         assert page.count(f"a[href='{href}']") == 1, href
     page.close()
 
@@ -87,4 +87,42 @@ def test_roundtrips_example_counts(browser, examples_server):
     assert counts["one gather()"] == (6, 1)
     assert counts["query() per value"] == (6, 6)
     assert counts["attribute by attribute"][1] > 6
+    page.close()
+
+
+@pytest.mark.parametrize("kind", ["pyodide", "micropython"])
+def test_console_example_plays_through_input_and_print(browser, examples_server, kind):
+    """The worker's input() waits for the page's form, its print lines fill the screen: play a
+    game to the end by halving the range, then quit the next one (input() raises EOFError)."""
+    page = browser.new_page()
+    page.goto(f"{examples_server}/console/?type={kind}")
+    lines = "document.querySelectorAll('#screen span')"
+    ready = "!document.querySelector('#answer').disabled"
+
+    def enter(text, button="#send"):
+        """Answer the prompt; the worker's reply (the line after our echo)."""
+        page.wait_for_function(ready, timeout=BOOT_S)
+        before = page.evaluate(f"{lines}.length")
+        if button == "#send":
+            page.fill("#answer", text)
+        page.click(button)
+        page.wait_for_function(f"{lines}.length >= {before + 2}", timeout=30)
+        return page.evaluate(f"{lines}[{before + 1}].textContent.trim()")
+
+    assert "is not a whole number" in enter("seven")
+    low, high = 1, 100
+    for _ in range(8):
+        guess = (low + high) // 2
+        reply = enter(str(guess))
+        if reply.startswith("Yes"):
+            break
+        assert reply in (f"{guess} is too low.", f"{guess} is too high."), reply
+        low, high = (guess + 1, high) if "low" in reply else (low, guess - 1)
+    else:
+        raise AssertionError(f"no win in 8 guesses: {page.inner_text('#screen')}")
+    assert reply.startswith(f"Yes, {guess}!") and reply.endswith("guesses."), reply
+    assert enter("", button="#quit").startswith("Bye. It was "), page.inner_text("#screen")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('quit')",
+                           timeout=30)
+    assert not page.errors(), page.errors()
     page.close()
