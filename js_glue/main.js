@@ -150,6 +150,10 @@ export function PyWorker(src, options = {}) {
     get worker() {
       return worker;
     },
+    /** (for the bench) the page's Channel serving this worker, once started */
+    get channel() {
+      return channel;
+    },
   };
 }
 

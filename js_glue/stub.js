@@ -46,6 +46,14 @@ export class Caller {
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
+    /**
+     * The bench's phase marks (null: off, one property test per step): performance.now() on
+     * entry, after the request is stored, when the reply is seen and on return, per call.
+     * @type {number[] | null}
+     */
+    this.marks = null;
+    /** (marks on) when the last wait saw STATE change */
+    this.seen = 0;
     const version = Atomics.load(this.i32, Slot.VERSION);
     if (version !== PROTOCOL_VERSION) {
       throw new ProtocolError(
@@ -61,10 +69,14 @@ export class Caller {
    * @returns {Uint8Array | string}
    */
   roundtrip(frame) {
-    const deadline = performance.now() + this.timeoutMs;
+    const marks = this.marks;
+    const entered = performance.now();
+    const deadline = entered + this.timeoutMs;
     const steps = roundtrip(this.transfer, frame);
     let step = steps.next();
+    if (marks) marks.push(entered, performance.now());
     while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
+    if (marks) marks.push(this.seen, performance.now());
     // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
     // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
     if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
@@ -82,6 +94,7 @@ export class Caller {
         const now = Atomics.load(i32, Slot.STATE);
         if (now !== state) {
           this.spinMs = SPIN_MAX_MS;
+          if (this.marks) this.seen = performance.now();
           return now;
         }
       }
@@ -89,7 +102,10 @@ export class Caller {
     this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
     for (;;) {
       const now = Atomics.load(i32, Slot.STATE);
-      if (now !== state) return now;
+      if (now !== state) {
+        if (this.marks) this.seen = performance.now();
+        return now;
+      }
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.load(i32, Slot.INTERRUPT) !== 0) return now; // (interrupt: see roundtrip)
       Atomics.wait(i32, Slot.STATE, state, left);

@@ -50,6 +50,13 @@ SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // thi
 MICRO_1MB_CALLS = 20
 #: what PyScript's worker runs (workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
+#: the workloads broken down into phases (one round trip per call), and the phases' names
+PHASED = [("title", "document.title read"), ("write", "el.textContent = s")]
+PHASES = ["Python before encode (proxy, request)", "encode (msgpack)", "into JS (to_js, call)",
+          "store REQUEST, notify", "wake of the page (+claim, copy)",
+          "page dispatch (decode, op, encode)", "wake of the worker",
+          "reply into Python (to_bytes)", "decode (msgpack)",
+          "Python after decode (unwrap, return)"]
 COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
 TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker
 TIMEOUT_MS = 600_000
@@ -73,8 +80,11 @@ def row(name: str, samples_s: list[float], total_s: float) -> Row:
                total_s / n * 1e6, n / total_s)
 
 
+QUICK = ["title", "write", "gather10"]  # --quick: these only, no MicroPython, no host, no workers
+
+
 def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
-            facts: dict[str, Any] | None = None) -> dict[str, Any]:
+            facts: dict[str, Any] | None = None, quick: bool = False) -> dict[str, Any]:
     """Run everything in one browser session; returns rows and facts (and draws the chart to
     `chart` when given; `facts` go into its subtitle)."""
     try:
@@ -94,11 +104,11 @@ def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     out: dict[str, Any] = {"floor": [], "ffi": [], "round_trips": {}, "parallel": [],
                            "host": [], "pyscript": [], "pyscript_round_trips": {},
-                           "pyscript_parallel": [], "micro": [],
+                           "pyscript_parallel": [], "micro": [], "phases": {},
                            "pyscript_version": _npm_version("@pyscript/core")}
     from .bench_host import MEASURES
 
-    for name, measure_one in MEASURES:  # the CPython host, before the browser starts
+    for name, measure_one in [] if quick else MEASURES:  # the CPython host, before the browser
         out["host"].append(row(name, *measure_one(calls)))
     try:
         with sync_playwright() as playwright:
@@ -119,21 +129,23 @@ def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
                                         got["total"] / 1e3))
             out["boot_ms"] = page.evaluate("bench.start()")
             for name, label in WORKLOADS:
+                if quick and name not in QUICK:
+                    continue
                 n = calls if name not in SLOW else max(50, calls // SLOW[name])
                 got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
                 out["ffi"].append(row(label, got["samples"], got["total"]))
                 out["round_trips"][label] = got["round_trips"]
-            for wake in WAKES:  # the doorbell, and the fallback's RING messages, A/B in turn
+            for name, label in PHASED:
+                got = page.evaluate("([w, n]) => bench.phases(w, n)", [name, calls])
+                out["phases"][label] = phases(got, calls)
+            for wake in () if quick else WAKES:  # the doorbell, and the fallback's RING messages
                 for count in workers:
                     got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
                                         [count, calls, wake])
                     out["parallel"].append({**_parallel(count, calls, got), "wake": wake})
-            out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
-            for name, label in WORKLOADS:  # the same workloads from a MicroPython worker
-                n = calls if name not in SLOW else MICRO_1MB_CALLS
-                got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
-                out["micro"].append(row(label, got["samples"], got["total"]))
-            _measure_pyscript(page, origin, calls, out, workers)
+            if not quick:
+                _measure_micro(page, calls, out)
+            _measure_pyscript(page, origin, calls, out, workers, quick)
             out["outside_requests"] = outside
             out["chromium"] = browser.version
             if chart is not None:
@@ -144,6 +156,80 @@ def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
         server.shutdown()
         server.server_close()
     return out
+
+
+def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
+    """The same workloads from a MicroPython worker."""
+    out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
+    for name, label in WORKLOADS:
+        n = calls if name not in SLOW else MICRO_1MB_CALLS
+        got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
+        out["micro"].append(row(label, got["samples"], got["total"]))
+
+
+def _offset(before: list[float], after: list[float]) -> tuple[float, float]:
+    """The offset of clock B from clock A (B = A + offset), and its uncertainty, from pairs of
+    events known to be ordered: `before[i]` (B - A of an event on A before one on B) bounds it
+    from above, `after[i]` (B - A of an event on B before one on A) from below. Each clock's
+    origin is its own (Python's perf_counter, a worker's and the page's performance.now, whose
+    timeOrigins disagree by tens of us), so the bench takes the middle of the tightest bounds
+    over every call, as NTP does."""
+    high, low = min(before), max(after)
+    return (high + low) / 2, (high - low) / 2
+
+
+def phases(got: dict[str, Any], calls: int) -> dict[str, Any]:
+    """(median, mean) in us of each of PHASES, from the marks of `calls` one-round-trip calls:
+    the worker's Python marks (call start, encode in/out, transport in/out, decode in/out, call
+    end), its stub's (entered, REQUEST stored, REPLY seen, returned) and the page's (request in
+    hand, reply encoded), all moved onto the stub's clock."""
+    py, js = got["worker"]["py"], got["worker"]["js"]
+    page = got["page"][-2 * calls:]  # the last `calls` requests served
+    if len(py) != 8 * calls or len(js) != 4 * calls or len(page) != 2 * calls:
+        raise RuntimeError(f"phase marks: {len(py)} Python, {len(js)} stub, {len(page)} page "
+                           f"for {calls} calls: not one round trip per call?")
+    calls_py = [py[8 * i:8 * i + 8] for i in range(calls)]
+    calls_js = [js[4 * i:4 * i + 4] for i in range(calls)]
+    calls_page = [page[2 * i:2 * i + 2] for i in range(calls)]
+    # Python enters the transport before the stub is entered, and gets its return after
+    to_js, py_error = _offset([j[0] - p[3] for p, j in zip(calls_py, calls_js, strict=True)],
+                              [j[3] - p[4] for p, j in zip(calls_py, calls_js, strict=True)])
+    # the page has the request after the stub stored it, and encoded its reply before it is seen
+    to_page, page_error = _offset(
+        [g[0] - j[1] for g, j in zip(calls_page, calls_js, strict=True)],
+        [g[1] - j[2] for g, j in zip(calls_page, calls_js, strict=True)])
+    columns: list[list[float]] = [[] for _ in PHASES]
+    for p, j, g in zip(calls_py, calls_js, calls_page, strict=True):
+        start, enc0, enc1, _rt0, _rt1, dec0, dec1, end = (t + to_js for t in p)
+        entered, stored, seen, _returned = j
+        got_request, replied = (t - to_page for t in g)
+        steps = [start, enc0, enc1, entered, stored, got_request, replied, seen, dec0, dec1, end]
+        for column, (a, b) in zip(columns, zip(steps, steps[1:], strict=False), strict=True):
+            column.append((b - a) * 1e3)
+    return {"phases": {name: (statistics.median(c), statistics.fmean(c))
+                       for name, c in zip(PHASES, columns, strict=True)},
+            "clock_error_us": (py_error * 1e3, page_error * 1e3)}
+
+
+def _phase_lines(out: dict[str, Any]) -> list[str]:
+    measured = out.get("phases") or {}
+    if not measured:
+        return []
+    labels = list(measured)
+    table = {label: measured[label]["phases"] for label in labels}
+    errors = "; ".join(f"{label}: Python/stub +-{measured[label]['clock_error_us'][0]:.0f}, "
+                       f"stub/page +-{measured[label]['clock_error_us'][1]:.0f}"
+                       for label in labels)
+    lines = ["phases of one round trip from the Pyodide worker, us (median / mean; marks cost "
+             "~1 us each, timers tick in 5 us)",
+             f"{'':38}" + "".join(f" {label[:20]:>20}" for label in labels)]
+    lines += [f"{name[:38]:38}" + "".join(
+        f" {table[label][name][0]:9.1f} /{table[label][name][1]:7.1f}  " for label in labels)
+        for name in PHASES]
+    lines.append(f"{'sum of the means':38}" + "".join(
+        f" {sum(v[1] for v in table[label].values()):19.1f} " for label in labels))
+    lines.append(f"(clocks aligned by ordered marks, us: {errors})")
+    return lines
 
 
 def _local(url: str, origin: str) -> bool:
@@ -196,7 +282,7 @@ def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
 
 
 def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
-                      workers: tuple[int, ...]) -> None:
+                      workers: tuple[int, ...], quick: bool = False) -> None:
     """PyScript's worker on the same workloads; a failure is recorded, not raised, so the rest
     of the run still reports."""
     from playwright.sync_api import Error as PlaywrightError
@@ -207,10 +293,12 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
         out["pyscript_boot_ms"] = page.evaluate("([o, ms]) => pyscript.start(o, ms)",
                                                 [options, PYSCRIPT_BOOT_MS])
         for name in PYSCRIPT_WORKLOADS:
+            if quick and name not in QUICK:
+                continue
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
-        for count in workers:
+        for count in () if quick else workers:
             got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
                                 [count, calls, options, PYSCRIPT_BOOT_MS])
             out["pyscript_parallel"].append(_parallel(count, calls, got))
@@ -307,6 +395,7 @@ def report(out: dict[str, Any]) -> str:
                    [f"{r.name} {trips[r.name]:g}" for r in out["ffi"] if r.name in trips])
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
+    lines += _phase_lines(out)
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")
@@ -320,18 +409,20 @@ def report(out: dict[str, Any]) -> str:
                      f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
         lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
     ours = out["parallel"]
-    lines += _parallel_table({
-        "pyscript-ffi (doorbell)": [p for p in ours if p.get("wake", "doorbell") == "doorbell"],
-        "pyscript-ffi (RING: no waitAsync)": [p for p in ours if p.get("wake") == "post"],
-        **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
-    })
+    if ours or out.get("pyscript_parallel"):  # (not in --quick)
+        lines += _parallel_table({
+            "pyscript-ffi (doorbell)": [p for p in ours if p.get("wake", "doorbell") == "doorbell"],
+            "pyscript-ffi (RING: no waitAsync)": [p for p in ours if p.get("wake") == "post"],
+            **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
+        })
     lines += comparison(out)
     outside = out.get("outside_requests", [])
     lines.append(f"requests that left 127.0.0.1: {len(outside)}"
                  + (": " + ", ".join(sorted(set(outside))[:5]) if outside else ""))
-    lines.append("CPython host (worker thread -> host thread; /floor: by the Condition floor)")
-    host_floor = out["host"][0].median_us
-    lines += [line(r, host_floor) for r in out["host"]]
+    if out["host"]:
+        lines.append("CPython host (worker thread -> host thread; /floor: by the Condition floor)")
+        host_floor = out["host"][0].median_us
+        lines += [line(r, host_floor) for r in out["host"]]
     return "\n".join(lines)
 
 
@@ -344,12 +435,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--chart", type=Path, default=Path("bench.png"),
                         help="draw the medians to this PNG (bench.png)")
     parser.add_argument("--no-chart", action="store_true", help="draw no chart")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"only {', '.join(QUICK)}, phases and boot, ours and PyScript's "
+                             "(for A/B of one lever; no chart)")
     args = parser.parse_args(argv)
     if args.calls < 10:
         parser.error("--calls must be at least 10")
-    chart = None if args.no_chart else args.chart
+    chart = None if args.no_chart or args.quick else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
-    out = {**facts, **measure(args.calls, args.workers, chart, facts)}
+    out = {**facts, **measure(args.calls, args.workers, chart, facts, args.quick)}
     print(f"pyscript-ffi bench: Chromium {out['chromium']}, {platform.machine()}, "
           f"{out['cores']} cores, {args.calls} calls per workload")
     print(report(out))
