@@ -19,6 +19,14 @@ import { ProtocolError } from "./errors.js";
  */
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
+/**
+ * Whether polling hints the CPU with Atomics.pause (Chromium 133 on) between loads, as
+ * PyScript's worker does. Measured A/B in one bench run (docs/benchmarks.md, "phases"): see there;
+ * the bench flips `Caller.pause` per run.
+ */
+const PAUSE = false;
+/** Atomics.pause, where the engine has it. */
+const pause = /** @type {{ pause?: () => void }} */ (/** @type {unknown} */ (Atomics)).pause;
 
 /** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
 function ringer(doorbell, post) {
@@ -46,6 +54,8 @@ export class Caller {
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
+    /** Whether the poll loop hints the CPU with Atomics.pause between loads (see PAUSE). */
+    this.pause = PAUSE && pause !== undefined;
     /**
      * The bench's phase marks (null: off, one property test per step): performance.now() on
      * entry, after the request is stored, when the reply is seen and on return, per call.
@@ -97,6 +107,7 @@ export class Caller {
           if (this.marks) this.seen = performance.now();
           return now;
         }
+        if (this.pause) /** @type {() => void} */ (pause)();
       }
     } while (performance.now() < spinUntil);
     this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
