@@ -95,6 +95,18 @@ export class Caller {
     return step.value;
   }
 
+  /**
+   * A view of the buffer's DATA for a request of `n` bytes, for the caller to fill in place and
+   * pass to `roundtrip` (which then copies nothing): undefined (Python's None; null would be
+   * Pyodide's JsNull) if the frame does not fit, or the previous call's reply may still land in
+   * DATA (see Transfer.owed).
+   * @param {number} n @returns {Uint8Array | undefined}
+   */
+  frameView(n) {
+    const { data, owed } = this.transfer;
+    return owed || n > data.length ? undefined : data.subarray(0, n);
+  }
+
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
   #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
     const i32 = this.i32;
