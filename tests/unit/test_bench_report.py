@@ -8,7 +8,16 @@ import http.client
 import threading
 
 from pyscript_ffi.server import make_server
-from pyscript_ffi.tools.bench import ASSETS, WORKLOADS, Row, _local, comparison, report
+from pyscript_ffi.tools.bench import (
+    ASSETS,
+    PHASES,
+    WORKLOADS,
+    Row,
+    _local,
+    comparison,
+    phases,
+    report,
+)
 
 LABELS = dict(WORKLOADS)
 
@@ -106,3 +115,32 @@ def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
     assert "600 (/3.00)" in text
     assert _line(text.splitlines(), "pyscript-ffi (RING: no waitAsync)").split()[-1] == "-"
     assert "4000/s" in _line(text.splitlines(), "PyScript  ")
+
+
+def test_phases_align_three_clocks_and_split_one_round_trip():
+    """Marks of one call taken on three clocks (Python, the stub, the page: each its own origin)
+    come back as the phase durations, to within the alignment's stated error."""
+    # true times (us) of one call's events, and each clock's origin (ms)
+    t = {"start": 0, "enc0": 2, "enc1": 5, "rt0": 6, "entered": 8, "stored": 10, "got": 20,
+         "replied": 30, "seen": 40, "returned": 42, "rt1": 44, "dec0": 45, "dec1": 48, "end": 50}
+    py_origin, page_origin, calls, period = -100.0, 5000.0, 50, 0.2
+
+    def at(name, i, origin=0.0):
+        return origin + i * period + t[name] / 1e3
+
+    got = {"worker": {
+        "py": [at(k, i, py_origin) for i in range(calls)
+               for k in ("start", "enc0", "enc1", "rt0", "rt1", "dec0", "dec1", "end")],
+        "js": [at(k, i) for i in range(calls) for k in ("entered", "stored", "seen", "returned")]},
+        # the page served 3 requests before these (the warm-up): only the last `calls` count
+        "page": [0.0] * 6 + [at(k, i, page_origin) for i in range(calls)
+                             for k in ("got", "replied")]}
+    result = phases(got, calls)
+    py_error, page_error = result["clock_error_us"]
+    assert 0 <= py_error < 3 and 0 <= page_error < 12
+    expected = [2, 3, 3, 12, 10, 10, 5, 3, 2]  # the steps between the events, in PHASES order
+    for name, want in zip(PHASES, expected, strict=True):
+        median, mean = result["phases"][name]
+        assert abs(median - want) <= py_error + page_error + 1e-6, (name, median, want)
+    assert abs(result["notify"][0] - 2) < 1e-6  # stored - entered, on the stub's own clock
+    assert abs(sum(mean for _, mean in result["phases"].values()) - 50) < 1e-6

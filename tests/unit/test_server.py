@@ -106,7 +106,7 @@ def test_serving_a_missing_folder_is_a_clear_error(tmp_path):
 
 
 def test_a_file_revalidates_by_its_etag():
-    """A repeat visit gets 304 (with the isolation headers) for a file it has, 200 after a change."""
+    """A repeat visit gets 304 (with the isolation headers) for a file it has, else 200."""
     httpd = make_server(EXAMPLES)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -129,7 +129,8 @@ def test_error_replies_raise_their_exception(status, exc_type):
 )
 def test_decode_result_is_decode_reply_unwrapped(status, exc_type):
     codec = plain_codec()
-    assert codec.decode_result(codec.encode_reply(Reply(Status.OK, [1, "a", None]))) == [1, "a", None]
+    value = [1, "a", None]
+    assert codec.decode_result(codec.encode_reply(Reply(Status.OK, value))) == value
     with pytest.raises(exc_type, match="boom"):
         codec.decode_result(codec.encode_reply(Reply(status, None, "TypeError", "boom", "at x")))
     for bad in (b"\x92\xc3\x01", b"\x91\x00", b"\x93\x00\x01\x02"):  # [true, 1], [0], [0, 1, 2]
