@@ -154,6 +154,10 @@ export function PyWorker(src, options = {}) {
     get channel() {
       return channel;
     },
+    /** (for the bench) the page's Server that serves this worker's channel (serving.js) */
+    get server() {
+      return serverFor(wake);
+    },
   };
 }
 

@@ -11,6 +11,7 @@ request left 127.0.0.1, draws the medians to a PNG and can write JSON.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime
 import json
 import platform
@@ -58,7 +59,7 @@ PHASED = [("title", "document.title read", None, True),
           ("title", "read, no method detection", None, False),
           ("write", "el.textContent = s", None, True)]
 PHASES = ["Python before encode (proxy, request)", "encode (msgpack)", "into JS (to_js, call)",
-          "REQUEST to page (notify, wake, copy)",
+          "store, ring doorbell, page wakes", "page's pass: claim, copy request",
           "page dispatch (decode, op, encode)", "wake of the worker",
           "reply into Python (to_bytes)", "decode (msgpack)",
           "Python after decode (unwrap, return)"]
@@ -205,8 +206,9 @@ def _offset(before: list[float], after: list[float]) -> tuple[float, float]:
 def phases(got: dict[str, Any], calls: int) -> dict[str, Any]:
     """(median, mean) in us of each of PHASES, from the marks of `calls` one-round-trip calls:
     the worker's Python marks (call start, encode in/out, transport in/out, decode in/out, call
-    end), its stub's (entered, REQUEST stored, REPLY seen, returned) and the page's (request in
-    hand, reply encoded), all moved onto the stub's clock."""
+    end), its stub's (entered, REQUEST stored and rung, REPLY seen, returned), the page
+    Channel's (request in hand, reply encoded) and its Server's wakes (`got["wakes"]`: each time
+    the doorbell's wait returned, serving.js), all moved onto the stub's clock."""
     py, js = got["worker"]["py"], got["worker"]["js"]
     page = got["page"][-2 * calls:]  # the last `calls` requests served
     if len(py) != 8 * calls or len(js) != 4 * calls or len(page) != 2 * calls:
@@ -215,6 +217,7 @@ def phases(got: dict[str, Any], calls: int) -> dict[str, Any]:
     calls_py = [py[8 * i:8 * i + 8] for i in range(calls)]
     calls_js = [js[4 * i:4 * i + 4] for i in range(calls)]
     calls_page = [page[2 * i:2 * i + 2] for i in range(calls)]
+    wakes = sorted(got.get("wakes") or [])
     # Python enters the transport before the stub is entered, and gets its return after
     to_js, py_error = _offset([j[0] - p[3] for p, j in zip(calls_py, calls_js, strict=True)],
                               [j[3] - p[4] for p, j in zip(calls_py, calls_js, strict=True)])
@@ -229,16 +232,23 @@ def phases(got: dict[str, Any], calls: int) -> dict[str, Any]:
     for p, j, g in zip(calls_py, calls_js, calls_page, strict=True):
         start, enc0, enc1, _rt0, _rt1, dec0, dec1, end = (t + to_js for t in p)
         entered, stored, seen, _returned = j
+        # the server's last wake before it had this request: if it came after the stub was
+        # entered, the page was parked on the doorbell and this call woke it; if before, the page
+        # was still in a pass and the wake costs this call nothing
+        index = bisect.bisect_right(wakes, g[0]) - 1
+        woke = wakes[index] - to_page if index >= 0 else entered
         got_request, replied = (t - to_page for t in g)
-        steps = [start, enc0, enc1, entered, got_request, replied, seen, dec0, dec1, end]
+        woke = min(max(woke, entered), got_request)
+        steps = [start, enc0, enc1, entered, woke, got_request, replied, seen, dec0, dec1, end]
         for column, (a, b) in zip(columns, zip(steps, steps[1:], strict=False), strict=True):
             column.append((b - a) * 1e3)
         notify.append((stored - entered) * 1e3)
     return {"phases": {name: (statistics.median(c), statistics.fmean(c))
                        for name, c in zip(PHASES, columns, strict=True)},
-            # the page is often served before the worker's Atomics.notify returns: not a phase
+            # the page is often served before the worker's ring returns: not a phase
             "notify": (statistics.median(notify), statistics.fmean(notify)),
-            "clock_error_us": (py_error * 1e3, page_error * 1e3)}
+            "clock_error_us": (py_error * 1e3, page_error * 1e3),
+            "wake": got.get("wake", "doorbell")}
 
 
 def _phase_lines(out: dict[str, Any]) -> list[str]:
@@ -250,15 +260,16 @@ def _phase_lines(out: dict[str, Any]) -> list[str]:
     errors = [(f"{label}: Python/stub {measured[label]['clock_error_us'][0]:.0f}, "
                        f"stub/page {measured[label]['clock_error_us'][1]:.0f}")
               for label in labels]
-    lines = ["phases of one round trip from the Pyodide worker, us (median / mean; marks cost "
-             "~1 us each, timers tick in 5 us)",
+    wake = measured[labels[0]].get("wake", "doorbell")
+    lines = [f"phases of one round trip from the Pyodide worker, the page serving by its {wake} "
+             "(serving.js), us (median / mean; marks cost ~1 us each, timers tick in 5 us)",
              f"{'':38}" + "".join(f" {label[:20]:>20}" for label in labels)]
     lines += [f"{name[:38]:38}" + "".join(
         f" {table[label][name][0]:9.1f} /{table[label][name][1]:7.1f}  " for label in labels)
         for name in PHASES]
     lines.append(f"{'sum of the means':38}" + "".join(
         f" {sum(v[1] for v in table[label].values()):19.1f} " for label in labels))
-    lines.append(f"{'(worker: store REQUEST + notify returns)':38}" + "".join(
+    lines.append(f"{'(worker: store REQUEST + ring returns)':38}" + "".join(
         f" {measured[label]['notify'][0]:9.1f} /{measured[label]['notify'][1]:7.1f}  "
         for label in labels))
     lines += _wrap("(clocks aligned by ordered marks, +- us)", errors)

@@ -117,30 +117,53 @@ def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
     assert "4000/s" in _line(text.splitlines(), "PyScript  ")
 
 
-def test_phases_align_three_clocks_and_split_one_round_trip():
-    """Marks of one call taken on three clocks (Python, the stub, the page: each its own origin)
-    come back as the phase durations, to within the alignment's stated error."""
-    # true times (us) of one call's events, and each clock's origin (ms)
-    t = {"start": 0, "enc0": 2, "enc1": 5, "rt0": 6, "entered": 8, "stored": 10, "got": 20,
-         "replied": 30, "seen": 40, "returned": 42, "rt1": 44, "dec0": 45, "dec1": 48, "end": 50}
-    py_origin, page_origin, calls, period = -100.0, 5000.0, 50, 0.2
+def _phase_marks(t: dict[str, float], calls: int, wakes: bool) -> dict[str, object]:
+    """The marks of `calls` calls whose events happen at the times `t` (us after each call's
+    start, one call every 0.2 ms), each clock with its own origin (ms), as the bench page
+    returns them."""
+    py_origin, page_origin, period = -100.0, 5000.0, 0.2
 
-    def at(name, i, origin=0.0):
+    def at(name: str, i: int, origin: float = 0.0) -> float:
         return origin + i * period + t[name] / 1e3
 
-    got = {"worker": {
+    return {"worker": {
         "py": [at(k, i, py_origin) for i in range(calls)
                for k in ("start", "enc0", "enc1", "rt0", "rt1", "dec0", "dec1", "end")],
         "js": [at(k, i) for i in range(calls) for k in ("entered", "stored", "seen", "returned")]},
         # the page served 3 requests before these (the warm-up): only the last `calls` count
         "page": [0.0] * 6 + [at(k, i, page_origin) for i in range(calls)
-                             for k in ("got", "replied")]}
-    result = phases(got, calls)
+                             for k in ("got", "replied")],
+        # the server woke once before the warm-up, then once per call (the doorbell's wait)
+        "wakes": [page_origin - 50.0] + ([at("woke", i, page_origin) for i in range(calls)]
+                                         if wakes else [])}
+
+
+TIMES = {"start": 0, "enc0": 2, "enc1": 5, "rt0": 6, "entered": 8, "stored": 10, "woke": 15,
+         "got": 20, "replied": 30, "seen": 40, "returned": 42, "rt1": 44, "dec0": 45, "dec1": 48,
+         "end": 50}
+
+
+def test_phases_align_three_clocks_and_split_one_round_trip():
+    """Marks of one call taken on three clocks (Python, the stub, the page: each its own origin)
+    come back as the phase durations, to within the alignment's stated error; the page's wake
+    on the doorbell is its own phase."""
+    calls = 50
+    result = phases(_phase_marks(TIMES, calls, wakes=True), calls)
     py_error, page_error = result["clock_error_us"]
     assert 0 <= py_error < 3 and 0 <= page_error < 12
-    expected = [2, 3, 3, 12, 10, 10, 5, 3, 2]  # the steps between the events, in PHASES order
+    expected = [2, 3, 3, 7, 5, 10, 10, 5, 3, 2]  # the steps between the events, in PHASES order
     for name, want in zip(PHASES, expected, strict=True):
         median, mean = result["phases"][name]
         assert abs(median - want) <= py_error + page_error + 1e-6, (name, median, want)
     assert abs(result["notify"][0] - 2) < 1e-6  # stored - entered, on the stub's own clock
     assert abs(sum(mean for _, mean in result["phases"].values()) - 50) < 1e-6
+
+
+def test_a_page_already_awake_costs_no_wake_phase():
+    """A request served by a pass that did not follow a wait (the server's last wake is older
+    than the call) has a wake phase of 0; its time goes to the pass."""
+    calls = 20
+    result = phases(_phase_marks(TIMES, calls, wakes=False), calls)
+    wake_phase, pass_phase = (result["phases"][name][0] for name in PHASES[3:5])
+    assert wake_phase == 0
+    assert abs(pass_phase - 12) <= sum(result["clock_error_us"]) + 1e-6
