@@ -8,16 +8,8 @@ import http.client
 import threading
 
 from pyscript_ffi.server import make_server
-from pyscript_ffi.tools.bench import (
-    ASSETS,
-    PHASES,
-    WORKLOADS,
-    Row,
-    _local,
-    comparison,
-    phases,
-    report,
-)
+from pyscript_ffi.tools.bench import ASSETS, _local
+from pyscript_ffi.tools.bench_report import PHASES, WORKLOADS, Row, comparison, phases, report
 
 LABELS = dict(WORKLOADS)
 
