@@ -115,8 +115,9 @@ def _phase_lines(out: dict[str, Any]) -> list[str]:
                        f"stub/page {measured[label]['clock_error_us'][1]:.0f}")
               for label in labels]
     wake = measured[labels[0]].get("wake", "doorbell")
+    tick = (out.get("features") or {}).get("tick_us", 5)
     lines = [f"phases of one round trip from the Pyodide worker, the page serving by its {wake} "
-             "(serving.js), us (median / mean; marks cost ~1 us each, timers tick in 5 us)",
+             f"(serving.js), us (median / mean; marks cost ~1 us each, timers step {tick:.0f} us)",
              f"{'':38}" + "".join(f" {label[:20]:>20}" for label in labels)]
     lines += [f"{name[:38]:38}" + "".join(
         f" {table[label][name][0]:9.1f} /{table[label][name][1]:7.1f}  " for label in labels)
@@ -220,7 +221,10 @@ def _engine_line(out: dict[str, Any]) -> str:
                              ("SharedArrayBuffer", "SharedArrayBuffer"),
                              ("waitAsync", "Atomics.waitAsync"), ("pause", "Atomics.pause"))
            if key in features]
-    return (f"== {ENGINE_NAMES.get(engine, engine)} {out.get('version', '?')}"
+    version = str(out.get("version", "?")).removeprefix(f"{engine}/")  # Firefox's "firefox/153"
+    if "tick_us" in features:
+        has.append(f"timer step {features['tick_us']:.0f} us")
+    return (f"== {ENGINE_NAMES.get(engine, engine)} {version}"
             + (f" ({', '.join(has)})" if has else "") + " ==")
 
 
