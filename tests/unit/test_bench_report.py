@@ -1,15 +1,27 @@
-"""The bench's report (pyscript_ffi/tools/bench.py): the PyScript comparison's ratios and target
-verdict, a PyScript run that failed, requests that left 127.0.0.1, and the mount that serves
-@pyscript/core. The runs themselves need Chromium: `python -m pyscript_ffi bench`."""
+"""The bench's report (pyscript_ffi/tools/bench_report.py): the PyScript comparison's ratios and
+target verdict, a PyScript run that failed, requests that left 127.0.0.1, the phases, one table
+per engine, and the mount that serves @pyscript/core. The runs themselves need the browsers:
+`python -m pyscript_ffi bench --engines all`."""
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import threading
 
+import pytest
+
 from pyscript_ffi.server import make_server
-from pyscript_ffi.tools.bench import ASSETS, _local
-from pyscript_ffi.tools.bench_report import PHASES, WORKLOADS, Row, comparison, phases, report
+from pyscript_ffi.tools.bench import ASSETS, _engines, _local
+from pyscript_ffi.tools.bench_report import (
+    PHASES,
+    WORKLOADS,
+    Row,
+    comparison,
+    host_lines,
+    phases,
+    report,
+)
 
 LABELS = dict(WORKLOADS)
 
@@ -159,3 +171,39 @@ def test_a_page_already_awake_costs_no_wake_phase():
     wake_phase, pass_phase = (result["phases"][name][0] for name in PHASES[3:5])
     assert wake_phase == 0
     assert abs(pass_phase - 12) <= sum(result["clock_error_us"]) + 1e-6
+
+
+def test_each_engine_table_names_its_engine_version_and_what_its_page_has():
+    features = {"crossOriginIsolated": True, "SharedArrayBuffer": "function",
+                "waitAsync": "undefined", "pause": "function", "tick_us": 20.0}
+    text = report(_out(40, 25, engine="firefox", version="firefox/153.7.0", features=features))
+    head = text.splitlines()[0]
+    assert head.startswith("== Firefox 153.7.0 (")
+    assert "isolated yes" in head and "Atomics.waitAsync NO" in head and "Atomics.pause yes" in head
+    assert "timer step 20 us" in head
+    assert report(_out(40, 25)).splitlines()[0] == "== Chromium ? =="  # an old run: no facts
+
+
+def test_an_engine_whose_driver_cannot_see_requests_says_so():
+    text = report(_out(40, 25, engine="webkit", outside_requests=None))
+    assert "requests that left 127.0.0.1: not watched in this engine" in text
+
+
+def test_a_phase_variant_the_engine_cannot_run_is_named():
+    text = report(_out(40, 25, phases_skipped="read, Atomics.pause: webkit has no Atomics.pause"))
+    assert "(phases not measured: read, Atomics.pause: webkit has no Atomics.pause)" in text
+
+
+def test_the_host_rows_are_divided_by_their_floor():
+    lines = host_lines([_row("floor: threading.Condition", 10), _row("host: obj.value read", 45)])
+    assert lines[0].startswith("CPython host")
+    assert lines[2].split()[-1] == "4.50"
+    assert host_lines([]) == []
+
+
+def test_engines_are_named_from_the_three_or_all():
+    assert _engines("all") == ("chromium", "firefox", "webkit")
+    assert _engines("webkit, chromium,webkit") == ("webkit", "chromium")  # in order, once each
+    for bad in ("safari", "chromium,edge", ""):
+        with pytest.raises(argparse.ArgumentTypeError, match="use 'all' or names from"):
+            _engines(bad)
