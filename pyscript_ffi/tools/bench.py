@@ -20,6 +20,7 @@ import json
 import platform
 import subprocess
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,12 @@ FEATURES = """() => {
 
 def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
             facts: dict[str, Any] | None = None, quick: bool = False,
-            engines: tuple[str, ...] = ("chromium",)) -> dict[str, Any]:
+            engines: tuple[str, ...] = ("chromium",),
+            done: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """The CPython host's rows (not with `quick`), then each engine in turn, one browser at a
-    time: {"host": rows, "engines": {engine: its rows and facts}}. Chromium's medians are
-    drawn to `chart` when given (`facts` go into its subtitle)."""
+    time: {"host": rows, "engines": {engine: its rows and facts}}; `done` gets each engine's as
+    it ends (a run of three engines takes many minutes). Chromium's medians are drawn to `chart`
+    when given (`facts` go into its subtitle)."""
     try:
         assets.pyscript_core()
     except assets.MissingAsset as exc:
@@ -82,11 +85,15 @@ def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
+    got: dict[str, Any] = {"host": host, "engines": {}}
     try:
-        return {"host": host, "engines": {
-            engine: measure_engine(engine, origin, calls, workers, quick,
-                                   chart if engine == "chromium" else None, facts)
-            for engine in engines}}
+        for engine in engines:
+            out = measure_engine(engine, origin, calls, workers, quick,
+                                 chart if engine == "chromium" else None, facts)
+            got["engines"][engine] = out
+            if done is not None:
+                done(out)
+        return got
     finally:
         server.shutdown()
         server.server_close()
@@ -298,14 +305,17 @@ def main(argv: list[str]) -> int:
         parser.error("--calls must be at least 10")
     chart = None if args.no_chart or args.quick else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
-    got = measure(args.calls, args.workers, chart, facts, args.quick, args.engines)
     print(f"pyscript-ffi bench {facts['date']}: {platform.machine()}, {facts['cores']} cores, "
-          f"{args.calls} calls per workload{' (--quick)' if args.quick else ''}")
-    for out in got["engines"].values():
+          f"{args.calls} calls per workload{' (--quick)' if args.quick else ''}", flush=True)
+
+    def done(out: dict[str, Any]) -> None:
         print()
         print(report(out))
         if "chart" in out:
             print(f"chart: {out['chart']}")
+        print(flush=True)
+
+    got = measure(args.calls, args.workers, chart, facts, args.quick, args.engines, done)
     if got["host"]:
         print()
         print("\n".join(host_lines(got["host"])))
