@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import assets
 from ..server import make_server
-from .bench_report import WORKLOADS, _parallel, host_lines, phases, report, row
+from .bench_report import WORKLOADS, host_lines, parallel_summary, phases, report, row
 
 ASSETS = Path(__file__).with_name("bench_assets")
 #: Chromium resolves no host name but 127.0.0.1: a page that reaches for a CDN fails loudly.
@@ -178,7 +178,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             for count in workers:
                 got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
                                     [count, calls, wake])
-                out["parallel"].append({**_parallel(count, calls, got), "wake": wake})
+                out["parallel"].append({**parallel_summary(count, calls, got), "wake": wake})
         if not quick:
             _measure_micro(page, calls, out)
         # a repeat visit: a new page of the same browser, whose HTTP cache holds what the
@@ -244,7 +244,7 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
         for count in () if quick else workers:
             got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
                                 [count, calls, options, PYSCRIPT_BOOT_MS])
-            out["pyscript_parallel"].append(_parallel(count, calls, got))
+            out["pyscript_parallel"].append(parallel_summary(count, calls, got))
     except (RuntimeError, TimeoutError) as exc:  # EvaluationError, or a driver's own error
         out["pyscript_error"] = str(exc).strip().splitlines()[0]
 

@@ -131,7 +131,7 @@ def _phase_lines(out: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _parallel(count: int, calls: int, got: dict[str, Any]) -> dict[str, Any]:
+def parallel_summary(count: int, calls: int, got: dict[str, Any]) -> dict[str, Any]:
     """Aggregate calls/s, and the worst and the median per-worker p99, of `count` workers run
     at once."""
     p99s = sorted(row(f"worker {i}", r["samples"], r["total"]).p99_us
