@@ -18,7 +18,9 @@ import argparse
 import datetime
 import json
 import platform
+import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
@@ -303,6 +305,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.calls < 10:
         parser.error("--calls must be at least 10")
+    # a SIGTERM (`timeout`, a CI's cancel) unwinds like an exception, so each engine's `with`
+    # stops its browser: WebKit's driver runs in a session of its own and would outlive us
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     chart = None if args.no_chart or args.quick else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
     print(f"pyscript-ffi bench {facts['date']}: {platform.machine()}, {facts['cores']} cores, "
