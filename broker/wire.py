@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 _REMOTE, _REMOTE_SIZE = ">IB", 5
 _CALLBACK, _CALLBACK_SIZE = ">I", 4
+_OK = int(Status.OK)
 
 # Request and Reply are plain classes, not dataclasses: MicroPython has none.
 
@@ -248,8 +249,19 @@ class Codec:
             raise ProtocolError("request drops must be an array of [id, count] integer pairs")
         return Request(op, target, subject, tuple(args), tuple(drops))
 
-    def decode_reply(self, data: bytes) -> Reply:
+    def decode_result(self, data: bytes) -> Any:
+        """A reply's value, or raise the error it describes: `decode_reply(data).unwrap()`
+        without the `Reply` record and the `Status(...)` lookup on the OK path (the calling
+        side's hot path: the enum lookup alone measured ~3 us a reply in Pyodide)."""
         frame = self._unpack(data)
+        if type(frame) is list and len(frame) == 2 and frame[0] == _OK and type(frame[0]) is int:
+            return frame[1]
+        return self._reply(frame).unwrap()
+
+    def decode_reply(self, data: bytes) -> Reply:
+        return self._reply(self._unpack(data))
+
+    def _reply(self, frame: Any) -> Reply:
         if not isinstance(frame, list) or len(frame) != 2 or not isinstance(frame[0], int):
             raise ProtocolError("a reply must be [status, body]")
         try:

@@ -50,6 +50,12 @@ export class Server {
     this.channels = [];
     this.running = false;
     this.stats = { passes: 0, served: 0 };
+    /**
+     * The bench's phase marks (null: off, one property test per wake): performance.now() each
+     * time the server wakes to serve, from the doorbell's wait or on a RING.
+     * @type {number[] | null}
+     */
+    this.wakes = null;
   }
 
   /** Serve `channel` from now on (until it closes or is removed). @param {Channel} channel */
@@ -75,7 +81,10 @@ export class Server {
   /** A worker's RING message ("post"), or anyone who wants a pass made now. */
   ring() {
     if (this.bell) this.#ring();
-    else this.pass();
+    else {
+      if (this.wakes) this.wakes.push(performance.now());
+      this.pass();
+    }
   }
 
   #ring() {
@@ -110,6 +119,7 @@ export class Server {
       if (waiting.async) {
         await waiting.value;
         sliceStart = performance.now();
+        if (this.wakes) this.wakes.push(sliceStart);
       }
     }
   }

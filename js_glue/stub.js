@@ -19,6 +19,14 @@ import { ProtocolError } from "./errors.js";
  */
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
+/**
+ * Whether polling hints the CPU with Atomics.pause (Chromium 133 on) between loads, as
+ * PyScript's worker does. Measured A/B in one bench run (docs/benchmarks.md, "phases"): see there;
+ * the bench flips `Caller.pause` per run.
+ */
+const PAUSE = false;
+/** Atomics.pause, where the engine has it. */
+const pause = /** @type {{ pause?: () => void }} */ (/** @type {unknown} */ (Atomics)).pause;
 
 /** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
 function ringer(doorbell, post) {
@@ -46,6 +54,16 @@ export class Caller {
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
+    /** Whether the poll loop hints the CPU with Atomics.pause between loads (see PAUSE). */
+    this.pause = PAUSE && pause !== undefined;
+    /**
+     * The bench's phase marks (null: off, one property test per step): performance.now() on
+     * entry, after the request is stored, when the reply is seen and on return, per call.
+     * @type {number[] | null}
+     */
+    this.marks = null;
+    /** (marks on) when the last wait saw STATE change */
+    this.seen = 0;
     const version = Atomics.load(this.i32, Slot.VERSION);
     if (version !== PROTOCOL_VERSION) {
       throw new ProtocolError(
@@ -61,16 +79,32 @@ export class Caller {
    * @returns {Uint8Array | string}
    */
   roundtrip(frame) {
-    const deadline = performance.now() + this.timeoutMs;
+    const marks = this.marks;
+    const entered = performance.now();
+    const deadline = entered + this.timeoutMs;
     const steps = roundtrip(this.transfer, frame);
     let step = steps.next();
+    if (marks) marks.push(entered, performance.now());
     while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
+    if (marks) marks.push(this.seen, performance.now());
     // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
     // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
     if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
       return Failure.INTERRUPTED;
     }
     return step.value;
+  }
+
+  /**
+   * A view of the buffer's DATA for a request of `n` bytes, for the caller to fill in place and
+   * pass to `roundtrip` (which then copies nothing): undefined (Python's None; null would be
+   * Pyodide's JsNull) if the frame does not fit, or the previous call's reply may still land in
+   * DATA (see Transfer.owed).
+   * @param {number} n @returns {Uint8Array | undefined}
+   */
+  frameView(n) {
+    const { data, owed } = this.transfer;
+    return owed || n > data.length ? undefined : data.subarray(0, n);
   }
 
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
@@ -82,14 +116,19 @@ export class Caller {
         const now = Atomics.load(i32, Slot.STATE);
         if (now !== state) {
           this.spinMs = SPIN_MAX_MS;
+          if (this.marks) this.seen = performance.now();
           return now;
         }
+        if (this.pause) /** @type {() => void} */ (pause)();
       }
     } while (performance.now() < spinUntil);
     this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
     for (;;) {
       const now = Atomics.load(i32, Slot.STATE);
-      if (now !== state) return now;
+      if (now !== state) {
+        if (this.marks) this.seen = performance.now();
+        return now;
+      }
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.load(i32, Slot.INTERRUPT) !== 0) return now; // (interrupt: see roundtrip)
       Atomics.wait(i32, Slot.STATE, state, left);

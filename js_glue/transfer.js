@@ -55,7 +55,8 @@ function store(t, state) {
  */
 function putChunk(t, frame, sent, state) {
   const chunk = Math.min(t.data.length, frame.length - sent);
-  t.data.set(sent === 0 && chunk === frame.length ? frame : frame.subarray(sent, sent + chunk));
+  const inPlace = frame.buffer === t.data.buffer && frame.byteOffset === t.data.byteOffset; // Caller.frameView
+  if (!inPlace) t.data.set(sent === 0 && chunk === frame.length ? frame : frame.subarray(sent, sent + chunk));
   t.i32[Slot.CHUNK] = chunk;
   store(t, state);
   return sent + chunk;

@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("-o", "--out", required=True, help="the site's folder (not inside DIR)")
     build.add_argument("--force", action="store_true",
                        help="replace OUT even if it is not a previous build")
-    commands.add_parser("bench", help="measure call latency in headless Chromium", add_help=False)
+    commands.add_parser("bench", help="measure call latency in headless browsers (Chromium; "
+                        "--engines all adds Firefox and WebKitGTK)", add_help=False)
     commands.add_parser("stress", help="many workers x many calls, and a leak check, in headless "
                         "Chromium", add_help=False)
     commands.add_parser("model", help="the page's serving designs as plain JavaScript in Node",

@@ -24,6 +24,11 @@ from .tracking import WeakTracking
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+#: Frames of at least this many bytes go into the shared buffer in place (Caller.frameView +
+#: assign) instead of through a new Uint8Array (to_js): for a small frame the two calls into JS
+#: cost more than the copy they save; the 1 MB row of the bench is the large case.
+IN_PLACE_BYTES = 1 << 16
+
 
 class StubTransport:
     """Round trips through the worker stub's Caller (Atomics.wait on the shared buffer)."""
@@ -31,11 +36,17 @@ class StubTransport:
     def __init__(self, caller: Any) -> None:
         self._caller = caller
         self._roundtrip = caller.roundtrip
+        self._frame_view = caller.frameView
 
     def roundtrip(self, frame: bytes) -> bytes:
-        # to_js copies the frame into a Uint8Array (~3 us here); handing JS the bytes object
-        # instead (a PyProxy it must getBuffer/release) measured ~40 us more per call
-        reply = self._roundtrip(to_js(frame))
+        # to_js copies the frame into a new Uint8Array (~3 us here); handing JS the bytes object
+        # instead (a PyProxy it must getBuffer/release) measured ~40 us more per call. A large
+        # frame is written straight into the shared buffer instead: one copy less (see
+        # IN_PLACE_BYTES)
+        view = self._frame_view(len(frame)) if len(frame) >= IN_PLACE_BYTES else None
+        if view is not None:
+            view.assign(frame)
+        reply = self._roundtrip(to_js(frame) if view is None else view)
         if type(reply) is str:  # a Failure code
             raise call_timeout(reply, self._caller.timeoutMs / 1000)
         # a copy: the view into the shared buffer is reused next call

@@ -88,7 +88,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self._send(404, b"no index.html here\n", MIME[".txt"], body)
         mime = (MIME.get(file.suffix) or mimetypes.guess_type(file.name)[0]
                 or "application/octet-stream")
-        self._send(200, file.read_bytes(), mime, body)
+        # a validator, so a repeat visit revalidates (304) instead of downloading again: the
+        # browser then reuses its cached copy and, for Pyodide's wasm, its compiled code
+        # (docs/benchmarks.md, "Boot": the repeat visit's boot)
+        stat = file.stat()
+        tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if tag in self.headers.get("If-None-Match", ""):
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self._headers()
+            self.end_headers()
+            return None
+        self._send(200, file.read_bytes(), mime, body, tag)
 
     def _locate(self, path: str) -> Path | None:
         if path.startswith(FFI):
@@ -102,10 +113,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
         self.send_header("Cache-Control", "no-cache")
 
-    def _send(self, status: int, data: bytes, mime: str, body: bool) -> None:
+    def _send(self, status: int, data: bytes, mime: str, body: bool, tag: str = "") -> None:
         self.send_response(status)
         self.send_header("Content-Type", mime)
         self.send_header("Content-Length", str(len(data)))
+        if tag:
+            self.send_header("ETag", tag)
         self._headers()
         self.end_headers()
         if body:

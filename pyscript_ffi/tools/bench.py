@@ -1,11 +1,15 @@
-"""``python -m pyscript_ffi bench``: call latency in headless Chromium, with the floor.
+"""``python -m pyscript_ffi bench``: call latency from a worker to the page, with the floor, in
+one or more browser engines (Chromium by default; ``--engines chromium,firefox,webkit``).
 
-One run, one page: first the plain-JS SharedArrayBuffer round trip (the floor) in three
-variants, then pyscript-ffi from a Pyodide worker on each workload, then several workers at
-once, then PyScript itself (npm @pyscript/core) from its own worker on the same Pyodide and the
-same workloads; and the CPython host beside its own floors (bench_host.py). Prints one table
-(median, p99, mean, calls/s, median / floor) with our medians over PyScript's, checks that no
-request left 127.0.0.1, draws the medians to a PNG and can write JSON.
+Per engine, one run, one page: first the plain-JS SharedArrayBuffer round trip (the floor) in
+three variants, then pyscript-ffi from a Pyodide worker on each workload, the phases of one
+round trip, several workers at once, a MicroPython worker, then PyScript itself (npm
+@pyscript/core) from its own worker on the same Pyodide and the same workloads; and, once, the
+CPython host beside its own floors (bench_host.py). Prints one table per engine (median, p99,
+mean, calls/s, median / floor) with our medians over PyScript's, checks in Chromium that no
+request left 127.0.0.1, draws Chromium's medians to a PNG and can write JSON. The engines are
+driven by pyscript_ffi.tools.browsers (docs/browsers.md); a missing one fails the run, naming
+its install command.
 """
 
 from __future__ import annotations
@@ -14,136 +18,202 @@ import argparse
 import datetime
 import json
 import platform
-import shutil
-import statistics
+import signal
 import subprocess
+import sys
 import threading
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from .. import assets
 from ..server import make_server
+from .bench_report import WORKLOADS, host_lines, parallel_summary, phases, report, row
 
 ASSETS = Path(__file__).with_name("bench_assets")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 #: Chromium resolves no host name but 127.0.0.1: a page that reaches for a CDN fails loudly.
+#: (Firefox's and WebKit's drivers can neither map hosts nor watch a worker's requests.)
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+ENGINES = ("chromium", "firefox", "webkit")
 FLOORS = ["waitAsync", "post", "spin"]
 #: workers at once (issue 16), and how the page is woken: its doorbell, and the RING fallback
 WORKER_COUNTS = (1, 2, 4, 8)
 WAKES = ("doorbell", "post")
-WORKLOADS = [
-    ("title", "document.title read"),
-    ("write", "el.textContent = s"),
-    ("create", 'document.createElement("div")'),
-    ("create_append", "createElement + appendChild"),
-    ("single10", "10 single property reads"),
-    ("gather10", "gather() of the same 10"),
-    ("bytes_1mb", "1 MB argument + 1 MB result"),
-]
 SLOW = {"bytes_1mb": 20}  # fewer calls for the heavy workload: calls = n // this
 # MicroPython moves 1 MB each way in about 45 ms (hex across its FFI, pure-Python msgpack)
 MICRO_1MB_CALLS = 20
 #: what PyScript's worker runs (workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
-COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
-TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker
-TIMEOUT_MS = 600_000
+#: the workloads broken down into phases (one round trip per call): (workload, label,
+#: Atomics.pause in the stub's poll or None for its default, method-call detection); the
+#: variants are the A/B of two levers in the same run
+PHASED = [("title", "document.title read", None, True),
+          ("title", "read, Atomics.pause", True, True),
+          ("title", "read, no method detection", None, False),
+          ("write", "el.textContent = s", None, True)]
 PYSCRIPT_BOOT_MS = 120_000
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    calls: int
-    median_us: float
-    p99_us: float
-    mean_us: float
-    calls_per_s: float
-
-
-def row(name: str, samples_s: list[float], total_s: float) -> Row:
-    ordered = sorted(samples_s)
-    n = len(ordered)
-    return Row(name, n, statistics.median(ordered) * 1e6, ordered[min(n - 1, int(n * 0.99))] * 1e6,
-               total_s / n * 1e6, n / total_s)
+QUICK = ["title", "write", "gather10"]  # --quick: these only, no MicroPython, no host, no workers
+#: what the page has, per engine (reported beside its table), and its timer's step in us (the
+#: smallest change of performance.now() seen: 5 us in isolated Chromium, 20 us in Firefox)
+FEATURES = """() => {
+  let tick = Infinity;
+  for (let i = 0; i < 50; i++) {
+    const a = performance.now();
+    let b = a;
+    while (b === a) b = performance.now();
+    tick = Math.min(tick, b - a);
+  }
+  return { crossOriginIsolated, SharedArrayBuffer: typeof SharedArrayBuffer,
+           waitAsync: typeof Atomics.waitAsync, pause: typeof Atomics.pause, tick_us: tick * 1e3 };
+}"""
 
 
 def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
-            facts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run everything in one browser session; returns rows and facts (and draws the chart to
-    `chart` when given; `facts` go into its subtitle)."""
+            facts: dict[str, Any] | None = None, quick: bool = False,
+            engines: tuple[str, ...] = ("chromium",),
+            done: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """The CPython host's rows (not with `quick`), then each engine in turn, one browser at a
+    time: {"host": rows, "engines": {engine: its rows and facts}}; `done` gets each engine's as
+    it ends (a run of three engines takes many minutes). Chromium's medians are drawn to `chart`
+    when given (`facts` go into its subtitle)."""
     try:
         assets.pyscript_core()
     except assets.MissingAsset as exc:
         raise SystemExit(f"bench: PyScript, the comparison's baseline, is missing: {exc}") from None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise SystemExit("bench: Playwright is not installed: pip install playwright, or run "
-                         "scripts/setup in the checkout") from None
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("bench: Debian's chromium is not installed: run scripts/setup")
+    from .bench_host import MEASURES
+
+    host = [] if quick else [row(name, *one(calls)) for name, one in MEASURES]
     server = make_server(ASSETS)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    out: dict[str, Any] = {"floor": [], "ffi": [], "round_trips": {}, "parallel": [],
-                           "host": [], "pyscript": [], "pyscript_round_trips": {},
-                           "pyscript_parallel": [], "micro": [],
-                           "pyscript_version": _npm_version("@pyscript/core")}
-    from .bench_host import MEASURES
-
-    for name, measure_one in MEASURES:  # the CPython host, before the browser starts
-        out["host"].append(row(name, *measure_one(calls)))
+    got: dict[str, Any] = {"host": host, "engines": {}}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable,
-                                                 args=[*CHROMIUM_ARGS, OFFLINE])
-            context = browser.new_context()
-            outside: list[str] = []  # every request, the workers' too, that is not 127.0.0.1
-            context.on("request",
-                       lambda r: None if _local(r.url, origin) else outside.append(r.url))
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(f"{origin}/bench.html")
-            page.wait_for_function("window.benchReady === true")
-            for mode in [*FLOORS, "copy1mb"]:
-                n = calls if mode != "copy1mb" else max(50, calls // SLOW["bytes_1mb"])
-                got = page.evaluate("([m, n]) => bench.floor(m, n)", [mode, n])
-                out["floor"].append(row(f"floor: {mode}", [s / 1e3 for s in got["samples"]],
-                                        got["total"] / 1e3))
-            out["boot_ms"] = page.evaluate("bench.start()")
-            for name, label in WORKLOADS:
-                n = calls if name not in SLOW else max(50, calls // SLOW[name])
-                got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
-                out["ffi"].append(row(label, got["samples"], got["total"]))
-                out["round_trips"][label] = got["round_trips"]
-            for wake in WAKES:  # the doorbell, and the fallback's RING messages, A/B in turn
-                for count in workers:
-                    got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
-                                        [count, calls, wake])
-                    out["parallel"].append({**_parallel(count, calls, got), "wake": wake})
-            out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
-            for name, label in WORKLOADS:  # the same workloads from a MicroPython worker
-                n = calls if name not in SLOW else MICRO_1MB_CALLS
-                got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
-                out["micro"].append(row(label, got["samples"], got["total"]))
-            _measure_pyscript(page, origin, calls, out, workers)
-            out["outside_requests"] = outside
-            out["chromium"] = browser.version
-            if chart is not None:
-                out["chart"] = draw_chart(context.new_page(), f"{origin}/chart.html",
-                                          {**(facts or {}), **out}, chart)
-            browser.close()
+        for engine in engines:
+            out = measure_engine(engine, origin, calls, workers, quick,
+                                 chart if engine == "chromium" else None, facts)
+            got["engines"][engine] = out
+            if done is not None:
+                done(out)
+        return got
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Pages:
+    """New pages of one browser that share its HTTP cache (for the repeat visit), and, in
+    Chromium, every request that left 127.0.0.1 (the workers' too)."""
+
+    def __init__(self, browser: Any, origin: str) -> None:
+        self.browser, self.origin = browser, origin
+        self.outside: list[str] | None = None  # None: this engine's driver cannot see them
+        self._context = None
+        if browser.name == "chromium":  # one Playwright context: one cache, one request log
+            self._context = browser.playwright_browser.new_context()
+            self.outside = outside = []
+            self._context.on("request", lambda r: None if _local(r.url, origin)
+                              else outside.append(r.url))
+
+    def new(self, path: str = "/bench.html") -> Any:
+        if self._context is not None:
+            from .browsers.chromium import ChromiumPage
+
+            page = ChromiumPage(self._context.new_page())
+        else:
+            page = self.browser.new_page()
+        page.goto(f"{self.origin}{path}")
+        if path == "/bench.html":
+            page.wait_for_function("window.benchReady === true")
+        return page
+
+
+def _launch(engine: str) -> Any:
+    from .browsers import BrowserMissing, launch
+
+    try:
+        if engine == "chromium":  # the offline host rules
+            from .browsers.chromium import Chromium
+
+            return Chromium(args=[OFFLINE])
+        return launch(engine)
+    except BrowserMissing as exc:
+        raise SystemExit(f"bench: {engine} cannot start: {exc}") from None
+    except ImportError as exc:
+        raise SystemExit(f"bench: {engine}'s driver is not installed ({exc}): run "
+                         "scripts/setup in the checkout") from None
+
+
+def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...],
+                   quick: bool = False, chart: Path | None = None,
+                   facts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything for one engine, in one page of one browser session."""
+    out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
+                           "parallel": [], "pyscript": [], "pyscript_round_trips": {},
+                           "pyscript_parallel": [], "micro": [], "phases": {},
+                           "pyscript_version": _npm_version("@pyscript/core")}
+    with _launch(engine) as browser:
+        out["version"] = browser.version
+        pages = _Pages(browser, origin)
+        page = pages.new()
+        out["features"] = page.evaluate(FEATURES)
+        for mode in [*FLOORS, "copy1mb"]:  # the floor, in this engine
+            n = calls if mode != "copy1mb" else max(50, calls // SLOW["bytes_1mb"])
+            got = page.evaluate("([m, n]) => bench.floor(m, n)", [mode, n])
+            out["floor"].append(row(f"floor: {mode}", [s / 1e3 for s in got["samples"]],
+                                    got["total"] / 1e3))
+        out["boot_ms"] = page.evaluate("bench.start()")
+        for name, label in WORKLOADS:
+            if quick and name not in QUICK:
+                continue
+            n = calls if name not in SLOW else max(50, calls // SLOW[name])
+            got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
+            out["ffi"].append(row(label, got["samples"], got["total"]))
+            out["round_trips"][label] = got["round_trips"]
+        for name, label, pause, method_calls in PHASED:
+            if pause and out["features"]["pause"] != "function":
+                out["phases_skipped"] = f"{label}: {engine} has no Atomics.pause"
+                continue
+            got = page.evaluate("(a) => bench.phases(...a)", [name, calls, pause, method_calls])
+            out["phases"][label] = phases(got, calls)
+        for wake in () if quick else WAKES:  # the doorbell, and the fallback's RING messages
+            for count in workers:
+                got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
+                                    [count, calls, wake])
+                out["parallel"].append({**parallel_summary(count, calls, got), "wake": wake})
+        if not quick:
+            _measure_micro(page, calls, out)
+        # a repeat visit: a new page of the same browser, whose HTTP cache holds what the
+        # first boot downloaded (and, in Chromium, V8's code cache the wasm it compiled)
+        out["boot_repeat_ms"] = _boot_in_new_page(pages, "bench.start()")
+        _measure_pyscript(page, origin, calls, out, workers, quick)
+        if out["pyscript"]:
+            out["pyscript_boot_repeat_ms"] = _boot_in_new_page(
+                pages, "([o, ms]) => pyscript.start(o, ms)",
+                [{"version": f"{origin}/_ffi/pyodide/pyodide.mjs"}, PYSCRIPT_BOOT_MS])
+        out["outside_requests"] = pages.outside
+        if chart is not None:
+            chart_page = pages.new("/chart.html")
+            out["chart"] = draw_chart(chart_page.playwright_page, {**(facts or {}), **out}, chart)
     return out
+
+
+def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
+    """ms that `boot` (bench.start or pyscript.start) takes in a fresh page of the browser."""
+    page = pages.new()
+    try:
+        return float(page.evaluate(boot, arg))
+    finally:
+        page.close()
+
+
+def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
+    """The same workloads from a MicroPython worker."""
+    out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
+    for name, label in WORKLOADS:
+        n = calls if name not in SLOW else MICRO_1MB_CALLS
+        got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
+        out["micro"].append(row(label, got["samples"], got["total"]))
 
 
 def _local(url: str, origin: str) -> bool:
@@ -158,67 +228,30 @@ def _npm_version(package: str) -> str | None:
     return str(meta["version"])
 
 
-def _parallel(count: int, calls: int, got: dict[str, Any]) -> dict[str, Any]:
-    """Aggregate calls/s, and the worst and the median per-worker p99, of `count` workers run
-    at once."""
-    p99s = sorted(row(f"worker {i}", r["samples"], r["total"]).p99_us
-                  for i, r in enumerate(got["results"]))
-    return {"workers": count, "aggregate_calls_per_s": count * calls / (got["wall"] / 1e3),
-            "worst_p99_us": p99s[-1], "median_p99_us": p99s[(len(p99s) - 1) // 2]}
-
-
-def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """Workers reading document.title at once: per system and worker count, calls/s in all
-    (and the ratio to one worker), the worst per-worker p99 and its ratio to the median
-    worker's p99 (fairness)."""
-    counts = sorted({p["workers"] for runs in rows.values() for p in runs})
-    lines = ["workers reading document.title at once: calls/s in all (x one worker); "
-             "worst per-worker p99 us (/ median worker's p99)",
-             f"{'':38}" + "".join(f"{n} worker{'s' if n > 1 else ''}".rjust(24) for n in counts)]
-    for who, runs in rows.items():
-        by_count = {p["workers"]: p for p in runs}
-        one = by_count.get(1, {}).get("aggregate_calls_per_s")
-        rate, tail = [], []
-        for n in counts:
-            p = by_count.get(n)
-            if p is None:
-                rate.append(f"{'-':>24}")
-                tail.append(f"{'-':>24}")
-                continue
-            calls_per_s, worst = p["aggregate_calls_per_s"], p["worst_p99_us"]
-            ratio = f" ({calls_per_s / one:.2f}x)" if one and n != 1 else ""
-            rate.append(f"{calls_per_s:.0f}/s{ratio}".rjust(24))
-            fair = f" (/{worst / p['median_p99_us']:.2f})" if p.get("median_p99_us") else ""
-            tail.append(f"{worst:.0f}{fair}".rjust(24))
-        lines.append(f"{who:38}" + "".join(rate))
-        lines.append(f"{'  worst p99 us (/median)':38}" + "".join(tail))
-    return lines
-
-
 def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
-                      workers: tuple[int, ...]) -> None:
+                      workers: tuple[int, ...], quick: bool = False) -> None:
     """PyScript's worker on the same workloads; a failure is recorded, not raised, so the rest
     of the run still reports."""
-    from playwright.sync_api import Error as PlaywrightError
-
     labels = dict(WORKLOADS)
     options = {"version": f"{origin}/_ffi/pyodide/pyodide.mjs"}  # the local Pyodide
     try:
         out["pyscript_boot_ms"] = page.evaluate("([o, ms]) => pyscript.start(o, ms)",
                                                 [options, PYSCRIPT_BOOT_MS])
         for name in PYSCRIPT_WORKLOADS:
+            if quick and name not in QUICK:
+                continue
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
-        for count in workers:
+        for count in () if quick else workers:
             got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
                                 [count, calls, options, PYSCRIPT_BOOT_MS])
-            out["pyscript_parallel"].append(_parallel(count, calls, got))
-    except PlaywrightError as exc:
+            out["pyscript_parallel"].append(parallel_summary(count, calls, got))
+    except (RuntimeError, TimeoutError) as exc:  # EvaluationError, or a driver's own error
         out["pyscript_error"] = str(exc).strip().splitlines()[0]
 
 
-def draw_chart(page: Any, url: str, out: dict[str, Any], path: Path) -> str:
+def draw_chart(page: Any, out: dict[str, Any], path: Path) -> str:
     """The medians as a bar chart (log scale), drawn as SVG by chart.html in Chromium and saved
     as a PNG: no plotting library to install, the browser is already there."""
     floors = [r for r in out["floor"] if r.name != "floor: copy1mb"]
@@ -234,7 +267,7 @@ def draw_chart(page: Any, url: str, out: dict[str, Any], path: Path) -> str:
     pyscript = f"PyScript {out.get('pyscript_version') or ''} worker".replace("  ", " ")
     data = {
         "title": "Median latency of one synchronous call from a worker to the page",
-        "subtitle": (f"pyscript-ffi bench {out.get('date', '')}: Chromium {out['chromium']}, "
+        "subtitle": (f"pyscript-ffi bench {out.get('date', '')}: Chromium {out['version']}, "
                      f"{out.get('cores', '?')} cores, {out.get('calls', '?')} calls per "
                      "workload; the same local Pyodide in both systems' workers"),
         "systems": [{"key": "floor", "label": "plain-JS floor", "color": "#9e9e9e"},
@@ -245,7 +278,6 @@ def draw_chart(page: Any, url: str, out: dict[str, Any], path: Path) -> str:
         "footnote": ("PyScript's worker runs every workload but 1 MB, whose page side is "
                      "pyscript-ffi's direct(); medians move in 5 µs steps (isolated-page timers)."),
     }
-    page.goto(url)
     page.wait_for_function("window.chartReady === true")
     page.evaluate("(d) => drawChart(d)", data)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,113 +285,63 @@ def draw_chart(page: Any, url: str, out: dict[str, Any], path: Path) -> str:
     return str(path)
 
 
-def comparison(out: dict[str, Any]) -> list[str]:
-    """Our medians over PyScript's, one line per workload both ran."""
-    if not out["pyscript"]:
-        return [f"PyScript: not measured: {out.get('pyscript_error', 'no rows')}"]
-    ours = {r.name: r for r in out["ffi"]}
-    target = dict(WORKLOADS)[COMPARED[0]]
-    lines = ["pyscript-ffi vs PyScript, medians in us (ours/PS below 1: ours is faster); speed-up",
-             f"= PyScript / ours, issue 6's target: {target} {TARGET_SPEEDUP:.0f}x",
-             f"{'':38} {'ours':>9} {'PyScript':>9} {'ours/PS':>8} {'(means)':>8} {'speed-up':>9} "
-             f"{'round trips':>12}"]
-    for r in out["pyscript"]:
-        mine = ours[r.name]
-        speedup = r.median_us / mine.median_us
-        trips = (f"{out['round_trips'].get(r.name, float('nan')):.0f} / "
-                 f"{out['pyscript_round_trips'].get(r.name, float('nan')):.0f}")
-        verdict = ""
-        if r.name == target:
-            verdict = f"  target {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}"
-        lines.append(f"{r.name:38} {mine.median_us:9.1f} {r.median_us:9.1f} "
-                     f"{mine.median_us / r.median_us:8.2f} {mine.mean_us / r.mean_us:8.2f} "
-                     f"{speedup:8.2f}x {trips:>12}{verdict}")
-    return lines
-
-
-def _wrap(head: str, items: list[str], width: int = 100) -> list[str]:
-    """`head` and the items, separated by "; ", in lines of at most `width`, never inside one."""
-    lines = [head]
-    for item in items:
-        if len(lines[-1]) + len(item) + 2 > width:
-            lines[-1] += ";"
-            lines.append(" ")
-        lines[-1] += ("; " if lines[-1][-1] not in ": " else " ") + item
-    return lines
-
-
-def report(out: dict[str, Any]) -> str:
-    best = min(r.median_us for r in out["floor"] if r.name != "floor: copy1mb")
-    copy_floor = next(r.median_us for r in out["floor"] if r.name == "floor: copy1mb")
-    lines = [f"{'':38} {'median':>9} {'p99':>9} {'mean':>9} {'calls/s':>10} {'/floor':>7}",
-             f"{'':38} {'(us)':>9} {'(us)':>9} {'(us)':>9} {'':>10} {'':>7}"]
-
-    def line(r: Row, floor: float) -> str:
-        return (f"{r.name:38} {r.median_us:9.1f} {r.p99_us:9.1f} {r.mean_us:9.1f} "
-                f"{r.calls_per_s:10.0f} {r.median_us / floor:7.2f}")
-
-    lines += [line(r, best) for r in out["floor"]]
-    lines.append(f"pyodide worker boot: {out['boot_ms']:.0f} ms")
-    for r in out["ffi"]:
-        lines.append(line(r, copy_floor if "1 MB" in r.name else best))
-    trips = out["round_trips"]
-    lines += _wrap("round trips per call:",
-                   [f"{r.name} {trips[r.name]:g}" for r in out["ffi"] if r.name in trips])
-    gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
-    title_row = out["ffi"][0]
-    lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
-    lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
-                 "best floor)")
-    if out.get("micro"):
-        lines.append(f"MicroPython worker boot: {out['micro_boot_ms']:.0f} ms")
-        for r in out["micro"]:
-            lines.append(line(replace(r, name=f"MicroPython: {r.name}"),
-                              copy_floor if "1 MB" in r.name else best))
-    if out["pyscript"]:
-        lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
-                     f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms")
-        lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
-    ours = out["parallel"]
-    lines += _parallel_table({
-        "pyscript-ffi (doorbell)": [p for p in ours if p.get("wake", "doorbell") == "doorbell"],
-        "pyscript-ffi (RING: no waitAsync)": [p for p in ours if p.get("wake") == "post"],
-        **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
-    })
-    lines += comparison(out)
-    outside = out.get("outside_requests", [])
-    lines.append(f"requests that left 127.0.0.1: {len(outside)}"
-                 + (": " + ", ".join(sorted(set(outside))[:5]) if outside else ""))
-    lines.append("CPython host (worker thread -> host thread; /floor: by the Condition floor)")
-    host_floor = out["host"][0].median_us
-    lines += [line(r, host_floor) for r in out["host"]]
-    return "\n".join(lines)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pyscript-ffi bench", description=__doc__)
     parser.add_argument("--calls", type=int, default=3000, help="calls per workload (3000)")
     parser.add_argument("--workers", type=_counts, default=WORKER_COUNTS,
                         help="worker counts at once, e.g. 1,2,4,8 (the default)")
+    parser.add_argument("--engines", type=_engines, default=("chromium",),
+                        help="browser engines, one after another, each with its own table and "
+                             "floor: comma-separated from chromium,firefox,webkit, or 'all' "
+                             "(default chromium: the others need firefox-esr and "
+                             "webkit2gtk-driver, see docs/browsers.md)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--chart", type=Path, default=Path("bench.png"),
-                        help="draw the medians to this PNG (bench.png)")
+                        help="draw Chromium's medians to this PNG (bench.png)")
     parser.add_argument("--no-chart", action="store_true", help="draw no chart")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"only {', '.join(QUICK)}, phases and boot, ours and PyScript's "
+                             "(for A/B of one lever; no chart, no many-worker rows)")
     args = parser.parse_args(argv)
     if args.calls < 10:
         parser.error("--calls must be at least 10")
-    chart = None if args.no_chart else args.chart
+    # a SIGTERM (`timeout`, a CI's cancel) unwinds like an exception, so each engine's `with`
+    # stops its browser: WebKit's driver runs in a session of its own and would outlive us
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    chart = None if args.no_chart or args.quick else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
-    out = {**facts, **measure(args.calls, args.workers, chart, facts)}
-    print(f"pyscript-ffi bench: Chromium {out['chromium']}, {platform.machine()}, "
-          f"{out['cores']} cores, {args.calls} calls per workload")
-    print(report(out))
-    if "chart" in out:
-        print(f"chart: {out['chart']}")
+    print(f"pyscript-ffi bench {facts['date']}: {platform.machine()}, {facts['cores']} cores, "
+          f"{args.calls} calls per workload{' (--quick)' if args.quick else ''}", flush=True)
+
+    def done(out: dict[str, Any]) -> None:
+        print()
+        print(report(out))
+        if "chart" in out:
+            print(f"chart: {out['chart']}")
+        print(flush=True)
+
+    got = measure(args.calls, args.workers, chart, facts, args.quick, args.engines, done)
+    if got["host"]:
+        print()
+        print("\n".join(host_lines(got["host"])))
     if args.json:
-        serial = {**out, **{key: [asdict(r) for r in out[key]]
-                            for key in ("floor", "ffi", "host", "pyscript", "micro")}}
+        rows = ("floor", "ffi", "pyscript", "micro")
+        serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
+            engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
+            for engine, out in got["engines"].items()}}
         args.json.write_text(json.dumps(serial, indent=1))
     return 0
+
+
+def _engines(text: str) -> tuple[str, ...]:
+    """--engines: `all`, or names from ENGINES, comma-separated, each once, in the order given."""
+    names = ENGINES if text == "all" else tuple(dict.fromkeys(p.strip() for p in text.split(",")))
+    unknown = [name for name in names if name not in ENGINES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown engine {', '.join(map(repr, unknown)) or repr(text)}: use 'all' or names "
+            f"from {','.join(ENGINES)}")
+    return names
 
 
 def _counts(text: str) -> tuple[int, ...]:

@@ -25,8 +25,8 @@ from typing import Any
 
 from .. import assets
 from ..server import make_server
-from .bench import CHROMIUM_ARGS as BENCH_ARGS
 from .bench import _cores
+from .browsers.chromium import ARGS as BENCH_ARGS
 
 ASSETS = Path(__file__).with_name("stress_assets")
 #: bench's flags, plus exact heap figures (performance.memory is coarse without the first) and

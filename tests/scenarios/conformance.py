@@ -298,6 +298,16 @@ def scenario_large_payloads_in_chunks():
     assert len(made) == 6 * 1024 * 1024 and made[:4] == bytes([0, 7, 14, 21])
 
 
+def scenario_large_payloads_that_fit_back_to_back():
+    # frames of 64 KiB to 4 MiB fit the buffer: a Pyodide worker writes them into it in place;
+    # each call's bytes, not the one before's, reach the page, and a small call after is intact
+    fx = _fx()
+    for size, fill in ((1 << 20, 1), ((1 << 20) + 3, 2), (1 << 16, 3), (3 << 20, 4)):
+        data = bytes([fill]) * (size - 1) + bytes([255 - fill])
+        assert _bytes(fx.echo(data)) == data
+        assert fx.echo("small") == "small"
+
+
 # -- errors --------------------------------------------------------------------------------------
 
 

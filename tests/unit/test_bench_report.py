@@ -1,14 +1,27 @@
-"""The bench's report (pyscript_ffi/tools/bench.py): the PyScript comparison's ratios and target
-verdict, a PyScript run that failed, requests that left 127.0.0.1, and the mount that serves
-@pyscript/core. The runs themselves need Chromium: `python -m pyscript_ffi bench`."""
+"""The bench's report (pyscript_ffi/tools/bench_report.py): the PyScript comparison's ratios and
+target verdict, a PyScript run that failed, requests that left 127.0.0.1, the phases, one table
+per engine, and the mount that serves @pyscript/core. The runs themselves need the browsers:
+`python -m pyscript_ffi bench --engines all`."""
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import threading
 
+import pytest
+
 from pyscript_ffi.server import make_server
-from pyscript_ffi.tools.bench import ASSETS, WORKLOADS, Row, _local, comparison, report
+from pyscript_ffi.tools.bench import ASSETS, _engines, _local
+from pyscript_ffi.tools.bench_report import (
+    PHASES,
+    WORKLOADS,
+    Row,
+    comparison,
+    host_lines,
+    phases,
+    report,
+)
 
 LABELS = dict(WORKLOADS)
 
@@ -106,3 +119,91 @@ def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
     assert "600 (/3.00)" in text
     assert _line(text.splitlines(), "pyscript-ffi (RING: no waitAsync)").split()[-1] == "-"
     assert "4000/s" in _line(text.splitlines(), "PyScript  ")
+
+
+def _phase_marks(t: dict[str, float], calls: int, wakes: bool) -> dict[str, object]:
+    """The marks of `calls` calls whose events happen at the times `t` (us after each call's
+    start, one call every 0.2 ms), each clock with its own origin (ms), as the bench page
+    returns them."""
+    py_origin, page_origin, period = -100.0, 5000.0, 0.2
+
+    def at(name: str, i: int, origin: float = 0.0) -> float:
+        return origin + i * period + t[name] / 1e3
+
+    return {"worker": {
+        "py": [at(k, i, py_origin) for i in range(calls)
+               for k in ("start", "enc0", "enc1", "rt0", "rt1", "dec0", "dec1", "end")],
+        "js": [at(k, i) for i in range(calls) for k in ("entered", "stored", "seen", "returned")]},
+        # the page served 3 requests before these (the warm-up): only the last `calls` count
+        "page": [0.0] * 6 + [at(k, i, page_origin) for i in range(calls)
+                             for k in ("got", "replied")],
+        # the server woke once before the warm-up, then once per call (the doorbell's wait)
+        "wakes": [page_origin - 50.0] + ([at("woke", i, page_origin) for i in range(calls)]
+                                         if wakes else [])}
+
+
+TIMES = {"start": 0, "enc0": 2, "enc1": 5, "rt0": 6, "entered": 8, "stored": 10, "woke": 15,
+         "got": 20, "replied": 30, "seen": 40, "returned": 42, "rt1": 44, "dec0": 45, "dec1": 48,
+         "end": 50}
+
+
+def test_phases_align_three_clocks_and_split_one_round_trip():
+    """Marks of one call taken on three clocks (Python, the stub, the page: each its own origin)
+    come back as the phase durations, to within the alignment's stated error; the page's wake
+    on the doorbell is its own phase."""
+    calls = 50
+    result = phases(_phase_marks(TIMES, calls, wakes=True), calls)
+    py_error, page_error = result["clock_error_us"]
+    assert 0 <= py_error < 3 and 0 <= page_error < 12
+    expected = [2, 3, 3, 7, 5, 10, 10, 5, 3, 2]  # the steps between the events, in PHASES order
+    for name, want in zip(PHASES, expected, strict=True):
+        median, mean = result["phases"][name]
+        assert abs(median - want) <= py_error + page_error + 1e-6, (name, median, want)
+    assert abs(result["notify"][0] - 2) < 1e-6  # stored - entered, on the stub's own clock
+    assert abs(sum(mean for _, mean in result["phases"].values()) - 50) < 1e-6
+
+
+def test_a_page_already_awake_costs_no_wake_phase():
+    """A request served by a pass that did not follow a wait (the server's last wake is older
+    than the call) has a wake phase of 0; its time goes to the pass."""
+    calls = 20
+    result = phases(_phase_marks(TIMES, calls, wakes=False), calls)
+    wake_phase, pass_phase = (result["phases"][name][0] for name in PHASES[3:5])
+    assert wake_phase == 0
+    assert abs(pass_phase - 12) <= sum(result["clock_error_us"]) + 1e-6
+
+
+def test_each_engine_table_names_its_engine_version_and_what_its_page_has():
+    features = {"crossOriginIsolated": True, "SharedArrayBuffer": "function",
+                "waitAsync": "undefined", "pause": "function", "tick_us": 20.0}
+    text = report(_out(40, 25, engine="firefox", version="firefox/153.7.0", features=features))
+    head = text.splitlines()[0]
+    assert head.startswith("== Firefox 153.7.0 (")
+    assert "isolated yes" in head and "Atomics.waitAsync NO" in head and "Atomics.pause yes" in head
+    assert "timer step 20 us" in head
+    assert report(_out(40, 25)).splitlines()[0] == "== Chromium ? =="  # an old run: no facts
+
+
+def test_an_engine_whose_driver_cannot_see_requests_says_so():
+    text = report(_out(40, 25, engine="webkit", outside_requests=None))
+    assert "requests that left 127.0.0.1: not watched in this engine" in text
+
+
+def test_a_phase_variant_the_engine_cannot_run_is_named():
+    text = report(_out(40, 25, phases_skipped="read, Atomics.pause: webkit has no Atomics.pause"))
+    assert "(phases not measured: read, Atomics.pause: webkit has no Atomics.pause)" in text
+
+
+def test_the_host_rows_are_divided_by_their_floor():
+    lines = host_lines([_row("floor: threading.Condition", 10), _row("host: obj.value read", 45)])
+    assert lines[0].startswith("CPython host")
+    assert lines[2].split()[-1] == "4.50"
+    assert host_lines([]) == []
+
+
+def test_engines_are_named_from_the_three_or_all():
+    assert _engines("all") == ("chromium", "firefox", "webkit")
+    assert _engines("webkit, chromium,webkit") == ("webkit", "chromium")  # in order, once each
+    for bad in ("safari", "chromium,edge", ""):
+        with pytest.raises(argparse.ArgumentTypeError, match="use 'all' or names from"):
+            _engines(bad)

@@ -103,3 +103,24 @@ def test_missing_asset_names_itself(tmp_path, monkeypatch):
 def test_serving_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no folder"):
         make_server(tmp_path / "missing")
+
+
+def test_a_file_revalidates_by_its_etag():
+    """A repeat visit gets 304 (with the isolation headers) for a file it has, else 200."""
+    httpd = make_server(EXAMPLES)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        port = httpd.server_address[1]
+        status, headers, body = fetch(port, "/_ffi/main.js")
+        assert status == 200 and body and headers["ETag"].startswith('"')
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/_ffi/main.js", headers={"If-None-Match": headers["ETag"]})
+        response = conn.getresponse()
+        assert response.status == 304 and response.read() == b""
+        assert response.getheader("Cross-Origin-Embedder-Policy") == "require-corp"
+        conn.request("GET", "/_ffi/main.js", headers={"If-None-Match": '"stale"'})
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -122,6 +122,22 @@ def test_error_replies_raise_their_exception(status, exc_type):
         reply.unwrap()
 
 
+@pytest.mark.parametrize(
+    ("status", "exc_type"),
+    [(Status.THROWN, JsException), (Status.BAD_HANDLE, HandleError),
+     (Status.BAD_REQUEST, ProtocolError), (Status.MISSING, MissingProperty)],
+)
+def test_decode_result_is_decode_reply_unwrapped(status, exc_type):
+    codec = plain_codec()
+    value = [1, "a", None]
+    assert codec.decode_result(codec.encode_reply(Reply(Status.OK, value))) == value
+    with pytest.raises(exc_type, match="boom"):
+        codec.decode_result(codec.encode_reply(Reply(status, None, "TypeError", "boom", "at x")))
+    for bad in (b"\x92\xc3\x01", b"\x91\x00", b"\x93\x00\x01\x02"):  # [true, 1], [0], [0, 1, 2]
+        with pytest.raises(ProtocolError):
+            codec.decode_result(bad)
+
+
 def test_js_exception_keeps_name_message_stack():
     codec = plain_codec()
     data = codec.encode_reply(Reply(Status.THROWN, None, "RangeError", "too far", "at f (a.js:1)"))

@@ -105,4 +105,83 @@ def run(name, n):
     return {"total": total, "samples": samples, "round_trips": round_trips}
 
 
-__export__ = ["run"]
+class _MarkedCodec:
+    """The channel's codec with a time mark either side of encoding and decoding (the bench's
+    phase breakdown only: the channel is left as it was when no bench asks)."""
+
+    def __init__(self, codec, marks):
+        self._codec, self._marks = codec, marks
+
+    def encode_request(self, *args):
+        self._marks.append(clock())
+        frame = self._codec.encode_request(*args)
+        self._marks.append(clock())
+        return frame
+
+    def decode_result(self, data):
+        self._marks.append(clock())
+        try:
+            return self._codec.decode_result(data)
+        finally:
+            self._marks.append(clock())
+
+
+class _MarkedTransport:
+    """The channel's transport with a time mark either side of the round trip."""
+
+    def __init__(self, transport, marks):
+        self._transport, self._marks = transport, marks
+
+    def roundtrip(self, frame):
+        self._marks.append(clock())
+        reply = self._transport.roundtrip(frame)
+        self._marks.append(clock())
+        return reply
+
+
+def phases(name, n, pause=None, method_calls=True):
+    """Run workload `name` n times with time marks at each step of the round trip (Pyodide only):
+    returns the worker's marks (ms, this worker's performance.now clock) and its timeOrigin.
+    `pause` and `method_calls` switch the stub's Atomics.pause and method-call detection for this
+    run only (A/B of a lever in one run)."""
+    import _pyscript_ffi_stub as stub
+    import js as worker_scope
+
+    from pyscript_ffi import _method_calls, _runtime
+
+    caller = stub.caller
+    was = caller.pause, _method_calls.set_enabled(method_calls)
+    if pause is not None:
+        caller.pause = pause
+    try:
+        return _phases(stub, worker_scope, _runtime, name, n)
+    finally:
+        caller.pause = was[0]
+        _method_calls.set_enabled(was[1])
+
+
+def _phases(stub, worker_scope, _runtime, name, n):
+    channel = _runtime.current().channel
+    fn = WORKLOADS[name]
+    for _ in range(min(200, n)):
+        fn()
+    # perf_counter and performance.now tick on different origins: take the offset once
+    offset = worker_scope.performance.now() - clock() * 1e3
+    py = []
+    codec, transport = channel._codec, channel._transport
+    channel._codec, channel._transport = _MarkedCodec(codec, py), _MarkedTransport(transport, py)
+    caller = stub.caller
+    caller.marks = js_marks = worker_scope.Array.new()
+    try:
+        for _ in range(n):
+            py.append(clock())
+            fn()
+            py.append(clock())
+    finally:
+        caller.marks = None
+        channel._codec, channel._transport = codec, transport
+    return {"py": [t * 1e3 + offset for t in py], "js": js_marks.to_py(),
+            "origin": worker_scope.performance.timeOrigin}
+
+
+__export__ = ["run", "phases"]
