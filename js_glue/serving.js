@@ -22,7 +22,7 @@
 /** @typedef {import("./channel.js").Channel} Channel */
 /** @typedef {"doorbell" | "post"} Wake */
 
-import { DOORBELL_BYTES } from "./protocol.js";
+import { Bell, DOORBELL_BYTES } from "./protocol.js";
 
 /** Whether this engine has Atomics.waitAsync (else the page serves on RING messages). */
 export const hasWaitAsync = () => typeof Atomics.waitAsync === "function";
@@ -31,6 +31,16 @@ export const hasWaitAsync = () => typeof Atomics.waitAsync === "function";
 const BELL_WAIT_MS = 1000;
 /** After this long (ms) serving without a pause, give the page's other tasks a turn. */
 const SLICE_MS = 8;
+/**
+ * How long (ms) the page polls the doorbell after a pass that found nothing, before it parks in
+ * waitAsync. A worker's Python between two calls takes a few tens of us; a ring caught by
+ * polling skips the wake-up of a parked main thread (the waitAsync task), which costs more than
+ * the rest of the page's side together. Adaptive, as the worker's poll (stub.js): a poll that
+ * runs out halves the next one, a ring that comes soon after parking restores it, so a page
+ * whose workers call rarely polls for a few us only. Measured in docs/benchmarks.md.
+ */
+const POLL_MAX_MS = 0.05;
+const POLL_MIN_MS = 0.002;
 
 export class Server {
   /** @param {Wake} [wake] how workers wake this server (default: doorbell where waitAsync exists) */
@@ -49,7 +59,9 @@ export class Server {
     /** @type {Channel[]} */
     this.channels = [];
     this.running = false;
-    this.stats = { passes: 0, served: 0 };
+    /** ms the loop polls the doorbell before it parks (see POLL_MAX_MS) */
+    this.pollMs = POLL_MAX_MS;
+    this.stats = { passes: 0, served: 0, parks: 0 };
     /**
      * The bench's phase marks (null: off, one property test per wake): performance.now() each
      * time the server wakes to serve, from the doorbell's wait or on a RING.
@@ -61,6 +73,7 @@ export class Server {
   /** Serve `channel` from now on (until it closes or is removed). @param {Channel} channel */
   add(channel) {
     this.channels.push(channel);
+    this.#count();
     channel.onClose = () => this.remove(channel);
     if (this.bell && !this.running) {
       this.running = true;
@@ -72,6 +85,7 @@ export class Server {
   /** Stop serving `channel`; the loop ends with the last one. @param {Channel} channel */
   remove(channel) {
     this.channels = this.channels.filter((c) => c !== channel);
+    this.#count();
     if (this.bell && this.channels.length === 0) {
       this.running = false;
       this.#ring(); // wake the loop so that it sees it is done
@@ -89,8 +103,13 @@ export class Server {
 
   #ring() {
     const bell = /** @type {Int32Array} */ (this.bell);
-    Atomics.add(bell, 0, 1);
-    Atomics.notify(bell, 0);
+    Atomics.add(bell, Bell.RINGS, 1);
+    Atomics.notify(bell, Bell.RINGS);
+  }
+
+  /** Tell the workers how many share this page (Bell.WORKERS: whether they may poll, stub.js). */
+  #count() {
+    if (this.bell) Atomics.store(this.bell, Bell.WORKERS, this.channels.length);
   }
 
   /** One pass: each channel serves its pending request, if any. Returns how many were served. */
@@ -107,25 +126,51 @@ export class Server {
     const bell = /** @type {Int32Array} */ (this.bell);
     let sliceStart = performance.now();
     while (this.running) {
-      const rung = Atomics.load(bell, 0); // before the pass: a ring during it is not lost
-      if (this.pass() > 0) {
+      const rung = Atomics.load(bell, Bell.RINGS); // before the pass: a ring during it is not lost
+      if (this.pass() > 0 || this.#poll(bell, rung)) {
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToPage(); // flooded: let the page's events run between passes
           sliceStart = performance.now();
         }
         continue;
       }
-      const waiting = Atomics.waitAsync(bell, 0, rung, BELL_WAIT_MS);
+      const waiting = Atomics.waitAsync(bell, Bell.RINGS, rung, BELL_WAIT_MS);
       if (waiting.async) {
+        const parked = performance.now();
+        this.stats.parks++;
         await waiting.value;
         sliceStart = performance.now();
         if (this.wakes) this.wakes.push(sliceStart);
+        // rung soon after parking: polling a little longer would have caught it
+        if (sliceStart - parked < 2 * POLL_MAX_MS) this.pollMs = POLL_MAX_MS;
       }
     }
   }
 
+  /** Poll the doorbell for up to pollMs; whether it was rung (else the next poll is shorter). */
+  #poll(/** @type {Int32Array} */ bell, /** @type {number} */ rung) {
+    const until = performance.now() + this.pollMs;
+    do {
+      for (let i = 0; i < 64; i++) {
+        if (Atomics.load(bell, Bell.RINGS) !== rung) {
+          if (this.wakes) this.wakes.push(performance.now()); // (a wake without the wait's task)
+          return true;
+        }
+      }
+    } while (performance.now() < until);
+    this.pollMs = Math.max(POLL_MIN_MS, this.pollMs / 2);
+    return false;
+  }
+
   statistics() {
-    return Object.freeze({ wake: this.wake, channels: this.channels.length, ...this.stats });
+    return Object.freeze({
+      wake: this.wake,
+      channels: this.channels.length,
+      /** what the workers read in Bell.WORKERS (null in "post": no doorbell) */
+      workers: this.bell ? Atomics.load(this.bell, Bell.WORKERS) : null,
+      pollMs: this.pollMs,
+      ...this.stats,
+    });
   }
 }
 
