@@ -31,7 +31,7 @@ class Bell(IntEnum):
     """Int32 words of the page's doorbell buffer, shared by the page and every worker."""
 
     RINGS = 0  #: every worker adds 1 after a store of STATE; the page waits on it
-    WORKERS = 1  #: how many workers the page serves: a worker polls only below its core count
+    ACTIVE = 1  #: workers that called in the last ACTIVE_MS: a worker polls only below its cores
 
 
 #: Size of the page's doorbell buffer: the Bell words.

@@ -41,6 +41,8 @@ const SLICE_MS = 8;
  */
 const POLL_MAX_MS = 0.05;
 const POLL_MIN_MS = 0.002;
+/** A worker whose request was served within this long (ms) counts as active (Bell.ACTIVE). */
+const ACTIVE_MS = 10;
 
 export class Server {
   /** @param {Wake} [wake] how workers wake this server (default: doorbell where waitAsync exists) */
@@ -59,6 +61,10 @@ export class Server {
     /** @type {Channel[]} */
     this.channels = [];
     this.running = false;
+    /** @type {Map<Channel, number>} when each channel's request was served last (ACTIVE_MS) */
+    this.lastServed = new Map();
+    /** the count last stored in Bell.ACTIVE */
+    this.active = 0;
     /** ms the loop polls the doorbell before it parks (see POLL_MAX_MS) */
     this.pollMs = POLL_MAX_MS;
     this.stats = { passes: 0, served: 0, parks: 0 };
@@ -73,7 +79,6 @@ export class Server {
   /** Serve `channel` from now on (until it closes or is removed). @param {Channel} channel */
   add(channel) {
     this.channels.push(channel);
-    this.#count();
     channel.onClose = () => this.remove(channel);
     if (this.bell && !this.running) {
       this.running = true;
@@ -85,7 +90,7 @@ export class Server {
   /** Stop serving `channel`; the loop ends with the last one. @param {Channel} channel */
   remove(channel) {
     this.channels = this.channels.filter((c) => c !== channel);
-    this.#count();
+    this.lastServed.delete(channel);
     if (this.bell && this.channels.length === 0) {
       this.running = false;
       this.#ring(); // wake the loop so that it sees it is done
@@ -107,16 +112,25 @@ export class Server {
     Atomics.notify(bell, Bell.RINGS);
   }
 
-  /** Tell the workers how many share this page (Bell.WORKERS: whether they may poll, stub.js). */
-  #count() {
-    if (this.bell) Atomics.store(this.bell, Bell.WORKERS, this.channels.length);
-  }
-
-  /** One pass: each channel serves its pending request, if any. Returns how many were served. */
+  /**
+   * One pass: each channel serves its pending request, if any. Returns how many were served.
+   * Also counts the workers that called in the last ACTIVE_MS into Bell.ACTIVE, which tells each
+   * worker whether it may poll for its reply (stub.js): idle workers take no CPU, so they do not
+   * count.
+   */
   pass() {
     this.stats.passes++;
+    const now = performance.now();
     let served = 0;
-    for (const channel of this.channels) if (channel.poll()) served++;
+    let active = 0;
+    for (const channel of this.channels) {
+      if (channel.poll()) {
+        served++;
+        this.lastServed.set(channel, now);
+      }
+      if (now - (this.lastServed.get(channel) ?? -Infinity) < ACTIVE_MS) active++;
+    }
+    if (this.bell && active !== this.active) Atomics.store(this.bell, Bell.ACTIVE, (this.active = active));
     this.stats.served += served;
     return served;
   }
@@ -166,8 +180,8 @@ export class Server {
     return Object.freeze({
       wake: this.wake,
       channels: this.channels.length,
-      /** what the workers read in Bell.WORKERS (null in "post": no doorbell) */
-      workers: this.bell ? Atomics.load(this.bell, Bell.WORKERS) : null,
+      /** what the workers read in Bell.ACTIVE (null in "post": no doorbell) */
+      active: this.bell ? Atomics.load(this.bell, Bell.ACTIVE) : null,
       pollMs: this.pollMs,
       ...this.stats,
     });

@@ -17,9 +17,10 @@ import { ProtocolError } from "./errors.js";
  * 20-42 us always polling 0.1 ms; 4 workers at once, 40-53k calls/s in all adaptive, 37-57k
  * polling a few us, 24-32k always polling 0.1 ms.
  *
- * A worker polls only while the page's workers leave a core free (Bell.WORKERS below
- * navigator.hardwareConcurrency): with more, polling takes CPU from the main thread and the other
- * workers that would serve and send the next requests. docs/benchmarks.md has the A/B.
+ * A worker polls only while the page's active workers leave a core free (Bell.ACTIVE, those
+ * that called in the last 10 ms, below navigator.hardwareConcurrency): with more, polling takes
+ * CPU from the main thread and the other workers that would serve and send the next requests.
+ * docs/benchmarks.md has the A/B.
  */
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
@@ -118,7 +119,7 @@ export class Caller {
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
   #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
     const i32 = this.i32;
-    const crowded = this.bell !== null && Atomics.load(this.bell, Bell.WORKERS) >= CORES;
+    const crowded = this.bell !== null && Atomics.load(this.bell, Bell.ACTIVE) >= CORES;
     const spinUntil = performance.now() + (crowded ? 0 : this.spinMs);
     do {
       for (let i = 0; i < 64; i++) {
