@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 #: Bumped on any incompatible change to the buffer layout, frames or codes.
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 2
 
 
 class Slot(IntEnum):
@@ -27,15 +27,8 @@ DATA_OFFSET = 32
 #: Default size of a channel's whole shared buffer (header + data): 4 MiB.
 DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024
 
-class Bell(IntEnum):
-    """Int32 words of the page's doorbell buffer, shared by the page and every worker."""
-
-    RINGS = 0  #: every worker adds 1 after a store of STATE; the page waits on it
-    ACTIVE = 1  #: workers that called in the last ACTIVE_MS: a worker polls only below its cores
-
-
-#: Size of the page's doorbell buffer: the Bell words.
-DOORBELL_BYTES = 8
+#: Size of the page's doorbell: one Int32 word that every worker adds 1 to after a store.
+DOORBELL_BYTES = 4
 
 
 class State(IntEnum):

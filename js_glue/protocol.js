@@ -4,7 +4,7 @@
 // The normative description is docs/protocol.md.
 
 /** Bumped on any incompatible change to the buffer layout, frames or codes. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 2;
 
 /** Int32 words at the start of a channel's shared buffer (index = byte offset / 4). */
 export const Slot = Object.freeze({
@@ -20,14 +20,8 @@ export const DATA_OFFSET = 32;
 /** Default size of a channel's whole shared buffer (header + data): 4 MiB. */
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
 
-/** Int32 words of the page's doorbell buffer (serving.js), shared by the page and every worker. */
-export const Bell = Object.freeze({
-  RINGS: 0, // every worker adds 1 after a store of STATE; the page waits on it
-  ACTIVE: 1, // workers that called in the last ACTIVE_MS: a worker polls only below its cores
-});
-
-/** Size of the page's doorbell buffer: the Bell words. */
-export const DOORBELL_BYTES = 8;
+/** Size of the page's doorbell: one Int32 word that every worker adds 1 to after a store (serving.js). */
+export const DOORBELL_BYTES = 4;
 
 /** Values of the STATE word. */
 export const State = Object.freeze({

@@ -4,10 +4,11 @@
 //
 // "doorbell" (where Atomics.waitAsync exists): the page makes one shared Int32 word, the
 // doorbell, and hands it to every worker at boot. A worker's stub stores REQUEST (or MORE) in
-// its channel's STATE, then adds 1 to the doorbell and notifies it (stub.js). The server parks
-// in one waitAsync on the doorbell; woken, it makes one pass over its channels and serves every
-// pending request in turn, then parks again. The doorbell's value is read before each pass, so
-// a ring during the pass is never lost: the wait after it returns at once.
+// its channel's STATE, then adds 1 to the doorbell and notifies it (stub.js). The server makes
+// one pass over its channels and serves every pending request in turn; when a pass finds none,
+// it polls the doorbell a short while (POLL_MAX_MS) and then parks in one waitAsync on it. The
+// doorbell's value is read before each pass, so a ring during the pass is never lost: the poll
+// or the wait after it returns at once.
 //
 // "post" (the fallback where Atomics.waitAsync is missing, as in Firefox before 145 and older
 // Safari): the worker posts a RING message after each store instead, and the page makes the
@@ -22,7 +23,7 @@
 /** @typedef {import("./channel.js").Channel} Channel */
 /** @typedef {"doorbell" | "post"} Wake */
 
-import { Bell, DOORBELL_BYTES } from "./protocol.js";
+import { DOORBELL_BYTES } from "./protocol.js";
 
 /** Whether this engine has Atomics.waitAsync (else the page serves on RING messages). */
 export const hasWaitAsync = () => typeof Atomics.waitAsync === "function";
@@ -41,8 +42,6 @@ const SLICE_MS = 8;
  */
 const POLL_MAX_MS = 0.05;
 const POLL_MIN_MS = 0.002;
-/** A worker whose request was served within this long (ms) counts as active (Bell.ACTIVE). */
-const ACTIVE_MS = 10;
 
 export class Server {
   /** @param {Wake} [wake] how workers wake this server (default: doorbell where waitAsync exists) */
@@ -61,10 +60,6 @@ export class Server {
     /** @type {Channel[]} */
     this.channels = [];
     this.running = false;
-    /** @type {Map<Channel, number>} when each channel's request was served last (ACTIVE_MS) */
-    this.lastServed = new Map();
-    /** the count last stored in Bell.ACTIVE */
-    this.active = 0;
     /** ms the loop polls the doorbell before it parks (see POLL_MAX_MS) */
     this.pollMs = POLL_MAX_MS;
     this.stats = { passes: 0, served: 0, parks: 0 };
@@ -90,7 +85,6 @@ export class Server {
   /** Stop serving `channel`; the loop ends with the last one. @param {Channel} channel */
   remove(channel) {
     this.channels = this.channels.filter((c) => c !== channel);
-    this.lastServed.delete(channel);
     if (this.bell && this.channels.length === 0) {
       this.running = false;
       this.#ring(); // wake the loop so that it sees it is done
@@ -108,29 +102,15 @@ export class Server {
 
   #ring() {
     const bell = /** @type {Int32Array} */ (this.bell);
-    Atomics.add(bell, Bell.RINGS, 1);
-    Atomics.notify(bell, Bell.RINGS);
+    Atomics.add(bell, 0, 1);
+    Atomics.notify(bell, 0);
   }
 
-  /**
-   * One pass: each channel serves its pending request, if any. Returns how many were served.
-   * Also counts the workers that called in the last ACTIVE_MS into Bell.ACTIVE, which tells each
-   * worker whether it may poll for its reply (stub.js): idle workers take no CPU, so they do not
-   * count.
-   */
+  /** One pass: each channel serves its pending request, if any. Returns how many were served. */
   pass() {
     this.stats.passes++;
-    const now = performance.now();
     let served = 0;
-    let active = 0;
-    for (const channel of this.channels) {
-      if (channel.poll()) {
-        served++;
-        this.lastServed.set(channel, now);
-      }
-      if (now - (this.lastServed.get(channel) ?? -Infinity) < ACTIVE_MS) active++;
-    }
-    if (this.bell && active !== this.active) Atomics.store(this.bell, Bell.ACTIVE, (this.active = active));
+    for (const channel of this.channels) if (channel.poll()) served++;
     this.stats.served += served;
     return served;
   }
@@ -140,7 +120,7 @@ export class Server {
     const bell = /** @type {Int32Array} */ (this.bell);
     let sliceStart = performance.now();
     while (this.running) {
-      const rung = Atomics.load(bell, Bell.RINGS); // before the pass: a ring during it is not lost
+      const rung = Atomics.load(bell, 0); // before the pass: a ring during it is not lost
       if (this.pass() > 0 || this.#poll(bell, rung)) {
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToPage(); // flooded: let the page's events run between passes
@@ -148,7 +128,7 @@ export class Server {
         }
         continue;
       }
-      const waiting = Atomics.waitAsync(bell, Bell.RINGS, rung, BELL_WAIT_MS);
+      const waiting = Atomics.waitAsync(bell, 0, rung, BELL_WAIT_MS);
       if (waiting.async) {
         const parked = performance.now();
         this.stats.parks++;
@@ -166,7 +146,7 @@ export class Server {
     const until = performance.now() + this.pollMs;
     do {
       for (let i = 0; i < 64; i++) {
-        if (Atomics.load(bell, Bell.RINGS) !== rung) {
+        if (Atomics.load(bell, 0) !== rung) {
           if (this.wakes) this.wakes.push(performance.now()); // (a wake without the wait's task)
           return true;
         }
@@ -180,8 +160,6 @@ export class Server {
     return Object.freeze({
       wake: this.wake,
       channels: this.channels.length,
-      /** what the workers read in Bell.ACTIVE (null in "post": no doorbell) */
-      active: this.bell ? Atomics.load(this.bell, Bell.ACTIVE) : null,
       pollMs: this.pollMs,
       ...this.stats,
     });

@@ -2,7 +2,7 @@
 // The worker's end of a channel: one synchronous round trip over the shared buffer (the steps
 // in transfer.js), waiting by a short spin then Atomics.wait. Every wait is bounded.
 
-import { Bell, Failure, PROTOCOL_VERSION, Slot } from "./protocol.js";
+import { Failure, PROTOCOL_VERSION, Slot } from "./protocol.js";
 import { Transfer, roundtrip } from "./transfer.js";
 import { ProtocolError } from "./errors.js";
 
@@ -16,11 +16,6 @@ import { ProtocolError } from "./errors.js";
  * one worker's document.title read, mean 19-37 us adaptive, 45-71 us polling a few us only,
  * 20-42 us always polling 0.1 ms; 4 workers at once, 40-53k calls/s in all adaptive, 37-57k
  * polling a few us, 24-32k always polling 0.1 ms.
- *
- * A worker polls only while the page's active workers leave a core free (Bell.ACTIVE, those
- * that called in the last 10 ms, below navigator.hardwareConcurrency): with more, polling takes
- * CPU from the main thread and the other workers that would serve and send the next requests.
- * docs/benchmarks.md has the A/B.
  */
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
@@ -32,16 +27,14 @@ const SPIN_MIN_MS = 0.005;
 const PAUSE = false;
 /** Atomics.pause, where the engine has it. */
 const pause = /** @type {{ pause?: () => void }} */ (/** @type {unknown} */ (Atomics)).pause;
-/** The cores this worker's threads share (1 where the engine does not say). */
-const CORES = globalThis.navigator?.hardwareConcurrency || 1;
 
 /** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
 function ringer(doorbell, post) {
   if (doorbell) {
     const bell = new Int32Array(doorbell);
     return () => {
-      Atomics.add(bell, Bell.RINGS, 1);
-      Atomics.notify(bell, Bell.RINGS);
+      Atomics.add(bell, 0, 1);
+      Atomics.notify(bell, 0);
     };
   }
   return post;
@@ -57,8 +50,6 @@ export class Caller {
    */
   constructor(buffer, timeoutMs, { doorbell = null, post = null } = {}) {
     this.transfer = new Transfer(buffer, ringer(doorbell, post));
-    /** the page's doorbell words (Bell), or null where the page serves on RING messages */
-    this.bell = doorbell ? new Int32Array(doorbell) : null;
     this.i32 = this.transfer.i32;
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
@@ -119,8 +110,7 @@ export class Caller {
   /** Block while STATE is `state`, until the deadline; returns the state seen last. */
   #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
     const i32 = this.i32;
-    const crowded = this.bell !== null && Atomics.load(this.bell, Bell.ACTIVE) >= CORES;
-    const spinUntil = performance.now() + (crowded ? 0 : this.spinMs);
+    const spinUntil = performance.now() + this.spinMs;
     do {
       for (let i = 0; i < 64; i++) {
         const now = Atomics.load(i32, Slot.STATE);

@@ -16,9 +16,8 @@
 //   doorbell  one shared doorbell word: a worker adds 1 to it and notifies it; the main thread
 //             parks in one waitAsync on the doorbell and answers every pending worker in one pass
 //             (the page's design before polling)
-//   polling   the doorbell, and the page's design (js_glue/serving.js): the main thread polls the
-//             doorbell a short adaptive while before it parks, and a worker polls for its reply
-//             only while the workers leave a core free (fewer workers than cores)
+//   polling   the doorbell, and the main thread polls it a short adaptive while before it parks
+//             (the page's design: js_glue/serving.js)
 //   post      a postMessage from the worker per call, on which the main thread makes the same
 //             pass (the page's fallback where waitAsync is missing)
 //
@@ -63,7 +62,7 @@ async function main(argv) {
     results[design] = {};
     for (const n of options.workers) {
       try {
-        results[design][n] = await run(design, n, options, cores);
+        results[design][n] = await run(design, n, options);
       } catch (e) {
         console.error(`model: ${design} with ${n} workers failed: ${e instanceof Error ? e.message : e}`);
         process.exitCode = 1;
@@ -229,17 +228,16 @@ function serveDoorbell(channels, bell, workUs, poll) {
 /**
  * One design with `n` workers, each making `calls` round trips.
  * @param {string} design @param {number} n
- * @param {{ calls: number, workUs: number, workerUs: number }} options @param {number} cores
+ * @param {{ calls: number, workUs: number, workerUs: number }} options
  * @returns {Promise<Result>}
  */
-async function run(design, n, { calls, workUs, workerUs }, cores) {
+async function run(design, n, { calls, workUs, workerUs }) {
   const bell = new Int32Array(new SharedArrayBuffer(4));
   const buffers = Array.from({ length: n }, () => new SharedArrayBuffer(8));
   const channels = buffers.map((b) => new Int32Array(b));
   const start = new Int32Array(new SharedArrayBuffer(4));
   const workers = buffers.map((buffer) => new Worker(fileURLToPath(import.meta.url), {
-    // (polling) a worker polls only while the workers leave a core free, as js_glue/stub.js
-    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design, workerUs, spin: design !== "polling" || n < cores },
+    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design, workerUs },
   }));
   const online = workers.map((w) => new Promise((resolve) => w.once("message", resolve)));
   await Promise.all(online); // every worker is up and waiting for the start word
@@ -310,8 +308,8 @@ function printTable(results, options) {
 
 // -- the worker ----------------------------------------------------------------------------------
 
-/** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string, workerUs: number, spin: boolean }} data */
-function runWorker({ buffer, bell, start, calls, ring, workerUs, spin }) {
+/** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string, workerUs: number }} data */
+function runWorker({ buffer, bell, start, calls, ring, workerUs }) {
   const i32 = new Int32Array(buffer);
   const bellWord = new Int32Array(bell);
   const startWord = new Int32Array(start);
@@ -336,7 +334,7 @@ function runWorker({ buffer, bell, start, calls, ring, workerUs, spin }) {
     }
     // poll, then block: the stub's adaptive policy (js_glue/stub.js)
     let replied = false;
-    const spinUntil = performance.now() + (spin ? spinMs : 0);
+    const spinUntil = performance.now() + spinMs;
     do {
       for (let i = 0; i < 64; i++) {
         if (Atomics.load(i32, STATE) === REPLY) {

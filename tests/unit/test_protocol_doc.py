@@ -17,7 +17,7 @@ ROOT = Path(__file__).parents[2]
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
 
 ENUMS = [protocol.Op, protocol.Status, protocol.Ext, protocol.State, protocol.Slot,
-         protocol.Message, protocol.Failure, protocol.RemoteFlag, protocol.Bell]
+         protocol.Message, protocol.Failure, protocol.RemoteFlag]
 
 
 def table_rows() -> dict[str, list[list[str]]]:
