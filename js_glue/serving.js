@@ -4,10 +4,11 @@
 //
 // "doorbell" (where Atomics.waitAsync exists): the page makes one shared Int32 word, the
 // doorbell, and hands it to every worker at boot. A worker's stub stores REQUEST (or MORE) in
-// its channel's STATE, then adds 1 to the doorbell and notifies it (stub.js). The server parks
-// in one waitAsync on the doorbell; woken, it makes one pass over its channels and serves every
-// pending request in turn, then parks again. The doorbell's value is read before each pass, so
-// a ring during the pass is never lost: the wait after it returns at once.
+// its channel's STATE, then adds 1 to the doorbell and notifies it (stub.js). The server makes
+// one pass over its channels and serves every pending request in turn; when a pass finds none,
+// it polls the doorbell a short while (POLL_MAX_MS) and then parks in one waitAsync on it. The
+// doorbell's value is read before each pass, so a ring during the pass is never lost: the poll
+// or the wait after it returns at once.
 //
 // "post" (the fallback where Atomics.waitAsync is missing, as in Firefox before 145 and older
 // Safari): the worker posts a RING message after each store instead, and the page makes the
@@ -31,6 +32,16 @@ export const hasWaitAsync = () => typeof Atomics.waitAsync === "function";
 const BELL_WAIT_MS = 1000;
 /** After this long (ms) serving without a pause, give the page's other tasks a turn. */
 const SLICE_MS = 8;
+/**
+ * How long (ms) the page polls the doorbell after a pass that found nothing, before it parks in
+ * waitAsync. A worker's Python between two calls takes a few tens of us; a ring caught by
+ * polling skips the wake-up of a parked main thread (the waitAsync task), which costs more than
+ * the rest of the page's side together. Adaptive, as the worker's poll (stub.js): a poll that
+ * runs out halves the next one, a ring that comes soon after parking restores it, so a page
+ * whose workers call rarely polls for a few us only. Measured in docs/benchmarks.md.
+ */
+const POLL_MAX_MS = 0.05;
+const POLL_MIN_MS = 0.002;
 
 export class Server {
   /** @param {Wake} [wake] how workers wake this server (default: doorbell where waitAsync exists) */
@@ -49,7 +60,9 @@ export class Server {
     /** @type {Channel[]} */
     this.channels = [];
     this.running = false;
-    this.stats = { passes: 0, served: 0 };
+    /** ms the loop polls the doorbell before it parks (see POLL_MAX_MS) */
+    this.pollMs = POLL_MAX_MS;
+    this.stats = { passes: 0, served: 0, parks: 0 };
     /**
      * The bench's phase marks (null: off, one property test per wake): performance.now() each
      * time the server wakes to serve, from the doorbell's wait or on a RING.
@@ -108,7 +121,7 @@ export class Server {
     let sliceStart = performance.now();
     while (this.running) {
       const rung = Atomics.load(bell, 0); // before the pass: a ring during it is not lost
-      if (this.pass() > 0) {
+      if (this.pass() > 0 || this.#poll(bell, rung)) {
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToPage(); // flooded: let the page's events run between passes
           sliceStart = performance.now();
@@ -117,15 +130,39 @@ export class Server {
       }
       const waiting = Atomics.waitAsync(bell, 0, rung, BELL_WAIT_MS);
       if (waiting.async) {
+        const parked = performance.now();
+        this.stats.parks++;
         await waiting.value;
         sliceStart = performance.now();
         if (this.wakes) this.wakes.push(sliceStart);
+        // rung soon after parking: polling a little longer would have caught it
+        if (sliceStart - parked < 2 * POLL_MAX_MS) this.pollMs = POLL_MAX_MS;
       }
     }
   }
 
+  /** Poll the doorbell for up to pollMs; whether it was rung (else the next poll is shorter). */
+  #poll(/** @type {Int32Array} */ bell, /** @type {number} */ rung) {
+    const until = performance.now() + this.pollMs;
+    do {
+      for (let i = 0; i < 64; i++) {
+        if (Atomics.load(bell, 0) !== rung) {
+          if (this.wakes) this.wakes.push(performance.now()); // (a wake without the wait's task)
+          return true;
+        }
+      }
+    } while (performance.now() < until);
+    this.pollMs = Math.max(POLL_MIN_MS, this.pollMs / 2);
+    return false;
+  }
+
   statistics() {
-    return Object.freeze({ wake: this.wake, channels: this.channels.length, ...this.stats });
+    return Object.freeze({
+      wake: this.wake,
+      channels: this.channels.length,
+      pollMs: this.pollMs,
+      ...this.stats,
+    });
   }
 }
 

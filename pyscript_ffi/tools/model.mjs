@@ -3,7 +3,8 @@
 // SharedArrayBuffers, in plain JavaScript under Node (no browser, no Python), so a serving design
 // can be judged on a machine of any core count. `python -m pyscript_ffi model` runs it.
 //
-//   node model.mjs [--workers 1,2,4,8] [--calls 20000] [--designs loops,doorbell,post] [--work-us 0]
+//   node model.mjs [--workers 1,2,4,8] [--calls 20000] [--designs loops,doorbell,polling,post]
+//                  [--work-us 0] [--worker-us 0]
 //
 // Every worker does the same thing in every design: write a request into its own buffer, store
 // REQUEST in its STATE word, let the main thread know (how: the design), then poll STATE for a
@@ -14,9 +15,15 @@
 //   loops     one Atomics.waitAsync loop per worker, each parked on that worker's STATE word
 //   doorbell  one shared doorbell word: a worker adds 1 to it and notifies it; the main thread
 //             parks in one waitAsync on the doorbell and answers every pending worker in one pass
+//             (the page's design before polling)
+//   polling   the doorbell, and the main thread polls it a short adaptive while before it parks
 //             (the page's design: js_glue/serving.js)
 //   post      a postMessage from the worker per call, on which the main thread makes the same
 //             pass (the page's fallback where waitAsync is missing)
+//
+// --work-us stands for the page's dispatch of one call (busy work on the main thread), --worker-us
+// for the worker's own Python between two calls (busy work in the worker), which decides whether
+// the main thread's poll catches the next request.
 //
 // Prints calls/s in all for each design and worker count, the ratio to one worker, and the
 // p99 of the slowest worker over the median worker's p99 (fairness).
@@ -34,6 +41,9 @@ const STATE = 0;
 const VALUE = 1;
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
+/** The page's poll of its doorbell before it parks (js_glue/serving.js POLL_MAX_MS, POLL_MIN_MS). */
+const POLL_MAX_MS = 0.05;
+const POLL_MIN_MS = 0.002;
 const WAIT_BOUND_MS = 10_000;
 /** The page's longest wait on its doorbell (js_glue/serving.js). */
 const BELL_WAIT_MS = 1000;
@@ -45,14 +55,14 @@ async function main(argv) {
   const options = parseArgs(argv);
   const cores = availableParallelism();
   console.log(`serving model: Node ${process.version}, ${cores} cores, ${options.calls} round trips per worker, ` +
-    `${options.workUs} us of main-thread work per call`);
+    `${options.workUs} us of main-thread work per call, ${options.workerUs} us of worker work between calls`);
   /** @type {Record<string, Record<number, Result>>} */
   const results = {};
   for (const design of options.designs) {
     results[design] = {};
     for (const n of options.workers) {
       try {
-        results[design][n] = await run(design, n, options.calls, options.workUs);
+        results[design][n] = await run(design, n, options);
       } catch (e) {
         console.error(`model: ${design} with ${n} workers failed: ${e instanceof Error ? e.message : e}`);
         process.exitCode = 1;
@@ -71,7 +81,7 @@ async function main(argv) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const options = { workers: [1, 2, 4, 8], calls: 20_000, designs: ["loops", "doorbell", "post"], workUs: 0, json: false };
+  const options = { workers: [1, 2, 4, 8], calls: 20_000, designs: ["loops", "doorbell", "polling", "post"], workUs: 0, workerUs: 0, json: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -83,13 +93,15 @@ function parseArgs(argv) {
     else if (flag === "--calls") options.calls = positive(value(), flag);
     else if (flag === "--designs") options.designs = value().split(",");
     else if (flag === "--work-us") options.workUs = Number(value());
+    else if (flag === "--worker-us") options.workerUs = Number(value());
     else if (flag === "--json") options.json = true;
-    else fail(`unknown option ${flag}; options: --workers 1,2,4 --calls N --designs ${Object.keys(DESIGNS).join(",")} --work-us U --json`);
+    else fail(`unknown option ${flag}; options: --workers 1,2,4 --calls N --designs ${Object.keys(DESIGNS).join(",")} --work-us U --worker-us U --json`);
   }
   for (const design of options.designs) {
     if (!(design in DESIGNS)) fail(`unknown design ${JSON.stringify(design)}; designs: ${Object.keys(DESIGNS).join(", ")}`);
   }
   if (!(options.workUs >= 0)) fail("--work-us must be a number >= 0");
+  if (!(options.workerUs >= 0)) fail("--worker-us must be a number >= 0");
   return options;
 }
 
@@ -149,57 +161,83 @@ const DESIGNS = {
   },
 
   doorbell(channels, bell, workers, workUs) {
-    let serving = true;
-    (async () => {
-      while (serving) {
-        const rung = Atomics.load(bell, 0); // read before the pass: a ring during it is not lost
-        let served = 0;
-        for (const i32 of channels) {
-          if (Atomics.load(i32, STATE) === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
-            answer(i32, workUs);
-            served++;
-          }
-        }
-        if (served) continue;
-        // bounded as the page's (serving.js BELL_WAIT_MS): a wait that runs out makes a pass
-        const waiting = Atomics.waitAsync(bell, 0, rung, BELL_WAIT_MS);
-        if (waiting.async && (await waiting.value) === "timed-out") bellTimeouts++;
-      }
-    })();
-    return () => {
-      serving = false;
-      Atomics.notify(bell, 0);
-    };
+    return serveDoorbell(channels, bell, workUs, false);
+  },
+
+  polling(channels, bell, workers, workUs) {
+    return serveDoorbell(channels, bell, workUs, true);
   },
 
   post(channels, bell, workers, workUs) {
     // the page's fallback (js_glue/serving.js): a RING message makes one pass over every channel
     for (const worker of workers) {
       worker.on("message", (message) => {
-        if (message !== "ring") return;
-        for (const i32 of channels) {
-          if (Atomics.load(i32, STATE) === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
-            answer(i32, workUs);
-          }
-        }
+        if (message === "ring") pass(channels, workUs);
       });
     }
     return () => {};
   },
 };
 
+/** One pass over `channels`: answer each pending request; returns how many were served. */
+function pass(/** @type {Int32Array[]} */ channels, /** @type {number} */ workUs) {
+  let served = 0;
+  for (const i32 of channels) {
+    if (Atomics.load(i32, STATE) === REQUEST && Atomics.compareExchange(i32, STATE, REQUEST, BUSY) === REQUEST) {
+      answer(i32, workUs);
+      served++;
+    }
+  }
+  return served;
+}
+
+/**
+ * The doorbell's serve loop; `poll`: poll the doorbell before parking, adaptively, as the page
+ * does (js_glue/serving.js Server.#poll).
+ * @param {Int32Array[]} channels @param {Int32Array} bell @param {number} workUs @param {boolean} poll
+ */
+function serveDoorbell(channels, bell, workUs, poll) {
+  let serving = true;
+  let pollMs = POLL_MAX_MS;
+  const polled = (/** @type {number} */ rung) => {
+    const until = performance.now() + pollMs;
+    do {
+      for (let i = 0; i < 64; i++) if (Atomics.load(bell, 0) !== rung) return true;
+    } while (performance.now() < until);
+    pollMs = Math.max(POLL_MIN_MS, pollMs / 2);
+    return false;
+  };
+  (async () => {
+    while (serving) {
+      const rung = Atomics.load(bell, 0); // read before the pass: a ring during it is not lost
+      if (pass(channels, workUs) > 0 || (poll && polled(rung))) continue;
+      // bounded as the page's (serving.js BELL_WAIT_MS): a wait that runs out makes a pass
+      const waiting = Atomics.waitAsync(bell, 0, rung, BELL_WAIT_MS);
+      if (!waiting.async) continue;
+      const parked = performance.now();
+      if ((await waiting.value) === "timed-out") bellTimeouts++;
+      if (performance.now() - parked < 2 * POLL_MAX_MS) pollMs = POLL_MAX_MS;
+    }
+  })();
+  return () => {
+    serving = false;
+    Atomics.notify(bell, 0);
+  };
+}
+
 /**
  * One design with `n` workers, each making `calls` round trips.
- * @param {string} design @param {number} n @param {number} calls @param {number} workUs
+ * @param {string} design @param {number} n
+ * @param {{ calls: number, workUs: number, workerUs: number }} options
  * @returns {Promise<Result>}
  */
-async function run(design, n, calls, workUs) {
+async function run(design, n, { calls, workUs, workerUs }) {
   const bell = new Int32Array(new SharedArrayBuffer(4));
   const buffers = Array.from({ length: n }, () => new SharedArrayBuffer(8));
   const channels = buffers.map((b) => new Int32Array(b));
   const start = new Int32Array(new SharedArrayBuffer(4));
   const workers = buffers.map((buffer) => new Worker(fileURLToPath(import.meta.url), {
-    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design },
+    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design, workerUs },
   }));
   const online = workers.map((w) => new Promise((resolve) => w.once("message", resolve)));
   await Promise.all(online); // every worker is up and waiting for the start word
@@ -270,8 +308,8 @@ function printTable(results, options) {
 
 // -- the worker ----------------------------------------------------------------------------------
 
-/** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string }} data */
-function runWorker({ buffer, bell, start, calls, ring }) {
+/** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string, workerUs: number }} data */
+function runWorker({ buffer, bell, start, calls, ring, workerUs }) {
   const i32 = new Int32Array(buffer);
   const bellWord = new Int32Array(bell);
   const startWord = new Int32Array(start);
@@ -282,12 +320,13 @@ function runWorker({ buffer, bell, start, calls, ring }) {
   let spinMs = SPIN_MAX_MS;
   let errors = 0;
   for (let call = 0; call < calls; call++) {
+    work(workerUs); // the worker's Python between two calls
     const t0 = performance.now();
     i32[VALUE] = call;
     // the stub's store (js_glue/transfer.js): STATE, its notify, then the ring of the design
     Atomics.store(i32, STATE, REQUEST);
     Atomics.notify(i32, STATE);
-    if (ring === "doorbell") {
+    if (ring === "doorbell" || ring === "polling") {
       Atomics.add(bellWord, 0, 1);
       Atomics.notify(bellWord, 0);
     } else if (ring === "post") {

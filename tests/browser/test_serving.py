@@ -37,6 +37,9 @@ def test_with_wait_async_the_page_serves_on_the_doorbell(browser, tests_server):
     assert stats["wake"] == "doorbell" and stats["channels"] == 2
     assert page.evaluate(f"Promise.all(workers.map((w, i) => w.sync.echo_many('w' + i, {FLOOD})))"
                          ) == [FLOOD, FLOOD]
+    # the poll before parking stays within its bounds (serving.js POLL_MIN_MS..POLL_MAX_MS)
+    stats = page.evaluate("workers[0].statistics().serving")
+    assert 0.002 <= stats["pollMs"] <= 0.05 and stats["served"] >= 2 * FLOOD, stats
     page.evaluate("workers[1].terminate()")
     assert page.evaluate("workers[0].statistics().serving.channels") == 1
     assert page.evaluate("workers[0].sync.echo_many('alone', 100)") == 100

@@ -18,9 +18,11 @@ def run_model(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_every_design_serves_every_worker_count():
-    out = run_model("--calls", "100", "--workers", "1,3", "--designs", "loops,doorbell,post")
+    out = run_model("--calls", "100", "--workers", "1,3",
+                    "--designs", "loops,doorbell,polling,post", "--worker-us", "5")
     assert out.returncode == 0, out.stderr
-    for design in ("loops", "doorbell", "post"):
+    assert "5 us of worker work between calls" in out.stdout
+    for design in ("loops", "doorbell", "polling", "post"):
         row = next(line for line in out.stdout.splitlines() if line.startswith(design))
         rates = [int(r.replace(",", "")) for r in re.findall(r"([\d,]+)/s", row)]
         assert len(rates) == 2 and all(rate > 0 for rate in rates), row
@@ -33,3 +35,5 @@ def test_bad_arguments_name_the_problem():
     assert 'unknown design "telepathy"' in out.stderr and "doorbell" in out.stderr
     out = run_model("--workers", "0")
     assert out.returncode == 2 and "--workers takes whole numbers >= 1" in out.stderr
+    out = run_model("--worker-us", "-1")
+    assert out.returncode == 2 and "--worker-us must be a number >= 0" in out.stderr
