@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -53,6 +54,12 @@ PHASED = [("title", "document.title read", None, True),
           ("title", "read, no method detection", None, False),
           ("write", "el.textContent = s", None, True)]
 PYSCRIPT_BOOT_MS = 120_000
+#: Calls of every workload before any is measured, ours and PyScript's alike, and at least this
+#: long (s) of reads: a freshly booted Pyodide runs its wasm from the baseline compiler while V8
+#: optimizes it in the background, which on 2 cores took seconds and made the first measured row
+#: (the read) 2-7x slower than the same read measured later in the run (195 against 27 us).
+WARM_UP_CALLS = 200
+WARM_UP_S = 3.0
 QUICK = ["title", "write", "gather10"]  # --quick: these only, no MicroPython, no host, no workers
 #: what the page has, per engine (reported beside its table), and its timer's step in us (the
 #: smallest change of performance.now() seen: 5 us in isolated Chromium, 20 us in Firefox)
@@ -163,6 +170,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             out["floor"].append(row(f"floor: {mode}", [s / 1e3 for s in got["samples"]],
                                     got["total"] / 1e3))
         out["boot_ms"] = page.evaluate("bench.start()")
+        _warm_up(page, "bench.run", [n for n, _ in WORKLOADS if n not in SLOW])
         for name, label in WORKLOADS:
             if quick and name not in QUICK:
                 continue
@@ -198,6 +206,15 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
     return out
 
 
+def _warm_up(page: Any, run: str, names: list[str]) -> None:
+    """Run each workload WARM_UP_CALLS times, then reads until WARM_UP_S have passed, unmeasured."""
+    started = time.monotonic()
+    for name in names:
+        page.evaluate(f"([w, n]) => {run}(w, n)", [name, WARM_UP_CALLS])
+    while time.monotonic() - started < WARM_UP_S:
+        page.evaluate(f"([w, n]) => {run}(w, n)", ["title", WARM_UP_CALLS])
+
+
 def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
     """ms that `boot` (bench.start or pyscript.start) takes in a fresh page of the browser."""
     page = pages.new()
@@ -210,6 +227,7 @@ def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
 def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
     """The same workloads from a MicroPython worker."""
     out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
+    _warm_up(page, "bench.runMicro", [n for n, _ in WORKLOADS if n not in SLOW])
     for name, label in WORKLOADS:
         n = calls if name not in SLOW else MICRO_1MB_CALLS
         got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
@@ -237,6 +255,7 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
     try:
         out["pyscript_boot_ms"] = page.evaluate("([o, ms]) => pyscript.start(o, ms)",
                                                 [options, PYSCRIPT_BOOT_MS])
+        _warm_up(page, "pyscript.run", PYSCRIPT_WORKLOADS)
         for name in PYSCRIPT_WORKLOADS:
             if quick and name not in QUICK:
                 continue
