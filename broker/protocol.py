@@ -103,14 +103,15 @@ class Message(StrEnum):
     """The ``kind`` of a postMessage between the page and a worker (everything that does not
     travel through the shared buffer: boot, and the page's calls into the worker)."""
 
-    BOOT = "boot"  #: page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?}
-    READY = "ready"  #: worker -> page: {exports}, the user's file has run
+    BOOT = "boot"  #: page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?, snapshot}
+    READY = "ready"  #: worker -> page: {exports, snapshot}, the user's file has run
     FAILED = "failed"  #: worker -> page: {error}, the boot or the user's file failed
     EXPORT = "export"  #: page -> worker: {name, call, frame}, call an ``__export__``ed function
     CALLBACK = "callback"  #: page -> worker: {id, call, frame}, call a `create_proxy` function
     FORGET = "forget"  #: page -> worker: {id}, the page dropped its function for callback id
     SETTLE = "settle"  #: worker -> page: {call, frame} or {call, error}, the answer to a call
     RING = "ring"  #: worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
+    KEEP = "keep"  #: worker -> page: {key, bytes}, a Pyodide memory snapshot for the page to keep
 
 
 class Failure(StrEnum):

@@ -2,6 +2,8 @@
 // Boots Pyodide from the locally served copy with msgpack and pyscript-ffi's Python packages,
 // for a worker (worker.js) or the page's own thread (PyMain in main.js).
 
+import { AFTER_RESTORE, canKeep, forgetSnapshot, keepSnapshot, readSnapshot, snapshotKey } from "./snapshot.js";
+
 const here = new URL(".", import.meta.url);
 const FFI_DIR = "/lib/pyscript_ffi";
 
@@ -13,24 +15,67 @@ async function fetchOk(url) {
 }
 
 /**
+ * How a Pyodide started: "restored" from the origin's snapshot, "made" one for later boots
+ * (the long way), or "off" (none: no Cache Storage here, or the caller asked for none).
+ * @typedef {"restored" | "made" | "off"} SnapshotUse
+ */
+
+/**
  * A Pyodide with msgpack and pyscript-ffi importable, and the text of the user's file.
  * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
- * @returns {Promise<{ pyodide: any, code: string }>}
+ * @param {{ snapshot?: boolean, keep?: (key: string, bytes: Uint8Array) => void }} [options]
+ *   `snapshot` false: boot the long way, keep nothing; `keep`: what keeps a snapshot made here
+ *   (default: Cache Storage, from this thread)
+ * @returns {Promise<{ pyodide: any, code: string, snapshot: SnapshotUse }>}
  */
-export async function bootPyodide(src) {
-  const [{ loadPyodide }, manifest, zip, code] = await Promise.all([
-    import(new URL("./pyodide/pyodide.mjs", here).href),
+export async function bootPyodide(src, { snapshot = true, keep = keepSnapshot } = {}) {
+  const indexURL = new URL("./pyodide/", here);
+  const pyodideModule = import(new URL("pyodide.mjs", indexURL).href);
+  const use = snapshot && canKeep();
+  const key = pyodideModule.then((/** @type {any} */ m) => snapshotKey(indexURL, m.version));
+  const [{ loadPyodide }, manifest, zip, code, kept] = await Promise.all([
+    pyodideModule,
     fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
     fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
     src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
+    use ? key.then(readSnapshot) : null,
   ]);
-  const pyodide = await loadPyodide({ indexURL: new URL("./pyodide/", here).href });
+  const { pyodide, used } = await startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep);
   await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {
     messageCallback: () => {},
   });
   pyodide.unpackArchive(zip, "zip", { extractDir: FFI_DIR });
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FFI_DIR)})`);
-  return { pyodide, code };
+  return { pyodide, code, snapshot: used };
+}
+
+/**
+ * Pyodide itself: restored from `kept` if Pyodide takes it, else the long way, keeping a
+ * snapshot under `key` (null: keep none).
+ * @param {(config: object) => Promise<any>} loadPyodide @param {URL} indexURL
+ * @param {string | null} key @param {Uint8Array | null} kept
+ * @param {(key: string, bytes: Uint8Array) => void} keep
+ * @returns {Promise<{ pyodide: any, used: SnapshotUse }>}
+ */
+async function startPyodide(loadPyodide, indexURL, key, kept, keep) {
+  if (key !== null && kept !== null) {
+    try {
+      const pyodide = await loadPyodide({ indexURL: indexURL.href, _loadSnapshot: kept });
+      pyodide.runPython(AFTER_RESTORE);
+      return { pyodide, used: "restored" };
+    } catch (e) {
+      console.warn(`pyscript-ffi: the kept Pyodide snapshot was refused (${e instanceof Error ? e.message : e}); starting the long way and keeping a new one`);
+      await forgetSnapshot(key);
+    }
+  }
+  const pyodide = await loadPyodide({ indexURL: indexURL.href, _makeSnapshot: key !== null });
+  if (key === null) return { pyodide, used: "off" };
+  keep(key, pyodide.makeMemorySnapshot());
+  // while it may make a snapshot, Pyodide hands Python's `js` module a recording Proxy of the
+  // global scope (for the snapshot's bookkeeping); nothing has imported `js` yet, so give this
+  // interpreter the plain global scope from here on
+  pyodide.registerJsModule("js", globalThis);
+  return { pyodide, used: "made" };
 }
 
 /**

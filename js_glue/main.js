@@ -18,6 +18,7 @@ import { Server, hasWaitAsync } from "./serving.js";
 import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { isolate } from "./coi.js";
+import { keepSnapshot } from "./snapshot.js";
 
 export { diagnose, isolationProblem } from "./diagnose.js";
 
@@ -37,6 +38,8 @@ export { direct };
  *   Promise of one; null/undefined is end of input (EOFError). Default: window.prompt (stdio.js)
  * @property {(line: string) => any} [stdout]  each line the worker prints (default: the console)
  * @property {(line: string) => any} [stderr]  each line written to its sys.stderr (default: the console)
+ * @property {boolean} [snapshot]  Pyodide: start from the origin's memory snapshot, and keep one
+ *   after the first boot (default true; snapshot.js). false: always the long way, keep nothing
  */
 
 /** The page's Servers, one per wake: every PyWorker's channel is served by one of them. */
@@ -64,6 +67,7 @@ export function PyWorker(src, options = {}) {
     allow = null,
     tag = undefined,
     wake = hasWaitAsync() ? "doorbell" : "post",
+    snapshot = true,
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -77,6 +81,8 @@ export function PyWorker(src, options = {}) {
   let terminated = false;
   /** @type {string[]} */
   let exported = [];
+  /** how Pyodide started (boot.js SnapshotUse); "off" for MicroPython */
+  let snapshotUse = "off";
 
   const ready = (async () => {
     await isolate(); // a built site on a host without headers: its service worker, one reload
@@ -92,7 +98,11 @@ export function PyWorker(src, options = {}) {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
         if (data.kind === Message.RING) server.ring();
         else if (data.kind === Message.SETTLE) channel?.settle(data);
-        else if (data.kind === Message.READY) resolve(data.exports);
+        else if (data.kind === Message.KEEP) keepSnapshot(data.key, data.bytes);
+        else if (data.kind === Message.READY) {
+          snapshotUse = data.snapshot;
+          resolve(data.exports);
+        }
         else if (data.kind === Message.FAILED) reject(new Error(`${src} failed to start:\n${data.error}`));
       };
       /** @type {Worker} */ (worker).onerror = (event) => {
@@ -102,7 +112,7 @@ export function PyWorker(src, options = {}) {
     });
     const doorbell = server.doorbell;
     const io = lendStdio(channel.values, options, src);
-    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag, io });
+    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag, io, snapshot: snapshot !== false });
     exported = await started;
   })();
 
@@ -143,9 +153,12 @@ export function PyWorker(src, options = {}) {
       Atomics.store(i32, Slot.INTERRUPT, INTERRUPT_SIGNAL);
       Atomics.notify(i32, Slot.STATE); // wake a worker blocked in a call
     },
-    /** Live handles, calls served, bytes moved; how the page serves it (`serving`). */
+    /**
+     * Live handles, calls served, bytes moved; how the page serves it (`serving`); how Pyodide
+     * started (`snapshot`: "restored", "made" or "off", once ready).
+     */
     statistics() {
-      return channel ? { ...channel.statistics(), serving: serverFor(wake).statistics() } : null;
+      return channel ? { ...channel.statistics(), serving: serverFor(wake).statistics(), snapshot: snapshotUse } : null;
     },
     get worker() {
       return worker;
@@ -166,17 +179,17 @@ export function PyWorker(src, options = {}) {
  * gives the same API over the interpreter's own FFI (no channel, no copies). The page is busy
  * while Python runs: use a PyWorker for long work. Top-level `await` is allowed.
  * @param {string} src
- * @param {{ type?: "pyodide" | "micropython" }} [options]
+ * @param {{ type?: "pyodide" | "micropython", snapshot?: boolean }} [options]  `snapshot`: as PyWorker's
  */
 export function PyMain(src, options = {}) {
-  const { type = "pyodide" } = options;
+  const { type = "pyodide", snapshot = true } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   const url = new URL(src, document.baseURI).href;
   const ready = (async () => {
     if (type === "micropython") return runMicroPythonMain(src, url);
-    const { pyodide, code } = await bootPyodide(url);
+    const { pyodide, code } = await bootPyodide(url, { snapshot: snapshot !== false });
     const app = pyodide.pyimport("pyscript_ffi._pyodide").start_local();
     try {
       await app.run(code, url);

@@ -88,14 +88,15 @@ export const RemoteFlag = Object.freeze({
 
 /** The `kind` of a postMessage between the page and a worker (boot, and the page's calls into it). */
 export const Message = Object.freeze({
-  BOOT: "boot", // page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?} (tag: a PyScript tag's context; io: stdio.js)
-  READY: "ready", // worker -> page: {exports}, the user's file has run
+  BOOT: "boot", // page -> worker: {type, buffer, doorbell, src, timeoutMs, tag?, io?, snapshot} (tag: a PyScript tag's context; io: stdio.js; snapshot: boot.js)
+  READY: "ready", // worker -> page: {exports, snapshot}, the user's file has run (snapshot: how Pyodide started)
   FAILED: "failed", // worker -> page: {error}, the boot or the user's file failed
   EXPORT: "export", // page -> worker: {name, call, frame}, call an __export__ed function
   CALLBACK: "callback", // page -> worker: {id, call, frame}, call a create_proxy function
   FORGET: "forget", // page -> worker: {id}, the page dropped its function for callback id
   SETTLE: "settle", // worker -> page: {call, frame} or {call, error}, the answer to a call
   RING: "ring", // worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
+  KEEP: "keep", // worker -> page: {key, bytes}, a Pyodide memory snapshot for the page to keep (snapshot.js)
 });
 
 /** Why a worker's round trip got no reply (the stub tells its Python which to raise). */

@@ -8,7 +8,8 @@
 //                  input/stdout/stderr functions, stdio.js), then EXPORT, CALLBACK, FORGET
 //                  (handed to the runtime's `deliver`)
 //   to the page:   READY or FAILED, then SETTLE for each call; RING after each request when
-//                  BOOT carried no doorbell (serving.js)
+//                  BOOT carried no doorbell (serving.js); KEEP, a first boot's Pyodide snapshot
+//                  (snapshot.js)
 
 import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
 import { prepare } from "./environment.js";
@@ -36,12 +37,12 @@ self.onmessage = (event) => {
 const RING = Object.freeze({ kind: Message.RING });
 
 /**
- * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array }} options
+ * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array, snapshot: boolean }} options
  */
-async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io }) {
+async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io, snapshot }) {
   const caller = new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) });
   if (type === "micropython") return bootMicro(caller, src, tag, io);
-  const { pyodide, code } = await bootPyodide(src);
+  const { pyodide, code, snapshot: used } = await bootPyodide(src, { snapshot, keep: keepOnPage });
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
   pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
   pyodide.registerJsModule("_pyscript_ffi_stub", {
@@ -62,8 +63,16 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io }) {
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
   const exports = (await app.run(code, src)).toJs();
   runtime = app;
-  self.postMessage({ kind: Message.READY, exports });
+  self.postMessage({ kind: Message.READY, exports, snapshot: used });
   for (const message of early.splice(0)) runtime.deliver(message);
+}
+
+/**
+ * A snapshot this worker made goes to the page to keep (moved, not copied): see keepSnapshot.
+ * @param {string} key @param {Uint8Array} bytes
+ */
+function keepOnPage(key, bytes) {
+  self.postMessage({ kind: Message.KEEP, key, bytes }, [bytes.buffer]);
 }
 
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
@@ -96,6 +105,6 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
       app.deliver(m.kind, m.call ?? 0, m.kind === Message.EXPORT ? m.name : m.id, m.frame ? toHex(m.frame) : "");
     },
   };
-  self.postMessage({ kind: Message.READY, exports });
+  self.postMessage({ kind: Message.READY, exports, snapshot: "off" });
   for (const message of early.splice(0)) runtime.deliver(message);
 }

@@ -1,0 +1,75 @@
+// @ts-check
+// Pyodide's memory snapshot, kept in the origin's Cache Storage: the first boot on an origin
+// starts Pyodide the long way (its Python initializes: ~4.5 s in a Chromium worker on 2 cores)
+// and keeps a copy of its memory (31 MB); every later boot, in any page or worker of the origin,
+// restores that copy instead (~1 s). Measured in docs/benchmarks.md ("boot").
+//
+// The copy is taken right after Pyodide's own start, before msgpack or any code of ours or the
+// user's is loaded, so it holds Pyodide's state only: a dynamically loaded library (msgpack's C
+// extension) cannot be in a snapshot, and nothing of a page's or user's ends up shared. After a
+// restore, `fresh` reseeds what the copy would otherwise repeat in every worker.
+
+const CACHE = "pyscript-ffi";
+
+/**
+ * Where the snapshot of this Pyodide is kept: one entry per Pyodide version and origin
+ * (Pyodide itself refuses a snapshot of another build).
+ * @param {URL} indexURL  the served Pyodide's folder
+ * @param {string} version  its version
+ */
+export function snapshotKey(indexURL, version) {
+  return new URL(`pyscript-ffi-snapshot-${version}.bin`, indexURL).href;
+}
+
+/** Whether this context can keep a snapshot (Cache Storage: secure contexts only). */
+export function canKeep() {
+  return typeof caches !== "undefined";
+}
+
+/**
+ * The kept snapshot, or null: none, no Cache Storage here, or it could not be read.
+ * @param {string} key @returns {Promise<Uint8Array | null>}
+ */
+export async function readSnapshot(key) {
+  if (!canKeep()) return null;
+  try {
+    const response = await (await caches.open(CACHE)).match(key);
+    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+  } catch {
+    return null; // storage disabled or evicted under us: boot the long way
+  }
+}
+
+/**
+ * Keep `bytes` for later boots. Never rejects: a failure (a full quota, private browsing) only
+ * means the next boot takes the long way again. A worker hands its snapshot to the page to keep
+ * (Message.KEEP): WebKit drops a worker's write to Cache Storage when the worker is terminated,
+ * even one whose put() has resolved.
+ * @param {string} key @param {Uint8Array} bytes @returns {Promise<void>}
+ */
+export async function keepSnapshot(key, bytes) {
+  if (!canKeep()) return;
+  try {
+    await (await caches.open(CACHE)).put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+  } catch {
+    // (see above)
+  }
+}
+
+/** Drop a snapshot Pyodide refused (another build, damaged), so the next boot makes a new one. @param {string} key */
+export async function forgetSnapshot(key) {
+  if (!canKeep()) return;
+  await (await caches.open(CACHE)).delete(key).catch(() => false);
+}
+
+/**
+ * Python run in a restored Pyodide: the snapshot carries the state of the boot that made it,
+ * so `random`'s generator (seeded at Pyodide's start) would give every restored worker the
+ * same numbers; and Pyodide's setup puts "" on sys.path again after a restore.
+ */
+export const AFTER_RESTORE = `
+import random, sys
+random.seed()
+while sys.path[:2] == ["", ""]:
+    del sys.path[0]
+`;

@@ -1,0 +1,88 @@
+"""Pyodide's memory snapshot (js_glue/snapshot.js), in each browser engine: the first Pyodide
+worker on an origin boots the long way and keeps a snapshot in Cache Storage, later ones start
+from it; a restored worker has what a long boot gives (its own random state, sys.path, msgpack's
+C extension, the page's DOM); a refused snapshot is replaced; `snapshot: false` keeps none."""
+
+from __future__ import annotations
+
+import pytest
+
+SRC = "/scenarios/snapshot.py"
+
+#: boot one Pyodide worker with `options`, read its facts, stop it
+BOOT = """async ([src, options]) => {
+    const { PyWorker } = await import('/_ffi/main.js');
+    const w = PyWorker(src, options);
+    try {
+        await w.ready;
+        return { ...(await w.sync.facts()), use: w.statistics().snapshot };
+    } finally { w.terminate(); }
+}"""
+
+#: the origin's kept snapshots: their keys (after the last keep has landed)
+KEPT = """async () => {
+    for (let i = 0; i < 100; i++) {
+        const keys = await (await caches.open('pyscript-ffi')).keys();
+        if (keys.length) return keys.map((r) => r.url);
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    return [];
+}"""
+
+
+@pytest.fixture
+def page(browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/blank.html")
+    page.evaluate("document.title = 'snapshot test'")
+    page.evaluate("async () => { await caches.delete('pyscript-ffi'); }")  # earlier tests' snapshot
+    yield page
+    page.close()
+
+
+def _boot(page, **options):
+    return page.evaluate(BOOT, [SRC, options])
+
+
+def _is_long_boot_like(facts):
+    assert facts["empty_on_path"] == 1, facts["path"]
+    assert facts["msgpack"] is True
+    assert facts["compiled"] == "msgpack._cmsgpack", facts["compiled"]  # the C extension
+    assert facts["title"] == "snapshot test"
+    assert facts["same_js"] is True
+
+
+def test_first_boot_keeps_a_snapshot_and_later_boots_start_from_it(page):
+    made = _boot(page)
+    assert made["use"] == "made"
+    kept = page.evaluate(KEPT)
+    assert len(kept) == 1 and "pyscript-ffi-snapshot-" in kept[0], kept
+    first, second = _boot(page), _boot(page)
+    assert first["use"] == second["use"] == "restored"
+    for facts in (made, first, second):
+        _is_long_boot_like(facts)
+    # the snapshot holds the random state of the boot that made it: each restore reseeds
+    assert len({made["random"], first["random"], second["random"]}) == 3
+
+
+def test_a_refused_snapshot_is_replaced(page):
+    """Bytes Pyodide refuses under the key (another build's, damaged): the long way (and a
+    warning in the worker's console), and a good snapshot in their place."""
+    _boot(page)
+    key = page.evaluate(KEPT)[0]
+    page.evaluate("""async (key) => {
+        const cache = await caches.open('pyscript-ffi');
+        await cache.put(key, new Response(new Uint8Array(4096).fill(7)));
+    }""", key)
+    replaced = _boot(page)
+    assert replaced["use"] == "made"
+    _is_long_boot_like(replaced)
+    assert _boot(page)["use"] == "restored"
+
+
+def test_snapshot_false_neither_reads_nor_keeps_one(page):
+    off = _boot(page, snapshot=False)
+    assert off["use"] == "off"
+    _is_long_boot_like(off)
+    count = "async () => (await (await caches.open('pyscript-ffi')).keys()).length"
+    assert page.evaluate(count) == 0
