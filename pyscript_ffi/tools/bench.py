@@ -54,6 +54,10 @@ PHASED = [("title", "document.title read", None, True),
           ("title", "read, no method detection", None, False),
           ("write", "el.textContent = s", None, True)]
 PYSCRIPT_BOOT_MS = 120_000
+#: Rounds of the boot comparison (Chromium): each round boots both systems as a new visitor
+#: and then as a returning one; rounds alternate which system boots first, because a second
+#: boot in one browser runs faster (measured: the same boot 3.4 s second, 4.1 s first).
+BOOT_ROUNDS = 2
 #: Calls of every workload before any is measured, ours and PyScript's alike, and at least this
 #: long (s) of reads: a freshly booted Pyodide runs its wasm from the baseline compiler while V8
 #: optimizes it in the background, which on 2 cores took seconds and made the first measured row
@@ -122,6 +126,13 @@ class _Pages:
             self._context.on("request", lambda r: None if _local(r.url, origin)
                               else outside.append(r.url))
 
+    def visitor(self) -> _Visitor | None:
+        """A new visitor: a browser context of its own (an empty HTTP cache, code cache and
+        Cache Storage); None where the driver has one profile only (Firefox, WebKit)."""
+        if self._context is None:
+            return None
+        return _Visitor(self.browser.playwright_browser.new_context(), self.origin)
+
     def new(self, path: str = "/bench.html") -> Any:
         if self._context is not None:
             from .browsers.chromium import ChromiumPage
@@ -133,6 +144,59 @@ class _Pages:
         if path == "/bench.html":
             page.wait_for_function("window.benchReady === true")
         return page
+
+
+class _Visitor:
+    """One visitor's browser context: each `visit` is a new page of it, closed after."""
+
+    def __init__(self, context: Any, origin: str) -> None:
+        self.context, self.origin = context, origin
+
+    def visit(self, script: str, arg: Any = None) -> Any:
+        page = self.context.new_page()
+        try:
+            page.goto(f"{self.origin}/bench.html")
+            page.wait_for_function("window.benchReady === true")
+            return page.evaluate(script, arg)
+        finally:
+            page.close()
+
+    def __enter__(self) -> _Visitor:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.context.close()
+
+
+#: bench.start(options) in a visitor's page: [ms, how Pyodide started (statistics().snapshot)]
+OUR_BOOT = """async (options) => {
+  const ms = await bench.start(options);
+  return [ms, window.workers[0].statistics().snapshot];
+}"""
+
+
+def _measure_boots(pages: _Pages, origin: str, rounds: int) -> dict[str, list[Any]] | None:
+    """Boot of a Pyodide worker, PyWorker() to ready: each system as a new visitor (a browser
+    context of its own) and then as a returning one (a new page of that context); ours also
+    returning with `snapshot: false`. Chromium only (None elsewhere)."""
+    options = [{"version": f"{origin}/_ffi/pyodide/pyodide.mjs"}, PYSCRIPT_BOOT_MS]
+    boots: dict[str, list[Any]] = {"first": [], "repeat": [], "repeat_no_snapshot": [],
+                                   "pyscript_first": [], "pyscript_repeat": []}
+    for round_ in range(rounds):
+        for system in ("ours", "pyscript")[:: 1 if round_ % 2 == 0 else -1]:
+            visitor = pages.visitor()
+            if visitor is None:
+                return None
+            with visitor:
+                if system == "ours":
+                    boots["first"].append(visitor.visit(OUR_BOOT, {}))
+                    boots["repeat"].append(visitor.visit(OUR_BOOT, {}))
+                    boots["repeat_no_snapshot"].append(visitor.visit(OUR_BOOT, {"snapshot": False}))
+                else:
+                    start = "([o, ms]) => pyscript.start(o, ms)"
+                    boots["pyscript_first"].append(visitor.visit(start, options))
+                    boots["pyscript_repeat"].append(visitor.visit(start, options))
+    return boots
 
 
 def _launch(engine: str) -> Any:
@@ -170,6 +234,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             out["floor"].append(row(f"floor: {mode}", [s / 1e3 for s in got["samples"]],
                                     got["total"] / 1e3))
         out["boot_ms"] = page.evaluate("bench.start()")
+        out["boots"] = _measure_boots(pages, origin, 1 if quick else BOOT_ROUNDS)
         _warm_up(page, "bench.run", [n for n, _ in WORKLOADS if n not in SLOW])
         for name, label in WORKLOADS:
             if quick and name not in QUICK:

@@ -228,6 +228,22 @@ def _engine_line(out: dict[str, Any]) -> str:
             + (f" ({', '.join(has)})" if has else "") + " ==")
 
 
+def _boot_lines(boots: dict[str, list[Any]]) -> list[str]:
+    """The boot comparison (bench._measure_boots): each round's ms, and how our Pyodide started."""
+    def ours(key: str) -> str:
+        return " / ".join(f"{ms:,.0f} ({use})" for ms, use in boots[key])
+
+    def theirs(key: str) -> str:
+        return " / ".join(f"{ms:,.0f}" for ms in boots[key])
+
+    return ["Pyodide worker boot, PyWorker() to ready, ms, each round (a new visitor: a browser "
+            "context of its own; rounds alternate who boots first):",
+            f"  pyscript-ffi  new visitor {ours('first')}; returning {ours('repeat')}; "
+            f"returning, snapshot off {ours('repeat_no_snapshot')}",
+            f"  PyScript      new visitor {theirs('pyscript_first')}; "
+            f"returning {theirs('pyscript_repeat')}"]
+
+
 def report(out: dict[str, Any]) -> str:
     """One engine's table: its floor, our rows, phases, MicroPython, PyScript, many workers, the
     comparison, and the requests that left 127.0.0.1."""
@@ -238,8 +254,11 @@ def report(out: dict[str, Any]) -> str:
              f"{'':38} {'(us)':>9} {'(us)':>9} {'(us)':>9} {'':>10} {'':>7}"]
     line = _line
     lines += [line(r, best) for r in out["floor"]]
-    lines.append(f"Pyodide worker boot, PyWorker() to ready: first visit {out['boot_ms']:.0f} ms, "
-                 f"repeat visit {out.get('boot_repeat_ms', float('nan')):.0f} ms")
+    if out.get("boots"):
+        lines += _boot_lines(out["boots"])
+    else:
+        lines.append(f"Pyodide worker boot, PyWorker() to ready: first visit {out['boot_ms']:.0f} "
+                     f"ms, repeat visit {out.get('boot_repeat_ms', float('nan')):.0f} ms")
     for r in out["ffi"]:
         lines.append(line(r, copy_floor if "1 MB" in r.name else best))
     trips = out["round_trips"]
