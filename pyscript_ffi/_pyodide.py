@@ -61,8 +61,8 @@ class StubTransport:
         if n < PINNED_BYTES and self.pinned:
             self._pinned_view[:n] = frame
             reply = self._pinned_roundtrip(n)
-            if type(reply) is int:  # the reply is in the bytearray: a copy (a slice; it is reused)
-                return self._pinned[:reply]
+            if type(reply) is int:  # the reply is in the bytearray (copied: it is reused)
+                return self._pinned_view[:reply].tobytes()
         else:
             # to_js copies the frame into a new Uint8Array (~3 us here); handing JS the bytes
             # object instead (a PyProxy it must getBuffer/release) measured ~40 us more per
