@@ -135,3 +135,51 @@ export class Caller {
     }
   }
 }
+
+/**
+ * Round trips whose frames pass through one Python bytearray that JS views in place (Pyodide's
+ * PyProxy.getBuffer: a Uint8Array into wasm memory, taken once): Python writes its request into
+ * the bytearray and passes only the length; the reply is copied into the bytearray and only its
+ * length comes back. No Uint8Array is made (to_js) and no JsProxy crosses back (to_bytes) per
+ * call. A reply larger than the bytearray is returned as `Caller.roundtrip` returns it.
+ */
+export class PinnedFrames {
+  /**
+   * @param {Caller} caller
+   * @param {any} bytearray a PyProxy of a Python bytearray that outlives this object
+   *   (create_proxy); its buffer stays exported, so Python cannot resize it
+   */
+  constructor(caller, bytearray) {
+    this.caller = caller;
+    this.bytearray = bytearray;
+    /** @type {{ data: Uint8Array, release: () => void } | null} */
+    this.exported = null;
+    /** how many times the view was taken (once, and again after each growth of wasm memory) */
+    this.takes = 0;
+    this.view = this.#take();
+  }
+
+  /** A fresh view of the bytearray (the old one, if any, released). */
+  #take() {
+    this.exported?.release();
+    this.exported = this.bytearray.getBuffer("u8");
+    this.takes++;
+    return /** @type {{ data: Uint8Array }} */ (this.exported).data;
+  }
+
+  /**
+   * One round trip of the request in the bytearray's first `n` bytes. Returns the reply's length
+   * once it is copied into the bytearray; a reply too large for it as `Caller.roundtrip` returns
+   * it (a Uint8Array); or a `Failure` string.
+   * @param {number} n @returns {number | Uint8Array | string}
+   */
+  roundtrip(n) {
+    let view = this.view;
+    // wasm memory grew since the view was taken: its old ArrayBuffer is detached, the view empty
+    if (view.length === 0) view = this.view = this.#take();
+    const reply = this.caller.roundtrip(view.subarray(0, n));
+    if (typeof reply === "string" || reply.length > view.length) return reply;
+    view.set(reply);
+    return reply.length;
+  }
+}

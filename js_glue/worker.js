@@ -15,7 +15,7 @@ import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
 import { prepare } from "./environment.js";
 import { microStub, toHex } from "./micro.js";
 import { Message, Slot } from "./protocol.js";
-import { Caller } from "./stub.js";
+import { Caller, PinnedFrames } from "./stub.js";
 
 /** @type {any} the Python runtime object, once booted */
 let runtime = null;
@@ -47,6 +47,8 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io, snapshot 
   pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
   pyodide.registerJsModule("_pyscript_ffi_stub", {
     caller,
+    /** @param {any} bytearray a PyProxy of the transport's bytearray (create_proxy) */
+    pin: (bytearray) => new PinnedFrames(caller, bytearray),
     /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */
     post(message, frame) {
       const out = message.toJs({ dict_converter: Object.fromEntries });

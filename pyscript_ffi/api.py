@@ -13,7 +13,7 @@ from broker.protocol import Op
 
 from . import _runtime
 from .channel import CallbackProxy
-from .paths import parse
+from .paths import keys, keys_of
 from .proxy import JsProxy
 
 if TYPE_CHECKING:
@@ -107,13 +107,13 @@ def query(ref: Any, path: str) -> Any:
     ``['quoted key']`` only. Raises ValueError (PathError) for a path that does not parse, and
     AttributeError naming the failing step when a step is missing.
     """
-    keys = parse(path)
+    path_keys = keys(path)
     if isinstance(ref, JsProxy):
         try:
-            return ref._ffi_request(Op.QUERY, keys)
+            return ref._ffi_request(Op.QUERY, path_keys)
         except MissingProperty as exc:
             raise AttributeError(str(exc)) from None
-    return _walk_local(ref, keys, path)
+    return _walk_local(ref, path_keys, path)
 
 
 def gather(ref: Any, *paths: str) -> tuple[Any, ...]:
@@ -122,17 +122,18 @@ def gather(ref: Any, *paths: str) -> tuple[Any, ...]:
 
     Each name may be a query path. One round trip for a remote `ref`, whatever the number.
     """
-    key_lists = [parse(path) for path in paths]
+    key_lists = keys_of(paths)
     if isinstance(ref, JsProxy):
         try:
-            return tuple(ref._ffi_request(Op.GATHER, None, tuple(key_lists)))
+            # the keys are str and int by construction: no need to inspect them (plain)
+            return tuple(ref._ffi_request(Op.GATHER, None, key_lists, plain=True))
         except MissingProperty as exc:
             raise AttributeError(str(exc)) from None
     return tuple(_walk_local(ref, keys, path) for keys, path in zip(key_lists, paths))  # noqa: B905 - equal
 
 
-def _walk_local(value: Any, keys: list[str | int], path: str) -> Any:
-    for step, key in enumerate(keys, 1):
+def _walk_local(value: Any, path_keys: tuple[str | int, ...], path: str) -> Any:
+    for step, key in enumerate(path_keys, 1):
         try:
             value = value[key] if isinstance(key, int) else getattr(value, key)
         except (AttributeError, IndexError, KeyError, TypeError) as exc:

@@ -75,9 +75,11 @@ class JsProxy:
         """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
         return type(self)(_TOKEN, self._ffi_channel, self._ffi_id, self._ffi_flags, this, self)
 
-    def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
-        """One operation on this object (for the pyscript.ffi functions: query, gather, assign)."""
-        return self._ffi_channel.request(op, self._ffi_id, subject, args)
+    def _ffi_request(self, op: Op, subject: Any = None, args: tuple[Any, ...] = (), *,
+                     plain: bool = False) -> Any:
+        """One operation on this object (for the pyscript.ffi functions: query, gather, assign);
+        `plain`: see `Channel.request`."""
+        return self._ffi_channel.request(op, self._ffi_id, subject, args, plain=plain)
 
     def __del__(self) -> None:
         if self._ffi_lends:

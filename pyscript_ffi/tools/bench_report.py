@@ -20,10 +20,10 @@ WORKLOADS = [
     ("bytes_1mb", "1 MB argument + 1 MB result"),
 ]
 #: the phases of one round trip (bench.py PHASED: which workloads, which variants)
-PHASES = ["Python before encode (proxy, request)", "encode (msgpack)", "into JS (to_js, call)",
+PHASES = ["Python before encode (proxy, request)", "encode (msgpack)", "into JS (request in, call)",
           "store, ring doorbell, page wakes", "page's pass: claim, copy request",
           "page dispatch (decode, op, encode)", "wake of the worker",
-          "reply into Python (to_bytes)", "decode (msgpack)",
+          "reply into Python (copy out)", "decode (msgpack)",
           "Python after decode (unwrap, return)"]
 COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
 TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker

@@ -43,6 +43,15 @@ def test_worker_facts(core_page):
     assert core_page.evaluate("w.sync.facts()") == {"in_worker": True, "window_is_scope": True}
 
 
+def test_calls_after_wasm_memory_grows(core_page):
+    got = core_page.evaluate("w.sync.grow_memory_then_call()")
+    if core_page.kind == "pyodide":  # the pinned bytearray's view is taken again, once
+        assert got == {"pinned": True, "grew": True, "taken_again": 1, "title": "after growth"}
+    else:
+        assert got == {"pinned": False, "title": "before growth"}
+    assert_no_leak(core_page)
+
+
 def test_sync_call_errors(core_page):
     missing = core_page.evaluate("w.sync.nope().then(() => null, (e) => e.message)")
     assert "exports no function \"nope\"" in missing and "run_scenario" in missing

@@ -387,6 +387,21 @@ def scenario_query_failures():
     assert "no_such" in str(_raises(AttributeError, gather, fx, "obj", "no_such"))
 
 
+def scenario_gather_repeated_paths_and_failures():
+    """Paths parsed once (paths.keys caches them): the same gather twice gives the same values,
+    a bad path is refused every time without a round trip, no path gives ()."""
+    fx = _fx()
+    for _ in range(2):
+        assert gather(fx, "obj.a", "named.name", "obj.a") == (1, "named", 1)
+        before = _calls()
+        assert "position 4" in str(_raises(PathError, gather, fx, "obj.a", "obj..x"))
+        _raises(PathError, gather, fx, "obj.a", 5)
+        assert _calls() == before
+        assert "no_such" in str(_raises(AttributeError, gather, fx, "obj.a", "no_such"))
+    assert gather(fx) == ()
+    assert gather(fx.obj, "nested.b[2]") == (3,)
+
+
 def scenario_create_proxy_needs_a_callable():
     assert "callable" in str(_raises(TypeError, create_proxy, 42))
 

@@ -130,6 +130,19 @@ def scenario_contains():
     assert "three" not in div.classList
 
 
+def scenario_frames_either_side_of_64_kib():
+    """Requests and replies just under, at and over 64 KiB arrive whole: in a Pyodide worker the
+    smaller ones pass through the transport's pinned bytearray (PINNED_BYTES, stub.js
+    PinnedFrames), the larger ones the other way."""
+    div = document.createElement("div")
+    for n in range(65536 - 24, 65536 + 4):  # the request is ~20 bytes over n, the reply ~5
+        text = chr(97 + n % 26) * n
+        div.textContent = text
+        assert div.textContent == text, n
+    div.textContent = "small again"
+    assert div.textContent == "small again"
+
+
 # -- calls ---------------------------------------------------------------------------------------
 
 
@@ -286,6 +299,25 @@ def facts():
     return {"in_worker": pyscript_ffi.RUNNING_IN_WORKER, "window_is_scope": window == js}
 
 
+def grow_memory_then_call():
+    """(Pyodide) Grow the worker's wasm memory between two calls: the view JS holds of the
+    transport's pinned bytearray (stub.js PinnedFrames) detaches and must be taken again; calls
+    stay right. Returns what it saw (MicroPython: no pinned bytearray, a heap fixed at boot)."""
+    frames = getattr(_runtime.current().channel._transport, "_frames", None)
+    document.title = "before growth"
+    if frames is None:
+        return {"pinned": False, "title": document.title}
+    takes = frames.takes
+    held = []
+    while frames.view.length and len(held) < 64:  # (a detached view has length 0)
+        held.append(bytearray(16 << 20))
+    grew = frames.view.length == 0
+    document.title = "after growth"
+    title = document.title
+    del held
+    return {"pinned": True, "grew": grew, "taken_again": frames.takes - takes, "title": title}
+
+
 # -- interrupt(): exports the page interrupts (tests/browser/test_core.py) ------------------------
 
 interrupts = []
@@ -315,4 +347,4 @@ def interrupted_count():
 
 
 __export__ = ["run_scenario", "settle", "facts", "finish_listener", "spin", "wait_for_page",
-              "interrupted_count"]
+              "interrupted_count", "grow_memory_then_call"]

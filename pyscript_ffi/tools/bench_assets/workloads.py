@@ -139,25 +139,28 @@ class _MarkedTransport:
         return reply
 
 
-def phases(name, n, pause=None, method_calls=True):
+def phases(name, n, pause=None, method_calls=True, pinned=True):
     """Run workload `name` n times with time marks at each step of the round trip (Pyodide only):
     returns the worker's marks (ms, this worker's performance.now clock) and its timeOrigin.
-    `pause` and `method_calls` switch the stub's Atomics.pause and method-call detection for this
-    run only (A/B of a lever in one run)."""
+    `pause`, `method_calls` and `pinned` switch the stub's Atomics.pause, method-call detection
+    and the transport's pinned bytearray for this run only (A/B of a lever in one run)."""
     import _pyscript_ffi_stub as stub
     import js as worker_scope
 
     from pyscript_ffi import _method_calls, _runtime
 
     caller = stub.caller
-    was = caller.pause, _method_calls.set_enabled(method_calls)
+    transport = _runtime.current().channel._transport
+    was = caller.pause, _method_calls.set_enabled(method_calls), transport.pinned
     if pause is not None:
         caller.pause = pause
+    transport.pinned = pinned and was[2]
     try:
         return _phases(stub, worker_scope, _runtime, name, n)
     finally:
         caller.pause = was[0]
         _method_calls.set_enabled(was[1])
+        transport.pinned = was[2]
 
 
 def _phases(stub, worker_scope, _runtime, name, n):
