@@ -27,11 +27,10 @@ export function canKeep() {
 }
 
 /**
- * The kept snapshot, or null: none, no Cache Storage here, or it could not be read.
+ * The kept snapshot, or null: none, or it could not be read (call only where `canKeep()`).
  * @param {string} key @returns {Promise<Uint8Array | null>}
  */
 export async function readSnapshot(key) {
-  if (!canKeep()) return null;
   try {
     const response = await (await caches.open(CACHE)).match(key);
     return response ? new Uint8Array(await response.arrayBuffer()) : null;
@@ -58,7 +57,6 @@ export async function keepSnapshot(key, bytes) {
 
 /** Drop a snapshot Pyodide refused (another build, damaged), so the next boot makes a new one. @param {string} key */
 export async function forgetSnapshot(key) {
-  if (!canKeep()) return;
   await (await caches.open(CACHE)).delete(key).catch(() => false);
 }
 

@@ -278,10 +278,11 @@ def report(out: dict[str, Any]) -> str:
             lines.append(line(replace(r, name=f"MicroPython: {r.name}"),
                               copy_floor if "1 MB" in r.name else best))
     if out["pyscript"]:
+        repeat = ("" if out.get("boots") else ", repeat visit "
+                  f"{out.get('pyscript_boot_repeat_ms', float('nan')):.0f} ms")
         lines.append(f"PyScript {out.get('pyscript_version')} (@pyscript/core: coincident + "
                      f"reflected-ffi) worker, local Pyodide: boot {out['pyscript_boot_ms']:.0f} ms "
-                     "(Pyodide's files already cached by ours), repeat visit "
-                     f"{out.get('pyscript_boot_repeat_ms', float('nan')):.0f} ms")
+                     f"(Pyodide's files already cached by ours){repeat}")
         lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
     ours = out["parallel"]
     if ours or out.get("pyscript_parallel"):  # (not in --quick)
