@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
 import signal
 import subprocess
@@ -66,6 +67,10 @@ BOOT_ROUNDS = 2
 #: (the read) 2-7x slower than the same read measured later in the run (195 against 27 us).
 WARM_UP_CALLS = 200
 WARM_UP_S = 3.0
+#: Calls per worker in the many-worker rows, at the least: a batch of 1,000 reads lasts 15-20 ms,
+#: short beside a time slice of the OS scheduler (a few ms), so with more workers than cores
+#: the ratios moved by 0.2x from run to run.
+PARALLEL_MIN_CALLS = 4000
 QUICK = ["title", "write", "gather10"]  # --quick: these only, no MicroPython, no host, no workers
 #: what the page has, per engine (reported beside its table), and its timer's step in us (the
 #: smallest change of performance.now() seen: 5 us in isolated Chromium, 20 us in Firefox)
@@ -252,11 +257,13 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             got = page.evaluate("(a) => bench.phases(...a)",
                                 [name, calls, pause, method_calls, pinned])
             out["phases"][label] = phases(got, calls)
+        n = max(calls, PARALLEL_MIN_CALLS)
         for wake in () if quick else WAKES:  # the doorbell, and the fallback's RING messages
+            _warm_pool(page, "([c, n, w]) => bench.parallel(c, 'title', n, w)", max(workers), wake)
             for count in workers:
-                got = page.evaluate("([c, n, w]) => bench.parallel(c, 'title', n, w)",
-                                    [count, calls, wake])
-                out["parallel"].append({**parallel_summary(count, calls, got), "wake": wake})
+                got, cpu = _with_cpu(page, "([c, n, w]) => bench.parallel(c, 'title', n, w)",
+                                     [count, n, wake])
+                out["parallel"].append({**parallel_summary(count, n, got, cpu), "wake": wake})
         if not quick:
             _measure_micro(page, calls, out)
         # a repeat visit where the driver has no visitors of its own (the boots above): a new
@@ -282,6 +289,50 @@ def _warm_up(page: Any, run: str, names: list[str]) -> None:
         page.evaluate(f"([w, n]) => {run}(w, n)", [name, WARM_UP_CALLS])
     while time.monotonic() - started < WARM_UP_S:
         page.evaluate(f"([w, n]) => {run}(w, n)", ["title", WARM_UP_CALLS])
+
+
+def _warm_pool(page: Any, parallel: str, count: int, *args: Any) -> None:
+    """Boot `count` workers (the pool the many-worker rows draw from) and run them all at once
+    for WARM_UP_S, unmeasured: a worker booted for these rows runs its wasm from the baseline
+    compiler at first, as the first worker did before _warm_up (measured: one worker's reads at
+    25,000/s in its first 20,000 calls, 60,000/s after)."""
+    started = time.monotonic()
+    while time.monotonic() - started < WARM_UP_S:
+        page.evaluate(parallel, [count, WARM_UP_CALLS, *args])
+
+
+def _with_cpu(page: Any, script: str, arg: Any) -> tuple[Any, dict[str, float] | None]:
+    """page.evaluate(script, arg), and the machine's CPU meanwhile (machine_cpu)."""
+    before = machine_cpu()
+    got = page.evaluate(script, arg)
+    after = machine_cpu()
+    return got, cpu_between(before, after)
+
+
+def machine_cpu() -> list[int] | None:
+    """The machine's CPU counters (Linux /proc/stat, all cores, clock ticks), or None elsewhere."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    return [int(f) for f in fields[1:9]] if fields[:1] == ["cpu"] else None
+
+
+def cpu_between(before: list[int] | None, after: list[int] | None) -> dict[str, float] | None:
+    """CPU between two machine_cpu readings: seconds busy on all cores together, and the busy
+    and stolen fractions of all cores' time (steal: time a virtual machine's host gave
+    elsewhere, which slows every thread alike)."""
+    if before is None or after is None:
+        return None
+    # user nice system idle iowait irq softirq steal
+    d = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(d)
+    if total <= 0:
+        return None
+    busy = total - d[3] - d[4] - d[7]
+    return {"busy_s": busy / os.sysconf("SC_CLK_TCK"), "busy": busy / total,
+            "steal": d[7] / total}
 
 
 def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
@@ -331,10 +382,13 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
+        script = "([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)"
+        n = max(calls, PARALLEL_MIN_CALLS)
+        if not quick:
+            _warm_pool(page, script, max(workers), options, PYSCRIPT_BOOT_MS)
         for count in () if quick else workers:
-            got = page.evaluate("([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)",
-                                [count, calls, options, PYSCRIPT_BOOT_MS])
-            out["pyscript_parallel"].append(parallel_summary(count, calls, got))
+            got, cpu = _with_cpu(page, script, [count, n, options, PYSCRIPT_BOOT_MS])
+            out["pyscript_parallel"].append(parallel_summary(count, n, got, cpu))
     except (RuntimeError, TimeoutError) as exc:  # EvaluationError, or a driver's own error
         out["pyscript_error"] = str(exc).strip().splitlines()[0]
 

@@ -12,13 +12,14 @@ import threading
 import pytest
 
 from pyscript_ffi.server import make_server
-from pyscript_ffi.tools.bench import ASSETS, _engines, _local
+from pyscript_ffi.tools.bench import ASSETS, _engines, _local, cpu_between
 from pyscript_ffi.tools.bench_report import (
     PHASES,
     WORKLOADS,
     Row,
     comparison,
     host_lines,
+    parallel_summary,
     phases,
     report,
 )
@@ -110,15 +111,43 @@ def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
         return {"workers": n, "aggregate_calls_per_s": rate, "worst_p99_us": worst,
                 "median_p99_us": median, "wake": wake}
 
-    out = _out(40, 25, parallel=[run(1, 10000, 100, 100, "doorbell"), run(4, 17000, 600, 200,
-                                 "doorbell"), run(1, 5000, 90, 90, "post")],
+    out = _out(40, 25, parallel=[run(1, 10000, 100, 100, "doorbell"),
+                                 {**run(4, 17000, 600, 200, "doorbell"), "cpu_us_per_call": 110.0,
+                                  "busy": 0.93, "steal": 0.02},
+                                 run(1, 5000, 90, 90, "post")],
                pyscript_parallel=[run(1, 4000, 500, 500, "")])
     text = report(out)
     ours = _line(text.splitlines(), "pyscript-ffi (doorbell)")
     assert "10000/s" in ours and "17000/s (1.70x)" in ours
     assert "600 (/3.00)" in text
+    cpu = _line(text.splitlines(), "  machine CPU us/call").split()
+    assert cpu[-3:] == ["110", "(93%,", "2%)"] and cpu[-4] == "-"  # measured at 4 workers, not 1
     assert _line(text.splitlines(), "pyscript-ffi (RING: no waitAsync)").split()[-1] == "-"
     assert "4000/s" in _line(text.splitlines(), "PyScript  ")
+
+
+def test_many_workers_are_counted_over_their_own_window_not_the_pages_wait():
+    # two workers of 1,000 calls each: one measured 0-100 ms, the other 20-110 ms by their
+    # clocks; the page waited 150 ms for both (start-up and reports): 2,000 calls in 110 ms
+    got = {"wall": 150.0, "results": [
+        {"samples": [1e-4] * 1000, "total": 0.1, "began": 5000.0, "ended": 5100.0},
+        {"samples": [1e-4] * 1000, "total": 0.09, "began": 5020.0, "ended": 5110.0}]}
+    cpu = {"busy_s": 0.2, "busy": 0.9, "steal": 0.05}
+    summary = parallel_summary(2, 1000, got, cpu)
+    assert summary["aggregate_calls_per_s"] == pytest.approx(2000 / 0.110)
+    assert summary["cpu_us_per_call"] == pytest.approx(100.0)
+    # an old --json without the clocks: the page's wait
+    for r in got["results"]:
+        del r["began"], r["ended"]
+    assert parallel_summary(2, 1000, got)["aggregate_calls_per_s"] == pytest.approx(2000 / 0.150)
+
+
+def test_machine_cpu_counts_busy_and_stolen_time_apart(monkeypatch):
+    monkeypatch.setattr("os.sysconf", lambda name: 100)
+    # user nice system idle iowait irq softirq steal, ticks
+    got = cpu_between([0] * 8, [100, 0, 20, 50, 10, 0, 0, 20])
+    assert got == pytest.approx({"busy_s": 1.2, "busy": 0.6, "steal": 0.1})
+    assert cpu_between(None, [0] * 8) is None
 
 
 def _phase_marks(t: dict[str, float], calls: int, wakes: bool) -> dict[str, object]:

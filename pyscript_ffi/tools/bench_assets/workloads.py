@@ -27,6 +27,20 @@ except ImportError:  # PyScript's worker
     def round_trips_so_far():
         return window.pyscriptMessages
 
+try:  # this worker's own global scope (Pyodide's and MicroPython's `js`, not the page's)
+    import js as worker_scope
+
+    _epoch_origin = worker_scope.performance.timeOrigin
+    _worker_now = worker_scope.performance.now
+
+    def epoch_ms():
+        """ms since 1970 by this worker's clock: comparable across workers, so that several
+        workers' batches give one window (bench.parallel), whatever each one's start-up cost."""
+        return _epoch_origin + _worker_now()
+except (ImportError, AttributeError):
+    def epoch_ms():
+        return time.time() * 1e3
+
 if hasattr(time, "perf_counter"):
     clock = time.perf_counter
 
@@ -34,12 +48,8 @@ if hasattr(time, "perf_counter"):
         return end - start
 else:  # MicroPython: its ticks step by whole milliseconds in a worker, so read the worker's
     # own performance.now through MicroPython's FFI (its `js` module: this worker, not the page)
-    import js as worker_scope
-
-    _now = worker_scope.performance.now
-
     def clock():
-        return _now() / 1e3
+        return _worker_now() / 1e3
 
     def elapsed(start, end):
         return end - start
@@ -92,17 +102,20 @@ def run(name, n):
         fn()
     samples = []
     calls = round_trips_so_far()
+    began = epoch_ms()
     start = clock()
     for _ in range(n):
         t = clock()
         fn()
         samples.append(elapsed(t, clock()))
     total = elapsed(start, clock())
+    ended = epoch_ms()
     round_trips = (round_trips_so_far() - calls - COUNTER_TRIPS) / n
     if name == "create_append":
         stage.innerHTML = ""
         stage.appendChild(div)
-    return {"total": total, "samples": samples, "round_trips": round_trips}
+    return {"total": total, "samples": samples, "round_trips": round_trips,
+            "began": began, "ended": ended}
 
 
 class _MarkedCodec:
