@@ -4,7 +4,7 @@
 // can be judged on a machine of any core count. `python -m pyscript_ffi model` runs it.
 //
 //   node model.mjs [--workers 1,2,4,8] [--calls 20000] [--designs loops,doorbell,polling,post]
-//                  [--work-us 0] [--worker-us 0]
+//                  [--work-us 0] [--worker-us 0] [--spin-us 100] [--poll-us 50]
 //
 // Every worker does the same thing in every design: write a request into its own buffer, store
 // REQUEST in its STATE word, let the main thread know (how: the design), then poll STATE for a
@@ -23,7 +23,10 @@
 //
 // --work-us stands for the page's dispatch of one call (busy work on the main thread), --worker-us
 // for the worker's own Python between two calls (busy work in the worker), which decides whether
-// the main thread's poll catches the next request.
+// the main thread's poll catches the next request. --spin-us is the longest a worker polls for
+// its reply before it blocks (the stub's SPIN_MAX_MS; 0: block at once), --poll-us the longest
+// the main thread of "polling" polls its doorbell before it parks (serving.js POLL_MAX_MS): both
+// adaptive as in the page, so that another policy can be judged without a browser.
 //
 // Prints calls/s in all for each design and worker count, the ratio to one worker, and the
 // p99 of the slowest worker over the median worker's p99 (fairness).
@@ -39,11 +42,12 @@ const REPLY = 3;
 /** Words of a worker's buffer: STATE, then a counter the main thread echoes back. */
 const STATE = 0;
 const VALUE = 1;
-const SPIN_MAX_MS = 0.1;
-const SPIN_MIN_MS = 0.005;
+/** The stub's polling (js_glue/stub.js SPIN_MAX_MS, SPIN_MIN_MS); --spin-us sets the longest. */
+const SPIN_MAX_US = 100;
+const SPIN_MIN_US = 5;
 /** The page's poll of its doorbell before it parks (js_glue/serving.js POLL_MAX_MS, POLL_MIN_MS). */
-const POLL_MAX_MS = 0.05;
-const POLL_MIN_MS = 0.002;
+const POLL_MAX_US = 50;
+const POLL_MIN_US = 2;
 const WAIT_BOUND_MS = 10_000;
 /** The page's longest wait on its doorbell (js_glue/serving.js). */
 const BELL_WAIT_MS = 1000;
@@ -55,7 +59,8 @@ async function main(argv) {
   const options = parseArgs(argv);
   const cores = availableParallelism();
   console.log(`serving model: Node ${process.version}, ${cores} cores, ${options.calls} round trips per worker, ` +
-    `${options.workUs} us of main-thread work per call, ${options.workerUs} us of worker work between calls`);
+    `${options.workUs} us of main-thread work per call, ${options.workerUs} us of worker work between calls, ` +
+    `workers poll up to ${options.spinUs} us, the main thread (polling) up to ${options.pollUs} us`);
   /** @type {Record<string, Record<number, Result>>} */
   const results = {};
   for (const design of options.designs) {
@@ -81,7 +86,10 @@ async function main(argv) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const options = { workers: [1, 2, 4, 8], calls: 20_000, designs: ["loops", "doorbell", "polling", "post"], workUs: 0, workerUs: 0, json: false };
+  const options = {
+    workers: [1, 2, 4, 8], calls: 20_000, designs: ["loops", "doorbell", "polling", "post"],
+    workUs: 0, workerUs: 0, spinUs: SPIN_MAX_US, pollUs: POLL_MAX_US, json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -94,14 +102,18 @@ function parseArgs(argv) {
     else if (flag === "--designs") options.designs = value().split(",");
     else if (flag === "--work-us") options.workUs = Number(value());
     else if (flag === "--worker-us") options.workerUs = Number(value());
+    else if (flag === "--spin-us") options.spinUs = Number(value());
+    else if (flag === "--poll-us") options.pollUs = Number(value());
     else if (flag === "--json") options.json = true;
-    else fail(`unknown option ${flag}; options: --workers 1,2,4 --calls N --designs ${Object.keys(DESIGNS).join(",")} --work-us U --worker-us U --json`);
+    else fail(`unknown option ${flag}; options: --workers 1,2,4 --calls N --designs ${Object.keys(DESIGNS).join(",")} --work-us U --worker-us U --spin-us U --poll-us U --json`);
   }
   for (const design of options.designs) {
     if (!(design in DESIGNS)) fail(`unknown design ${JSON.stringify(design)}; designs: ${Object.keys(DESIGNS).join(", ")}`);
   }
   if (!(options.workUs >= 0)) fail("--work-us must be a number >= 0");
-  if (!(options.workerUs >= 0)) fail("--worker-us must be a number >= 0");
+  for (const [flag, us] of [["--worker-us", options.workerUs], ["--spin-us", options.spinUs], ["--poll-us", options.pollUs]]) {
+    if (!(us >= 0)) fail(`${flag} must be a number >= 0`);
+  }
   return options;
 }
 
@@ -136,7 +148,7 @@ function answer(/** @type {Int32Array} */ i32, /** @type {number} */ workUs) {
 /**
  * The main thread's side of each design: start serving `channels`; returns a function that
  * stops serving. `bell` is the shared doorbell word (used by the doorbell design only).
- * @type {Record<string, (channels: Int32Array[], bell: Int32Array, workers: Worker[], workUs: number) => () => void>}
+ * @type {Record<string, (channels: Int32Array[], bell: Int32Array, workers: Worker[], workUs: number, pollUs: number) => () => void>}
  */
 const DESIGNS = {
   loops(channels, bell, workers, workUs) {
@@ -161,11 +173,11 @@ const DESIGNS = {
   },
 
   doorbell(channels, bell, workers, workUs) {
-    return serveDoorbell(channels, bell, workUs, false);
+    return serveDoorbell(channels, bell, workUs, 0);
   },
 
-  polling(channels, bell, workers, workUs) {
-    return serveDoorbell(channels, bell, workUs, true);
+  polling(channels, bell, workers, workUs, pollUs) {
+    return serveDoorbell(channels, bell, workUs, pollUs);
   },
 
   post(channels, bell, workers, workUs) {
@@ -196,15 +208,18 @@ function pass(/** @type {Int32Array[]} */ channels, /** @type {number} */ workUs
  * does (js_glue/serving.js Server.#poll).
  * @param {Int32Array[]} channels @param {Int32Array} bell @param {number} workUs @param {boolean} poll
  */
-function serveDoorbell(channels, bell, workUs, poll) {
+function serveDoorbell(channels, bell, workUs, pollUs) {
   let serving = true;
-  let pollMs = POLL_MAX_MS;
+  const pollMaxMs = pollUs / 1000;
+  const pollMinMs = Math.min(POLL_MIN_US, pollUs) / 1000;
+  const poll = pollUs > 0;
+  let pollMs = pollMaxMs;
   const polled = (/** @type {number} */ rung) => {
     const until = performance.now() + pollMs;
     do {
       for (let i = 0; i < 64; i++) if (Atomics.load(bell, 0) !== rung) return true;
     } while (performance.now() < until);
-    pollMs = Math.max(POLL_MIN_MS, pollMs / 2);
+    pollMs = Math.max(pollMinMs, pollMs / 2);
     return false;
   };
   (async () => {
@@ -216,7 +231,7 @@ function serveDoorbell(channels, bell, workUs, poll) {
       if (!waiting.async) continue;
       const parked = performance.now();
       if ((await waiting.value) === "timed-out") bellTimeouts++;
-      if (performance.now() - parked < 2 * POLL_MAX_MS) pollMs = POLL_MAX_MS;
+      if (performance.now() - parked < 2 * pollMaxMs) pollMs = pollMaxMs;
     }
   })();
   return () => {
@@ -231,17 +246,17 @@ function serveDoorbell(channels, bell, workUs, poll) {
  * @param {{ calls: number, workUs: number, workerUs: number }} options
  * @returns {Promise<Result>}
  */
-async function run(design, n, { calls, workUs, workerUs }) {
+async function run(design, n, { calls, workUs, workerUs, spinUs, pollUs }) {
   const bell = new Int32Array(new SharedArrayBuffer(4));
   const buffers = Array.from({ length: n }, () => new SharedArrayBuffer(8));
   const channels = buffers.map((b) => new Int32Array(b));
   const start = new Int32Array(new SharedArrayBuffer(4));
   const workers = buffers.map((buffer) => new Worker(fileURLToPath(import.meta.url), {
-    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design, workerUs },
+    workerData: { buffer, bell: bell.buffer, start: start.buffer, calls, ring: design, workerUs, spinUs },
   }));
   const online = workers.map((w) => new Promise((resolve) => w.once("message", resolve)));
   await Promise.all(online); // every worker is up and waiting for the start word
-  const stop = DESIGNS[design](channels, bell, workers, workUs);
+  const stop = DESIGNS[design](channels, bell, workers, workUs, pollUs);
   const finished = workers.map((w) => new Promise((resolve, reject) => {
     const report = (/** @type {any} */ message) => {
       if (typeof message !== "object") return; // a "ring" of the post design
@@ -309,7 +324,7 @@ function printTable(results, options) {
 // -- the worker ----------------------------------------------------------------------------------
 
 /** @param {{ buffer: SharedArrayBuffer, bell: SharedArrayBuffer, start: SharedArrayBuffer, calls: number, ring: string, workerUs: number }} data */
-function runWorker({ buffer, bell, start, calls, ring, workerUs }) {
+function runWorker({ buffer, bell, start, calls, ring, workerUs, spinUs }) {
   const i32 = new Int32Array(buffer);
   const bellWord = new Int32Array(bell);
   const startWord = new Int32Array(start);
@@ -317,7 +332,9 @@ function runWorker({ buffer, bell, start, calls, ring, workerUs }) {
   port.postMessage("online");
   while (Atomics.load(startWord, 0) === 0) Atomics.wait(startWord, 0, 0, 1000);
   const latencies = new Float64Array(calls);
-  let spinMs = SPIN_MAX_MS;
+  const spinMaxMs = spinUs / 1000;
+  const spinMinMs = Math.min(SPIN_MIN_US, spinUs) / 1000;
+  let spinMs = spinMaxMs;
   let errors = 0;
   for (let call = 0; call < calls; call++) {
     work(workerUs); // the worker's Python between two calls
@@ -344,9 +361,9 @@ function runWorker({ buffer, bell, start, calls, ring, workerUs }) {
       }
     } while (!replied && performance.now() < spinUntil);
     if (replied) {
-      spinMs = SPIN_MAX_MS;
+      spinMs = spinMaxMs;
     } else {
-      spinMs = Math.max(SPIN_MIN_MS, spinMs / 2);
+      spinMs = Math.max(spinMinMs, spinMs / 2);
       for (let state = Atomics.load(i32, STATE); state !== REPLY; state = Atomics.load(i32, STATE)) {
         if (Atomics.wait(i32, STATE, state, WAIT_BOUND_MS) === "timed-out") {
           throw new Error(`worker: no reply to call ${call} within ${WAIT_BOUND_MS} ms`);

@@ -4,7 +4,8 @@ One Node main thread serves N worker threads' synchronous round trips, each desi
 page would (``model.mjs`` says how), and prints calls/s in all per design and worker count. No
 browser and no Python run in it, so a serving design can be judged on a many-core machine that
 has Node and nothing else. Arguments go to model.mjs: ``--workers 1,2,4,8 --calls 20000
---designs loops,doorbell,polling,post --work-us 0 --worker-us 0 --json``.
+--designs loops,doorbell,polling,post --work-us 0 --worker-us 0 --spin-us 100 --poll-us 50
+--json``.
 """
 
 from __future__ import annotations

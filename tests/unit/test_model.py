@@ -29,6 +29,16 @@ def test_every_design_serves_every_worker_count():
         assert re.search(r"\d+\.\d\dx", row), f"no ratio to one worker: {row}"
 
 
+def test_the_polling_of_both_ends_can_be_set_and_is_reported():
+    # workers that block at once and a main thread that parks at once still serve every call
+    out = run_model("--calls", "200", "--workers", "1,2", "--designs", "polling",
+                    "--spin-us", "0", "--poll-us", "0")
+    assert out.returncode == 0, out.stderr
+    assert "workers poll up to 0 us, the main thread (polling) up to 0 us" in out.stdout
+    row = next(line for line in out.stdout.splitlines() if line.startswith("polling"))
+    assert len(re.findall(r"[\d,]+/s", row)) == 2, row
+
+
 def test_bad_arguments_name_the_problem():
     out = run_model("--designs", "telepathy")
     assert out.returncode == 2
@@ -37,3 +47,5 @@ def test_bad_arguments_name_the_problem():
     assert out.returncode == 2 and "--workers takes whole numbers >= 1" in out.stderr
     out = run_model("--worker-us", "-1")
     assert out.returncode == 2 and "--worker-us must be a number >= 0" in out.stderr
+    out = run_model("--spin-us", "soon")
+    assert out.returncode == 2 and "--spin-us must be a number >= 0" in out.stderr
