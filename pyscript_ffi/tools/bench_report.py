@@ -170,14 +170,15 @@ def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
     for who, runs in rows.items():
         by_count = {p["workers"]: p for p in runs}
         one = by_count.get(1, {}).get("aggregate_calls_per_s")
-        rate, tail, cpu = [], [], []
+        rate, spread, tail, cpu = [], [], [], []
         for n in counts:
             p = by_count.get(n)
             if p is None:
-                rate.append(f"{'-':>24}")
-                tail.append(f"{'-':>24}")
-                cpu.append(f"{'-':>24}")
+                for cells in (rate, spread, tail, cpu):
+                    cells.append(f"{'-':>24}")
                 continue
+            rounds = p.get("rounds_calls_per_s", [])
+            spread.append((f"{min(rounds):.0f}-{max(rounds):.0f}" if rounds else "-").rjust(24))
             cpu.append((f"{p['cpu_us_per_call']:.0f} ({p['busy']:.0%}, {p['steal']:.0%})"
                         if "cpu_us_per_call" in p else "-").rjust(24))
             calls_per_s, worst = p["aggregate_calls_per_s"], p["worst_p99_us"]
@@ -186,6 +187,8 @@ def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
             fair = f" (/{worst / p['median_p99_us']:.2f})" if p.get("median_p99_us") else ""
             tail.append(f"{worst:.0f}{fair}".rjust(24))
         lines.append(f"{who:38}" + "".join(rate))
+        if any(c.strip() != "-" for c in spread):
+            lines.append(f"{'  its rounds, calls/s (median above)':38}" + "".join(spread))
         lines.append(f"{'  worst p99 us (/median)':38}" + "".join(tail))
         if any(c.strip() != "-" for c in cpu):
             lines.append(f"{'  machine CPU us/call (busy, steal)':38}" + "".join(cpu))

@@ -113,13 +113,15 @@ def test_the_many_worker_table_has_each_count_its_ratio_and_fairness():
 
     out = _out(40, 25, parallel=[run(1, 10000, 100, 100, "doorbell"),
                                  {**run(4, 17000, 600, 200, "doorbell"), "cpu_us_per_call": 110.0,
-                                  "busy": 0.93, "steal": 0.02},
+                                  "busy": 0.93, "steal": 0.02,
+                                  "rounds_calls_per_s": [16000.0, 17000.0, 17500.0]},
                                  run(1, 5000, 90, 90, "post")],
                pyscript_parallel=[run(1, 4000, 500, 500, "")])
     text = report(out)
     ours = _line(text.splitlines(), "pyscript-ffi (doorbell)")
     assert "10000/s" in ours and "17000/s (1.70x)" in ours
     assert "600 (/3.00)" in text
+    assert _line(text.splitlines(), "  its rounds").split()[-2:] == ["-", "16000-17500"]
     cpu = _line(text.splitlines(), "  machine CPU us/call").split()
     assert cpu[-3:] == ["110", "(93%,", "2%)"] and cpu[-4] == "-"  # measured at 4 workers, not 1
     assert _line(text.splitlines(), "pyscript-ffi (RING: no waitAsync)").split()[-1] == "-"
