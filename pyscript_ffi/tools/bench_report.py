@@ -170,7 +170,10 @@ def _parallel_table(rows: dict[str, list[dict[str, Any]]]) -> list[str]:
     for who, runs in rows.items():
         by_count = {p["workers"]: p for p in runs}
         one = by_count.get(1, {}).get("aggregate_calls_per_s")
-        rate, spread, tail, cpu = [], [], [], []
+        rate: list[str] = []
+        spread: list[str] = []
+        tail: list[str] = []
+        cpu: list[str] = []
         for n in counts:
             p = by_count.get(n)
             if p is None:
