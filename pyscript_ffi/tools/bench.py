@@ -67,9 +67,9 @@ BOOT_ROUNDS = 2
 #: (the read) 2-7x slower than the same read measured later in the run (195 against 27 us).
 WARM_UP_CALLS = 200
 WARM_UP_S = 3.0
-#: Calls per worker in the many-worker rows, at the least: a batch of 1,000 reads lasts 15-20 ms,
-#: short beside a time slice of the OS scheduler (a few ms), so with more workers than cores
-#: the ratios moved by 0.2x from run to run.
+#: Calls per worker in the many-worker rows, at the least: a batch of 1,000 reads lasts 25-40 ms
+#: here, hardly longer than a worker's start and report around it (19-41 ms measured) or than
+#: the staggered starts of 8 workers.
 PARALLEL_MIN_CALLS = 4000
 #: Rounds of the many-worker rows, every count in turn; each count reports its median round: a
 #: host that takes a virtual machine's cores for a while (steal) slows one round, not the row
@@ -314,8 +314,8 @@ def _parallel_rows(page: Any, parallel: str, counts: tuple[int, ...], calls: int
 def _warm_pool(page: Any, parallel: str, count: int, *args: Any) -> None:
     """Boot `count` workers (the pool the many-worker rows draw from) and run them all at once
     for WARM_UP_S, unmeasured: a worker booted for these rows runs its wasm from the baseline
-    compiler at first, as the first worker did before _warm_up (measured: one worker's reads at
-    25,000/s in its first 20,000 calls, 60,000/s after)."""
+    compiler at first, as the first worker did before _warm_up (measured in a fresh page: one
+    worker's reads at 20,000/s 10 s after its boot, 35,000-43,000/s from 20 s on)."""
     started = time.monotonic()
     while time.monotonic() - started < WARM_UP_S:
         page.evaluate(parallel, [count, WARM_UP_CALLS, *args])
@@ -402,10 +402,10 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
-        script = "([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)"
         if not quick:
-            out["pyscript_parallel"] = _parallel_rows(page, script, workers, calls, options,
-                                                      PYSCRIPT_BOOT_MS)
+            out["pyscript_parallel"] = _parallel_rows(
+                page, "([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)", workers,
+                calls, options, PYSCRIPT_BOOT_MS)
     except (RuntimeError, TimeoutError) as exc:  # EvaluationError, or a driver's own error
         out["pyscript_error"] = str(exc).strip().splitlines()[0]
 

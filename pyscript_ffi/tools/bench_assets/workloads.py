@@ -27,19 +27,18 @@ except ImportError:  # PyScript's worker
     def round_trips_so_far():
         return window.pyscriptMessages
 
-try:  # this worker's own global scope (Pyodide's and MicroPython's `js`, not the page's)
-    import js as worker_scope
+# this worker's own global scope (Pyodide's and MicroPython's `js`, not the page's)
+import js as worker_scope  # noqa: E402
 
-    _epoch_origin = worker_scope.performance.timeOrigin
-    _worker_now = worker_scope.performance.now
+_epoch_origin = worker_scope.performance.timeOrigin
+_worker_now = worker_scope.performance.now
 
-    def epoch_ms():
-        """ms since 1970 by this worker's clock: comparable across workers, so that several
-        workers' batches give one window (bench.parallel), whatever each one's start-up cost."""
-        return _epoch_origin + _worker_now()
-except (ImportError, AttributeError):
-    def epoch_ms():
-        return time.time() * 1e3
+
+def epoch_ms():
+    """ms since 1970 by this worker's clock: comparable across workers, so that several
+    workers' batches give one window (bench.parallel), whatever each one's start-up cost."""
+    return _epoch_origin + _worker_now()
+
 
 if hasattr(time, "perf_counter"):
     clock = time.perf_counter
@@ -158,7 +157,6 @@ def phases(name, n, pause=None, method_calls=True, pinned=True):
     `pause`, `method_calls` and `pinned` switch the stub's Atomics.pause, method-call detection
     and the transport's pinned bytearray for this run only (A/B of a lever in one run)."""
     import _pyscript_ffi_stub as stub
-    import js as worker_scope
 
     from pyscript_ffi import _method_calls, _runtime
 
