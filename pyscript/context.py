@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import json
 
-from pyscript_ffi import _runtime
+from pyscript_ffi import JsPromise, _runtime, run_sync
 
 try:
     import _pyscript_ffi_core as _tag  # type: ignore[import-not-found]
 except ImportError:  # a PyWorker or PyMain of our own, or a CPython host thread: no tag
     _tag = None
-
-#: the worker-side wait between two looks at a page function's pending Promise
-_POLL_MS = 5
-#: how long a page function's Promise may take before sync gives up
-_SYNC_TIMEOUT_S = 60
 
 
 def in_worker() -> bool:
@@ -38,7 +33,8 @@ def _read_config() -> dict:
 
 config = _read_config()
 """The tag's config (files, packages, ...), with ``type``: "py" or "mpy", as in PyScript."""
-config["type"] = "mpy" if __import__("sys").implementation.name == "micropython" else "py"
+config["type"] = _tag.type if _tag is not None else (
+    "mpy" if __import__("sys").implementation.name == "micropython" else "py")
 
 
 def _registry():
@@ -87,32 +83,24 @@ class _PageFunction:
         self._name = name
 
     def __call__(self, *args):
-        """Call the page's function now and wait for its result (a Promise's, once settled)."""
-        kind, value = _registry().callSync(_tag.id, self._name, *args).to_py()
-        if kind == "missing":
-            raise AttributeError(value)
-        if kind == "value":
-            return value
-        return _wait_for(value)
+        """Call the page's function now and return its result; a Promise it returns is waited
+        for with `pyscript_ffi.run_sync`, bounded by the worker's call timeout.
+
+        Raises:
+            AttributeError: the page set no such function for this worker.
+            JsException: the function threw, or its Promise rejected.
+            CallTimeout: its Promise did not settle within the worker's call timeout.
+        """
+        function = _registry().pageFunction(_tag.id, self._name)
+        if function is None:
+            raise AttributeError(
+                f"the page set no function sync.{self._name} for this worker: on the page, set "
+                f"xworker.sync.{self._name} = a function")
+        value = function(*args)
+        return run_sync(value) if isinstance(value, JsPromise) else value
 
     def __repr__(self):
         return f"<pyscript.sync.{self._name}>"
-
-
-def _wait_for(ticket):
-    import js  # the worker's own: Atomics.wait blocks this thread only
-
-    cell = js.Int32Array.new(js.SharedArrayBuffer.new(4))
-    registry = _registry()
-    for _ in range(_SYNC_TIMEOUT_S * 1000 // _POLL_MS):
-        outcome = registry.poll(ticket)
-        if outcome is not None:
-            kind, value = outcome.to_py()
-            if kind == "error":
-                raise RuntimeError(f"the page's sync function failed: {value}")
-            return value
-        js.Atomics.wait(cell, 0, 0, _POLL_MS)
-    raise TimeoutError(f"the page's sync function did not settle within {_SYNC_TIMEOUT_S} s")
 
 
 class _Sync:
