@@ -9,6 +9,7 @@ js_glue/environment.js); the page's registry of tags is ``pyscriptFfiCore`` on i
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pyscript_ffi import JsPromise, _runtime, run_sync
 
@@ -22,7 +23,7 @@ def in_worker() -> bool:
     return _runtime.current().channel is not None
 
 
-def _read_config() -> dict:
+def _read_config() -> dict[str, Any]:
     if _tag is None:
         return {}
     import js  # type: ignore[import-not-found]
@@ -37,14 +38,14 @@ config["type"] = _tag.type if _tag is not None else (
     "mpy" if __import__("sys").implementation.name == "micropython" else "py")
 
 
-def _registry():
+def _registry() -> Any:
     return _runtime.current().window.pyscriptFfiCore
 
 
-_worker_target = None
+_worker_target: str | None = None
 
 
-def current_target():
+def current_target() -> str:
     """The id of the element the running tag displays into: its ``target`` attribute's, or a
     ``<script-py>`` made after it (in a worker: made on first use, as PyScript does)."""
     global _worker_target
@@ -52,7 +53,7 @@ def current_target():
         raise RuntimeError("current_target() needs code run by a <script type=\"py\"> tag "
                            "(/_ffi/core.js): pass display() a target instead")
     if not in_worker():
-        return _tag.target
+        return str(_tag.target)
     if _worker_target is None:
         _worker_target = _registry().workerTarget(_tag.id)
     return _worker_target
@@ -61,28 +62,28 @@ def current_target():
 class NotSupported:
     """A name PyScript gives only in the other context: any use raises, saying why."""
 
-    def __init__(self, name, error):
+    def __init__(self, name: str, error: str) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "error", error)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<NotSupported {self.name} [{self.error}]>"
 
-    def __getattr__(self, attr):
+    def __getattr__(self, attr: str) -> Any:
         raise AttributeError(self.error)
 
-    def __setattr__(self, attr, value):
+    def __setattr__(self, attr: str, value: object) -> None:
         raise AttributeError(self.error)
 
-    def __call__(self, *args):
+    def __call__(self, *args: object) -> Any:
         raise TypeError(self.error)
 
 
 class _PageFunction:
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self._name = name
 
-    def __call__(self, *args):
+    def __call__(self, *args: object) -> Any:
         """Call the page's function now and return its result; a Promise it returns is waited
         for with `pyscript_ffi.run_sync`, bounded by the worker's call timeout.
 
@@ -99,7 +100,7 @@ class _PageFunction:
         value = function(*args)
         return run_sync(value) if isinstance(value, JsPromise) else value
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<pyscript.sync.{self._name}>"
 
 
@@ -107,13 +108,13 @@ class _Sync:
     """``pyscript.sync`` in a worker: ``sync.name(*args)`` calls the function the page set as
     ``script.xworker.sync.name``, synchronously (a Promise it returns is waited for)."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> _PageFunction:
         if name.startswith("__"):
             raise AttributeError(name)
         return _PageFunction(name)
 
 
-def sync():
+def sync() -> _Sync | NotSupported:
     if _tag is not None and in_worker():
         return _Sync()
     if in_worker():
