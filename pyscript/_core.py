@@ -4,7 +4,7 @@ js_glue/environment.js before the first tag's code, on the page's thread or in a
 from __future__ import annotations
 
 
-def start(in_worker):
+def start(in_worker: bool) -> None:
     import js  # type: ignore[import-not-found]
 
     from pyscript_ffi import _runtime

@@ -9,25 +9,22 @@ js_glue/environment.js); the page's registry of tags is ``pyscriptFfiCore`` on i
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from pyscript_ffi import _runtime
+from broker.interpreter import MICROPYTHON
+from pyscript_ffi import JsPromise, _runtime, run_sync
 
 try:
     import _pyscript_ffi_core as _tag  # type: ignore[import-not-found]
 except ImportError:  # a PyWorker or PyMain of our own, or a CPython host thread: no tag
     _tag = None
 
-#: the worker-side wait between two looks at a page function's pending Promise
-_POLL_MS = 5
-#: how long a page function's Promise may take before sync gives up
-_SYNC_TIMEOUT_S = 60
-
 
 def in_worker() -> bool:
     return _runtime.current().channel is not None
 
 
-def _read_config() -> dict:
+def _read_config() -> dict[str, Any]:
     if _tag is None:
         return {}
     import js  # type: ignore[import-not-found]
@@ -38,17 +35,17 @@ def _read_config() -> dict:
 
 config = _read_config()
 """The tag's config (files, packages, ...), with ``type``: "py" or "mpy", as in PyScript."""
-config["type"] = "mpy" if __import__("sys").implementation.name == "micropython" else "py"
+config["type"] = "mpy" if MICROPYTHON else "py"
 
 
-def _registry():
+def _registry() -> Any:
     return _runtime.current().window.pyscriptFfiCore
 
 
-_worker_target = None
+_worker_target: str | None = None
 
 
-def current_target():
+def current_target() -> str:
     """The id of the element the running tag displays into: its ``target`` attribute's, or a
     ``<script-py>`` made after it (in a worker: made on first use, as PyScript does)."""
     global _worker_target
@@ -56,7 +53,7 @@ def current_target():
         raise RuntimeError("current_target() needs code run by a <script type=\"py\"> tag "
                            "(/_ffi/core.js): pass display() a target instead")
     if not in_worker():
-        return _tag.target
+        return str(_tag.target)
     if _worker_target is None:
         _worker_target = _registry().workerTarget(_tag.id)
     return _worker_target
@@ -65,67 +62,59 @@ def current_target():
 class NotSupported:
     """A name PyScript gives only in the other context: any use raises, saying why."""
 
-    def __init__(self, name, error):
+    def __init__(self, name: str, error: str) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "error", error)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<NotSupported {self.name} [{self.error}]>"
 
-    def __getattr__(self, attr):
+    def __getattr__(self, attr: str) -> Any:
         raise AttributeError(self.error)
 
-    def __setattr__(self, attr, value):
+    def __setattr__(self, attr: str, value: object) -> None:
         raise AttributeError(self.error)
 
-    def __call__(self, *args):
+    def __call__(self, *args: object) -> Any:
         raise TypeError(self.error)
 
 
 class _PageFunction:
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self._name = name
 
-    def __call__(self, *args):
-        """Call the page's function now and wait for its result (a Promise's, once settled)."""
-        kind, value = _registry().callSync(_tag.id, self._name, *args).to_py()
-        if kind == "missing":
-            raise AttributeError(value)
-        if kind == "value":
-            return value
-        return _wait_for(value)
+    def __call__(self, *args: object) -> Any:
+        """Call the page's function now and return its result; a Promise it returns is waited
+        for with `pyscript_ffi.run_sync`, bounded by the worker's call timeout.
 
-    def __repr__(self):
+        Raises:
+            AttributeError: the page set no such function for this worker.
+            JsException: the function threw, or its Promise rejected.
+            CallTimeout: its Promise did not settle within the worker's call timeout.
+        """
+        function = _registry().pageFunction(_tag.id, self._name)
+        if function is None:
+            raise AttributeError(
+                f"the page set no function sync.{self._name} for this worker: on the page, set "
+                f"xworker.sync.{self._name} = a function")
+        value = function(*args)
+        return run_sync(value) if isinstance(value, JsPromise) else value
+
+    def __repr__(self) -> str:
         return f"<pyscript.sync.{self._name}>"
-
-
-def _wait_for(ticket):
-    import js  # the worker's own: Atomics.wait blocks this thread only
-
-    cell = js.Int32Array.new(js.SharedArrayBuffer.new(4))
-    registry = _registry()
-    for _ in range(_SYNC_TIMEOUT_S * 1000 // _POLL_MS):
-        outcome = registry.poll(ticket)
-        if outcome is not None:
-            kind, value = outcome.to_py()
-            if kind == "error":
-                raise RuntimeError(f"the page's sync function failed: {value}")
-            return value
-        js.Atomics.wait(cell, 0, 0, _POLL_MS)
-    raise TimeoutError(f"the page's sync function did not settle within {_SYNC_TIMEOUT_S} s")
 
 
 class _Sync:
     """``pyscript.sync`` in a worker: ``sync.name(*args)`` calls the function the page set as
     ``script.xworker.sync.name``, synchronously (a Promise it returns is waited for)."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> _PageFunction:
         if name.startswith("__"):
             raise AttributeError(name)
         return _PageFunction(name)
 
 
-def sync():
+def sync() -> _Sync | NotSupported:
     if _tag is not None and in_worker():
         return _Sync()
     if in_worker():

@@ -8,29 +8,34 @@ escaped text. From a worker the page's element is written through its proxies.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .context import current_target
 from .ffi import is_none
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _escape(text):
+
+def _escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#x27;"))
 
 
-def _base64(data):
+def _base64(data: bytes | bytearray) -> str:
     import binascii
 
     return binascii.b2a_base64(data).decode().strip()
 
 
-def _image(mime, value, meta):
+def _image(mime: str, value: Any, meta: dict[str, Any]) -> str:
     if isinstance(value, (bytes, bytearray)):
         value = _base64(value)
     attrs = "".join(f' {key}="{val}"' for key, val in meta.items())
     return f'<img src="data:{mime};base64,{value}"{attrs}>'
 
 
-_RENDERERS = {
+_RENDERERS: dict[str, Callable[[Any, dict[str, Any]], str]] = {
     "text/plain": lambda value, meta: _escape(value),
     "text/html": lambda value, meta: value,
     "image/png": lambda value, meta: _image("image/png", value, meta),
@@ -56,14 +61,14 @@ _METHODS = [
 class HTML:
     """A string shown as HTML, not escaped: ``display(HTML("<b>bold</b>"))``."""
 
-    def __init__(self, html):
+    def __init__(self, html: str) -> None:
         self._html = html
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         return self._html
 
 
-def _representation(obj, method):
+def _representation(obj: Any, method: str) -> Any:
     if method == "__repr__":
         return repr(obj)
     if not hasattr(obj, method):
@@ -77,7 +82,7 @@ def _representation(obj, method):
     return getattr(obj, method)()
 
 
-def _content_and_mime(obj):
+def _content_and_mime(obj: Any) -> tuple[str, str]:
     if isinstance(obj, str):
         return _escape(obj), "text/plain"
     bundle = _representation(obj, "_repr_mimebundle_")
@@ -101,7 +106,7 @@ def _content_and_mime(obj):
     return _escape(repr(obj)), "text/plain"
 
 
-def _write(document, element, value, append):
+def _write(document: Any, element: Any, value: object, append: bool) -> None:
     content, mime = _content_and_mime(value)
     if not content.strip():
         return
@@ -116,7 +121,7 @@ def _write(document, element, value, append):
         container.innerHTML = content
 
 
-def display(*values, target=None, append=True):
+def display(*values: object, target: str | None = None, append: bool = True) -> None:
     """Show each of `values` in the element with id `target` (a leading "#" is dropped), by
     default the running tag's target. ``append=False`` empties the element first.
 

@@ -11,6 +11,8 @@ page (one round trip), so ``to_js({"a": 1}).a`` works as in PyScript; ``direct``
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyscript_ffi
 from pyscript_ffi import _runtime, direct, gather, query
 
@@ -28,11 +30,11 @@ except ImportError:
         jsnull = None
 
 
-def _local():
+def _local() -> bool:
     return _runtime.current().channel is None
 
 
-def create_proxy(func):
+def create_proxy(func: Any) -> Any:
     """`func` for JavaScript to call for as long as it needs it (until ``.destroy()``)."""
     if _local():
         try:
@@ -43,7 +45,7 @@ def create_proxy(func):
     return pyscript_ffi.create_proxy(func)
 
 
-def to_js(value, **options):
+def to_js(value: Any, **options: Any) -> Any:
     """`value` as JavaScript, a dict as a plain object (not a Map)."""
     if _local():
         try:
@@ -58,12 +60,12 @@ def to_js(value, **options):
     return value
 
 
-def is_none(value):
+def is_none(value: object) -> bool:
     """True for Python ``None`` and JavaScript ``null`` (and, from a worker, ``undefined``)."""
     return value is None or (jsnull is not None and value is jsnull)
 
 
-def assign(source, *args):
+def assign(source: Any, *args: Any) -> Any:
     """``Object.assign(source, to_js(arg))`` for each of `args`; returns `source`."""
     if not _local():
         pyscript_ffi.assign(source, *args)  # one round trip for all of them

@@ -5,9 +5,10 @@ in ``__export__``; ``create_named_worker`` adds such a tag from Python."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 
-def _registry():
+def _registry() -> Any:
     import js  # type: ignore[import-not-found]
 
     return js.pyscriptFfiCore
@@ -17,10 +18,10 @@ class _Workers:
     """Read-only: ``workers[name]`` and ``workers.name`` are Promises of that worker's exports,
     resolved once its file has run. Not a dict: workers start in no fixed order."""
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Any:
         return _registry().named(name)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return _registry().named(name)
@@ -29,7 +30,8 @@ class _Workers:
 workers = _Workers()
 
 
-async def create_named_worker(src, name, config=None, type="py"):  # noqa: A002 - PyScript's name
+async def create_named_worker(src: str, name: str, config: dict[str, Any] | str | None = None,
+                              type: str = "py") -> Any:  # noqa: A002 - PyScript's name
     """Start `src` in a worker named `name` (a ``<script type=type worker name=name>`` added to
     the body) and return its exports once it is ready. `config` is a dict or a JSON string;
     `type` is "py" (Pyodide) or "mpy" (MicroPython)."""

@@ -161,10 +161,15 @@ def test_sync_calls_the_pages_functions(tags_page):
     tags_page.evaluate(f"""() => {{
         {xworker('pw')}.sync.twice = (x) => x * 2;
         {xworker('pw')}.sync.later = (x) => new Promise((ok) => setTimeout(() => ok(x + 1), 50));
+        {xworker('pw')}.sync.refuse = () => new Promise(
+            (_, no) => setTimeout(() => no(new RangeError("refused by the page")), 50));
     }}""")
     assert tags_page.evaluate(f"{xworker('pw')}.sync.use_sync(21)") == 42
     # a page function returning a Promise: the worker waits for its value
     assert tags_page.evaluate(f"{xworker('pw')}.sync.use_async_sync(41)") == 42
+    # its rejection: the core's JsException, with the page's error's name and message
+    assert tags_page.evaluate(f"{xworker('pw')}.sync.rejected_sync()") == [
+        "RangeError", "refused by the page"]
     missing = tags_page.evaluate(f"{xworker('pw')}.sync.missing_sync()")
     assert "sync.nothing_here" in missing and "xworker.sync.nothing_here" in missing
     assert_no_leak(tags_page)

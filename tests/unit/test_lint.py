@@ -1,6 +1,6 @@
 """The house checks as part of the suite, so a change that breaks one fails CI like any other
-test: ruff over the tree, strict mypy over broker and pyscript_ffi (both set in pyproject.toml),
-and TypeScript over the JSDoc of js_glue."""
+test: ruff over the tree, strict mypy over broker, pyscript_ffi and pyscript (set in
+pyproject.toml), and TypeScript over the JSDoc of js_glue."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_ruff_finds_nothing():
 
 
 def test_mypy_strict_finds_nothing():
-    # strict mypy over broker and pyscript_ffi, as configured in pyproject.toml
+    # strict mypy over broker, pyscript_ffi and pyscript, as configured in pyproject.toml
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

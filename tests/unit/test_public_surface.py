@@ -69,9 +69,10 @@ def _reads_the_interpreter_name(path: Path) -> bool:
 
 
 def test_one_module_decides_the_interpreter():
-    # MicroPython's differences are named once, in broker/interpreter.py; the shared runtime
-    # consults those names (or is handed a strategy where a worker starts) and never asks itself
-    runtime = [path for package in ("broker", "pyscript_ffi")
+    # MicroPython's differences are named once, in broker/interpreter.py; the shared runtime and
+    # the pyscript layer over it consult those names (or are handed a strategy where a worker
+    # starts) and never ask themselves
+    runtime = [path for package in ("broker", "pyscript_ffi", "pyscript")
                for path in (ROOT / package).rglob("*.py") if "tools" not in path.parts]
     readers = {path.relative_to(ROOT).as_posix() for path in runtime
                if _reads_the_interpreter_name(path)}

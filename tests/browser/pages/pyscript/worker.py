@@ -1,6 +1,7 @@
 import checks
 
 from pyscript import RUNNING_IN_WORKER, display, document, sync
+from pyscript_ffi import JsException
 
 
 def add(a, b):
@@ -13,6 +14,14 @@ def use_sync(x):
 
 def use_async_sync(x):
     return sync.later(x)
+
+
+def rejected_sync():
+    try:
+        sync.refuse(1)
+    except JsException as exc:  # the core's error for a rejected Promise
+        return [exc.name, exc.message]
+    return "no error"
 
 
 def missing_sync():
@@ -38,6 +47,6 @@ def settle():
     return document.title
 
 
-__export__ = ["add", "use_sync", "use_async_sync", "missing_sync", "ffi_facts", "display_all",
-              "settle"]
+__export__ = ["add", "use_sync", "use_async_sync", "rejected_sync", "missing_sync", "ffi_facts",
+              "display_all", "settle"]
 display("worker ready", RUNNING_IN_WORKER)

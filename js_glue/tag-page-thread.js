@@ -1,0 +1,81 @@
+// @ts-check
+// Tags without `worker`: they run on the page's own thread, one interpreter per type, booted on
+// the first such tag; a type's tags run one after the other in the order they were found
+// (document order), top-level `await` allowed. A failure shows in the error box and the queue
+// goes on.
+
+import { bootMicroPython, bootPyodide } from "./boot.js";
+import { prepare } from "./environment.js";
+import { announce, INTERPRETER, pageConfig, sourceOf, targetOf } from "./tag-element.js";
+import { showError } from "./tag-errors.js";
+
+/** @typedef {import("./tag-element.js").TagType} TagType */
+
+/** One type's interpreter on the page's thread and its queue of tags. */
+class Interpreter {
+  /** the last queued run: the next tag runs after it */
+  queue = Promise.resolve();
+  /** the id of the running tag's target, what `pyscript.current_target()` gives */
+  current = "";
+  /** @type {Promise<any>} */
+  booted;
+
+  constructor(/** @type {TagType} */ type) {
+    this.booted = this.#boot(type);
+  }
+
+  async #boot(/** @type {TagType} */ type) {
+    const [config, booted] = await Promise.all([
+      pageConfig(type),
+      type === "py" ? bootPyodide(null).then((b) => b.pyodide) : bootMicroPython(null).then((b) => b.micropython),
+    ]);
+    const state = this;
+    await prepare(booted, INTERPRETER[type], {
+      ...config,
+      config: config.value,
+      worker: false,
+      type,
+      get target() {
+        return state.current;
+      },
+    });
+    return booted;
+  }
+}
+
+export class PageThreadTags {
+  /** @type {Map<TagType, Interpreter>} */
+  #interpreters = new Map();
+  /** numbers the targets made for tags without an id */
+  #made = 0;
+
+  /** Run `script` on the page's thread, after the tags of its type queued before it. */
+  run(/** @type {HTMLScriptElement} */ script, /** @type {TagType} */ type) {
+    let main = this.#interpreters.get(type);
+    if (!main) this.#interpreters.set(type, (main = new Interpreter(type)));
+    const run = main.queue.then(() => this.#runOne(/** @type {Interpreter} */ (main), script, type));
+    main.queue = run;
+    return run;
+  }
+
+  async #runOne(/** @type {Interpreter} */ main, /** @type {HTMLScriptElement} */ script, /** @type {TagType} */ type) {
+    try {
+      const interpreter = await main.booted;
+      const code = await sourceOf(script);
+      main.current = targetOf(script, `${type}-${this.#made++}`).id;
+      announce(script, "ready");
+      Object.defineProperty(document, "currentScript", { configurable: true, get: () => script });
+      try {
+        const filename = script.src || `${location.pathname}#${main.current}`;
+        const options = type === "py" ? { filename } : undefined;
+        if (/^(false|0|no)$/i.test(script.getAttribute("async") ?? "")) interpreter.runPython(code, options);
+        else await interpreter.runPythonAsync(code, options);
+      } finally {
+        delete (/** @type {any} */ (document).currentScript);
+      }
+    } catch (e) {
+      showError(e?.message ?? String(e));
+    }
+    announce(script, "done");
+  }
+}

@@ -1,0 +1,89 @@
+// @ts-check
+// Tags with `worker`: each starts its own PyWorker at once. Its `script.xworker` (set before the
+// worker boots, as PyScript does) gives `sync`: the worker's exports to call
+// (`xworker.sync.fn(...)`, a Promise), and the page's functions for the worker to call
+// (`xworker.sync.fn = f`, read by `pyscript.sync` through the registry).
+
+import { readConfig } from "./config.js";
+import { PyWorker } from "./main.js";
+import { announce, dedent, INTERPRETER, pageConfig } from "./tag-element.js";
+import { showError } from "./tag-errors.js";
+
+/** @typedef {import("./tag-element.js").TagType} TagType */
+/** @typedef {import("./tag-registry.js").TagRegistry} TagRegistry */
+
+/** ms a tag's worker waits for the page to take one call (and for a Promise the page's `sync`
+ * function returns): long, as the page's own thread may be booting an interpreter for its
+ * scripts meanwhile (PyScript's workers wait without a bound) */
+const WORKER_CALL_TIMEOUT_MS = 120_000;
+
+export class WorkerTags {
+  /** @type {TagRegistry} */
+  #registry;
+  /** numbers the ids given to worker tags without one */
+  #named = 0;
+
+  constructor(/** @type {TagRegistry} */ registry) {
+    this.#registry = registry;
+  }
+
+  /** Start `script` in a worker; resolves once it ran its file (or failed, shown in a box). */
+  async run(/** @type {any} */ script, /** @type {TagType} */ type) {
+    const id = script.id || (script.id = `${type}-w${this.#named++}`);
+    const name = script.getAttribute("name");
+    /** @type {(w: ReturnType<typeof PyWorker>) => void} */
+    let started = () => {};
+    /** @type {Promise<ReturnType<typeof PyWorker>>} */
+    const starting = new Promise((resolve) => (started = resolve));
+    const xworker = xworkerOf(starting, this.#registry.lentTo(id));
+    Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
+    if (name) this.#registry.nameWorker(name, xworker.ready);
+    try {
+      const own = script.getAttribute("config");
+      const config = own !== null ? { ...(await readConfig(own, document.baseURI)), where: own } : await pageConfig(type);
+      const src = script.getAttribute("src") ?? URL.createObjectURL(new Blob([dedent(script.textContent ?? "")], { type: "text/x-python" }));
+      const worker = PyWorker(src, {
+        type: INTERPRETER[type],
+        timeout: WORKER_CALL_TIMEOUT_MS,
+        tag: { id, type, name, config: config.value, baseURL: config.baseURL },
+      });
+      xworker.statistics = worker.statistics;
+      started(worker);
+      announce(script, "ready", true);
+      await worker.ready;
+    } catch (e) {
+      const failed = Promise.reject(e); // for xworker.ready, if the worker never started
+      failed.catch(() => {});
+      started(/** @type {any} */ ({ ready: failed, sync: {}, terminate() {} }));
+      const message = e?.message ?? String(e);
+      // an inline tag's code runs from a blob: URL; name the tag instead
+      showError(message.replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`));
+    }
+    announce(script, "done", true);
+  }
+}
+
+/** A worker tag's `xworker`: `sync` reads the page's lent functions first, else calls the
+ * worker's export once it started; setting `sync.name` lends a function to the worker. */
+function xworkerOf(/** @type {Promise<ReturnType<typeof PyWorker>>} */ starting, /** @type {Map<string, Function>} */ lent) {
+  const sync = new Proxy(
+    {},
+    {
+      get: (_, key) => {
+        if (typeof key !== "string" || key === "then") return undefined;
+        if (lent.has(key)) return lent.get(key);
+        return async (/** @type {any[]} */ ...args) => /** @type {any} */ ((await starting).sync)[key](...args);
+      },
+      set: (_, key, value) => (typeof key === "string" && lent.set(key, value), true),
+    },
+  );
+  const ready = starting.then((worker) => worker.ready).then(() => sync);
+  ready.catch(() => {}); // shown in the tag's error box, not as an unhandled rejection
+  return {
+    sync,
+    ready,
+    terminate: () => starting.then((worker) => worker.terminate()),
+    /** @type {() => any} */
+    statistics: () => null,
+  };
+}
