@@ -64,12 +64,6 @@ export class Channel {
       copy: (v) => this.values.copy(v),
       scope: () => this.values.scope(),
     };
-    /**
-     * The bench's phase marks (null: off): performance.now() when a request's bytes are in
-     * hand and when its reply is encoded, per request served.
-     * @type {number[] | null}
-     */
-    this.marks = null;
     this.answer = this.#answer.bind(this);
     /** a transfer in chunks is under way (its own task, see poll) */
     this.moving = false;
@@ -77,7 +71,7 @@ export class Channel {
     this.onClose = () => {};
   }
 
-  /** @type {(() => void) | null} wakes the transfer's wait in #waitWhile */
+  /** @type {(() => void) | null} resumes the transfer's wait in #waitWhile */
   #resume = null;
   #waitedState = 0;
 
@@ -138,12 +132,10 @@ export class Channel {
 
   /** The reply to one request frame (or its refusal), counted. @param {Uint8Array | ProtocolError} request */
   #answer(request) {
-    const started = this.marks ? performance.now() : 0;
     this.stats.calls++;
     if (request instanceof Uint8Array) this.stats.bytesIn += request.length; // (not a refused header)
     const reply = this.handle(request);
     this.stats.bytesOut += reply.length;
-    if (this.marks) this.marks.push(started, performance.now());
     return reply;
   }
 
