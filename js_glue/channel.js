@@ -169,7 +169,6 @@ export class Channel {
       // a bad drop fails only an explicit RELEASE; riding on another op, it must not fail that op
       if (error && op === Op.RELEASE) throw error;
     }
-    if (op === Op.RELEASE) return undefined;
     const object = this.handles.get(target);
     this.policy.check(op, target, object, subject, args);
     return HANDLERS[op](this.ctx, object, subject, args);
