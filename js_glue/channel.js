@@ -9,7 +9,7 @@
 
 import { PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
 import { HANDLERS } from "./dispatch.js";
-import { HandleError, MissingProperty, PermissionDenied, ProtocolError, describe } from "./errors.js";
+import { ProtocolError, describe, statusOf } from "./errors.js";
 import { Policy } from "./policy.js";
 import { Transfer, serveRequest } from "./transfer.js";
 import { Values } from "./values.js";
@@ -25,15 +25,6 @@ const FALLBACK_REPLY = encodeReply(
 function errorRecord(e) {
   if (e instanceof Error) return new ErrorRecord(e.name, e.message, e.stack ?? "");
   return new ErrorRecord("Error", `a non-Error value was thrown: ${describe(e)}`, "");
-}
-
-/** The reply status for an exception. @param {unknown} e */
-function statusOf(e) {
-  if (e instanceof HandleError) return Status.BAD_HANDLE;
-  if (e instanceof ProtocolError) return Status.BAD_REQUEST;
-  if (e instanceof MissingProperty) return Status.MISSING;
-  if (e instanceof PermissionDenied) return Status.DENIED;
-  return Status.THROWN;
 }
 
 export class Channel {
