@@ -61,10 +61,9 @@ class StubTransport:
             if type(reply) is int:  # the reply is in the bytearray (copied: it is reused)
                 return self._pinned_view[:reply].tobytes()
         else:
-            # to_js copies the frame into a new Uint8Array (~3 us); handing JS the bytes object
-            # instead (a PyProxy it must getBuffer/release) costs ~40 us more per call. A large
-            # frame is written straight into the shared buffer instead: one copy less
-            # (IN_PLACE_BYTES)
+            # to_js copies the frame into a new Uint8Array, which costs less than handing JS the
+            # bytes object (a PyProxy it must getBuffer and release). A large frame is written
+            # straight into the shared buffer instead: one copy less (IN_PLACE_BYTES)
             view = self._frame_view(n) if n >= IN_PLACE_BYTES else None
             if view is not None:
                 view.assign(frame)
