@@ -9,7 +9,7 @@
 
 import { PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
 import { HANDLERS } from "./dispatch.js";
-import { HandleError, MissingProperty, PermissionDenied, ProtocolError, describe } from "./errors.js";
+import { ProtocolError, describe, statusOf } from "./errors.js";
 import { Policy } from "./policy.js";
 import { Transfer, serveRequest } from "./transfer.js";
 import { Values } from "./values.js";
@@ -25,15 +25,6 @@ const FALLBACK_REPLY = encodeReply(
 function errorRecord(e) {
   if (e instanceof Error) return new ErrorRecord(e.name, e.message, e.stack ?? "");
   return new ErrorRecord("Error", `a non-Error value was thrown: ${describe(e)}`, "");
-}
-
-/** The reply status for an exception. @param {unknown} e */
-function statusOf(e) {
-  if (e instanceof HandleError) return Status.BAD_HANDLE;
-  if (e instanceof ProtocolError) return Status.BAD_REQUEST;
-  if (e instanceof MissingProperty) return Status.MISSING;
-  if (e instanceof PermissionDenied) return Status.DENIED;
-  return Status.THROWN;
 }
 
 export class Channel {
@@ -64,12 +55,6 @@ export class Channel {
       copy: (v) => this.values.copy(v),
       scope: () => this.values.scope(),
     };
-    /**
-     * The bench's phase marks (null: off): performance.now() when a request's bytes are in
-     * hand and when its reply is encoded, per request served.
-     * @type {number[] | null}
-     */
-    this.marks = null;
     this.answer = this.#answer.bind(this);
     /** a transfer in chunks is under way (its own task, see poll) */
     this.moving = false;
@@ -77,7 +62,7 @@ export class Channel {
     this.onClose = () => {};
   }
 
-  /** @type {(() => void) | null} wakes the transfer's wait in #waitWhile */
+  /** @type {(() => void) | null} resumes the transfer's wait in #waitWhile */
   #resume = null;
   #waitedState = 0;
 
@@ -138,12 +123,10 @@ export class Channel {
 
   /** The reply to one request frame (or its refusal), counted. @param {Uint8Array | ProtocolError} request */
   #answer(request) {
-    const started = this.marks ? performance.now() : 0;
     this.stats.calls++;
     if (request instanceof Uint8Array) this.stats.bytesIn += request.length; // (not a refused header)
     const reply = this.handle(request);
     this.stats.bytesOut += reply.length;
-    if (this.marks) this.marks.push(started, performance.now());
     return reply;
   }
 
@@ -177,7 +160,6 @@ export class Channel {
       // a bad drop fails only an explicit RELEASE; riding on another op, it must not fail that op
       if (error && op === Op.RELEASE) throw error;
     }
-    if (op === Op.RELEASE) return undefined;
     const object = this.handles.get(target);
     this.policy.check(op, target, object, subject, args);
     return HANDLERS[op](this.ctx, object, subject, args);

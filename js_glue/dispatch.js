@@ -120,7 +120,7 @@ export const HANDLERS = {
     return [...keys];
   },
   [Op.COPY]: (ctx, target) => ctx.copy(target),
-  [Op.RELEASE]: () => undefined, // the drops that came with the request did the work
+  [Op.RELEASE]: () => undefined, // the drops that came with the request did the work (Channel.run)
   [Op.QUERY]: (ctx, target, path) => ctx.out(walk(target, path)),
   // every path is walked before any value is lent: a failing path must not strand handles
   [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => walk(target, path)).map(ctx.out),

@@ -163,14 +163,6 @@ export function PyWorker(src, options = {}) {
     get worker() {
       return worker;
     },
-    /** (for the bench) the page's Channel serving this worker, once started */
-    get channel() {
-      return channel;
-    },
-    /** (for the bench) the page's Server that serves this worker's channel (serving.js) */
-    get server() {
-      return serverFor(wake);
-    },
   };
 }
 

@@ -16,9 +16,9 @@
 //
 // One pass serves each channel at most once, in order, so no worker starves while others
 // flood. A frame in chunks continues as its own task (Channel.poll), woken by later passes, so
-// one worker's large transfer never stalls the others. Measured in docs/benchmarks.md against
-// one waitAsync loop per channel (the design before it): the per-channel loops lose throughput
-// as workers are added, the doorbell gains.
+// one worker's large transfer never stalls the others. One doorbell for the page, rather than
+// one waitAsync per channel, keeps the page's throughput growing as workers are added (measured:
+// docs/benchmarks.md, "Design choices").
 
 /** @typedef {import("./channel.js").Channel} Channel */
 /** @typedef {"doorbell" | "post"} Wake */
@@ -38,7 +38,8 @@ const SLICE_MS = 8;
  * polling skips the wake-up of a parked main thread (the waitAsync task), which costs more than
  * the rest of the page's side together. Adaptive, as the worker's poll (stub.js): a poll that
  * runs out halves the next one, a ring that comes soon after parking restores it, so a page
- * whose workers call rarely polls for a few us only. Measured in docs/benchmarks.md.
+ * whose workers call rarely polls for a few us only (measured: docs/benchmarks.md, "Design
+ * choices").
  */
 const POLL_MAX_MS = 0.05;
 const POLL_MIN_MS = 0.002;
@@ -63,12 +64,6 @@ export class Server {
     /** ms the loop polls the doorbell before it parks (see POLL_MAX_MS) */
     this.pollMs = POLL_MAX_MS;
     this.stats = { passes: 0, served: 0, parks: 0 };
-    /**
-     * The bench's phase marks (null: off, one property test per wake): performance.now() each
-     * time the server wakes to serve, from the doorbell's wait or on a RING.
-     * @type {number[] | null}
-     */
-    this.wakes = null;
   }
 
   /** Serve `channel` from now on (until it closes or is removed). @param {Channel} channel */
@@ -94,10 +89,7 @@ export class Server {
   /** A worker's RING message ("post"), or anyone who wants a pass made now. */
   ring() {
     if (this.bell) this.#ring();
-    else {
-      if (this.wakes) this.wakes.push(performance.now());
-      this.pass();
-    }
+    else this.pass();
   }
 
   #ring() {
@@ -134,7 +126,6 @@ export class Server {
         this.stats.parks++;
         await waiting.value;
         sliceStart = performance.now();
-        if (this.wakes) this.wakes.push(sliceStart);
         // rung soon after parking: polling a little longer would have caught it
         if (sliceStart - parked < 2 * POLL_MAX_MS) this.pollMs = POLL_MAX_MS;
       }
@@ -146,10 +137,7 @@ export class Server {
     const until = performance.now() + this.pollMs;
     do {
       for (let i = 0; i < 64; i++) {
-        if (Atomics.load(bell, 0) !== rung) {
-          if (this.wakes) this.wakes.push(performance.now()); // (a wake without the wait's task)
-          return true;
-        }
+        if (Atomics.load(bell, 0) !== rung) return true;
       }
     } while (performance.now() < until);
     this.pollMs = Math.max(POLL_MIN_MS, this.pollMs / 2);

@@ -1,8 +1,8 @@
 // @ts-check
 // Pyodide's memory snapshot, kept in the origin's Cache Storage: the first boot on an origin
-// starts Pyodide the long way (its Python initializes: ~4.5 s in a Chromium worker on 2 cores)
-// and keeps a copy of its memory (31 MB); every later boot, in any page or worker of the origin,
-// restores that copy instead (~1 s). Measured in docs/benchmarks.md ("boot").
+// starts Pyodide the long way (its Python initializes) and keeps a copy of its memory (about
+// 31 MB); every later boot, in any page or worker of the origin, restores that copy instead,
+// several times faster (measured: docs/benchmarks.md, "Design choices").
 //
 // The copy is taken right after Pyodide's own start, before msgpack or any code of ours or the
 // user's is loaded, so it holds Pyodide's state only: a dynamically loaded library (msgpack's C

@@ -12,21 +12,11 @@ import { ProtocolError } from "./errors.js";
  * Polling is adaptive: a wait that had to sleep halves the next one's polling (down to
  * SPIN_MIN_MS, a few us), a reply seen while polling restores it to SPIN_MAX_MS, so workers
  * whose replies are slow (many workers queueing at one main thread, on few cores) stop taking
- * CPU from the main thread. Measured A/B in one page, 3 rounds, 2 cores (docs/benchmarks.md):
- * one worker's document.title read, mean 19-37 us adaptive, 45-71 us polling a few us only,
- * 20-42 us always polling 0.1 ms; 4 workers at once, 40-53k calls/s in all adaptive, 37-57k
- * polling a few us, 24-32k always polling 0.1 ms.
+ * CPU from the main thread. The poll hints nothing to the CPU between loads (no Atomics.pause).
+ * Both choices were measured (docs/benchmarks.md, "Design choices").
  */
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
-/**
- * Whether polling hints the CPU with Atomics.pause (Chromium 133 on) between loads, as
- * PyScript's worker does. Measured A/B in one bench run (docs/benchmarks.md, "phases"): see there;
- * the bench flips `Caller.pause` per run.
- */
-const PAUSE = false;
-/** Atomics.pause, where the engine has it. */
-const pause = /** @type {{ pause?: () => void }} */ (/** @type {unknown} */ (Atomics)).pause;
 
 /** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
 function ringer(doorbell, post) {
@@ -54,16 +44,6 @@ export class Caller {
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
-    /** Whether the poll loop hints the CPU with Atomics.pause between loads (see PAUSE). */
-    this.pause = PAUSE && pause !== undefined;
-    /**
-     * The bench's phase marks (null: off, one property test per step): performance.now() on
-     * entry, after the request is stored, when the reply is seen and on return, per call.
-     * @type {number[] | null}
-     */
-    this.marks = null;
-    /** (marks on) when the last wait saw STATE change */
-    this.seen = 0;
     const version = Atomics.load(this.i32, Slot.VERSION);
     if (version !== PROTOCOL_VERSION) {
       throw new ProtocolError(
@@ -79,14 +59,10 @@ export class Caller {
    * @returns {Uint8Array | string}
    */
   roundtrip(frame) {
-    const marks = this.marks;
-    const entered = performance.now();
-    const deadline = entered + this.timeoutMs;
+    const deadline = performance.now() + this.timeoutMs;
     const steps = roundtrip(this.transfer, frame);
     let step = steps.next();
-    if (marks) marks.push(entered, performance.now());
-    while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
-    if (marks) marks.push(this.seen, performance.now());
+    while (!step.done) step = steps.next(this.waitWhile(/** @type {number} */ (step.value), deadline));
     // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
     // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
     if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
@@ -107,8 +83,11 @@ export class Caller {
     return owed || n > data.length ? undefined : data.subarray(0, n);
   }
 
-  /** Block while STATE is `state`, until the deadline; returns the state seen last. */
-  #waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
+  /**
+   * Block while STATE is `state`, until the deadline (a performance.now() time); returns the
+   * state seen last, `state` itself if the deadline passed or the page interrupted.
+   */
+  waitWhile(/** @type {number} */ state, /** @type {number} */ deadline) {
     const i32 = this.i32;
     const spinUntil = performance.now() + this.spinMs;
     do {
@@ -116,19 +95,14 @@ export class Caller {
         const now = Atomics.load(i32, Slot.STATE);
         if (now !== state) {
           this.spinMs = SPIN_MAX_MS;
-          if (this.marks) this.seen = performance.now();
           return now;
         }
-        if (this.pause) /** @type {() => void} */ (pause)();
       }
     } while (performance.now() < spinUntil);
     this.spinMs = Math.max(SPIN_MIN_MS, this.spinMs / 2);
     for (;;) {
       const now = Atomics.load(i32, Slot.STATE);
-      if (now !== state) {
-        if (this.marks) this.seen = performance.now();
-        return now;
-      }
+      if (now !== state) return now;
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.load(i32, Slot.INTERRUPT) !== 0) return now; // (interrupt: see roundtrip)
       Atomics.wait(i32, Slot.STATE, state, left);

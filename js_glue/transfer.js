@@ -11,7 +11,7 @@
 //
 // On the hot path (a frame that fits the buffer) the server's steps never yield, and the
 // caller's yield once or twice: the generators cost well under a microsecond per round trip
-// (bench figures in docs/benchmarks.md).
+// (measured: docs/benchmarks.md, "Design choices").
 
 import { DATA_OFFSET, Failure, Slot, State } from "./protocol.js";
 import { ProtocolError } from "./errors.js";

@@ -2,8 +2,9 @@
 // Frames on the wire, JavaScript side: msgpack (msgpackr) bytes in and out, with the
 // protocol's ext types. Twin of broker/wire.py; tests/vectors/ holds bytes both must produce.
 //
-// Frames are decoded here, at the edge, into frozen `Request` and `Reply` records (with the
-// shape checks of broker/wire.py); nothing else indexes a frame by position.
+// Request frames are decoded here, at the edge, into frozen `Request` records (with the shape
+// checks of broker/wire.py), and `Reply` records encoded; nothing else indexes a frame by
+// position. (The page never decodes a reply: the worker's codec does, broker/wire.py.)
 //
 // msgpackr is used with standard msgpack only (no records, no bundled strings). It is fed
 // values whose numbers went through `wireNumber` (values.js does it), which fixes the two places
@@ -13,7 +14,7 @@
 
 import { Packr, Unpackr, addExtension } from "./vendor/msgpackr/index.js";
 import { ProtocolError, describe } from "./errors.js";
-import { Ext, Op, Status } from "./protocol.js";
+import { Ext, Op } from "./protocol.js";
 
 /** A reference to an object the encoding side lends: encoded as a REMOTE ext. */
 export class RemoteRef {
@@ -218,7 +219,6 @@ export function decode(bytes, resolve) {
 /** @typedef {{ remote: (id: number, flags: number) => any, callback: (id: number) => any }} Refs */
 
 const OPS = new Set(Object.values(Op));
-const STATUSES = new Set(Object.values(Status));
 
 
 /** One request, decoded: `op` on the object with handle id `target`; `drops` returns lends. */
@@ -271,19 +271,4 @@ export function decodeRequest(bytes, resolve) {
 /** @param {Reply} reply @returns {Uint8Array} */
 export function encodeReply(reply) {
   return packr.pack([reply.status, reply.body]);
-}
-
-/**
- * A reply frame as a `Reply`; ProtocolError if it does not decode or has the wrong shape.
- * @param {Uint8Array} bytes @param {Refs} resolve @returns {Reply}
- */
-export function decodeReply(bytes, resolve) {
-  const frame = decode(bytes, resolve);
-  if (!Array.isArray(frame) || frame.length !== 2 || !STATUSES.has(frame[0])) {
-    throw new ProtocolError("a reply must be [status, body] with a known status");
-  }
-  if (frame[0] !== Status.OK && !(frame[1] instanceof ErrorRecord)) {
-    throw new ProtocolError("an error reply's body must be an ERROR ext");
-  }
-  return new Reply(frame[0], frame[1]);
 }

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: Frames of at least this many bytes go into the shared buffer in place (Caller.frameView +
 #: assign) instead of through a new Uint8Array (to_js): for a small frame the two calls into JS
-#: cost more than the copy they save; the 1 MB row of the bench is the large case. Smaller
+#: cost more than the copy they save; a large one (a 1 MB argument) saves a copy. Smaller
 #: frames, and replies up to this size, go through the pinned bytearray (PINNED_BYTES).
 IN_PLACE_BYTES = 1 << 16
 #: The size of the transport's pinned bytearray (stub.js PinnedFrames).
@@ -38,36 +38,32 @@ class StubTransport:
 
     A frame under PINNED_BYTES goes through a bytearray that JS views in place (stub.js
     `PinnedFrames`, given by `pin`): Python copies the request into it and passes its length,
-    and gets back the length of the reply JS copied into it. Measured A/B in one page (the
-    bench's phases, "read, no pinned buffer"): a document.title read's way into JS took 5 us
-    (median) against 17.5, its reply's way back into Python 10 against 17.5, and its phases
-    summed to 80 us against 135 (means). `pinned = False` sends every frame the other way (a new
-    Uint8Array in, a JsProxy of the reply out), for that A/B.
+    and gets back the length of the reply JS copied into it, so no Uint8Array is made and no
+    JsProxy of the reply crosses back per call (measured: docs/benchmarks.md, "Design choices").
+    A larger frame goes to JS as a Uint8Array, or in place into the shared buffer; a reply too
+    large for the bytearray comes back as a JsProxy of a Uint8Array.
     """
 
-    def __init__(self, caller: Any, pin: Callable[[Any], Any] | None = None) -> None:
+    def __init__(self, caller: Any, pin: Callable[[Any], Any]) -> None:
         self._caller = caller
         self._roundtrip = caller.roundtrip
         self._frame_view = caller.frameView
-        self.pinned = pin is not None
-        if pin is not None:
-            self._pinned = bytearray(PINNED_BYTES)  # exported to JS for good: never resized
-            self._pinned_view = memoryview(self._pinned)
-            self._frames = pin(create_proxy(self._pinned))
-            self._pinned_roundtrip = self._frames.roundtrip
+        self._pinned = bytearray(PINNED_BYTES)  # exported to JS for good: never resized
+        self._pinned_view = memoryview(self._pinned)
+        self._frames = pin(create_proxy(self._pinned))
+        self._pinned_roundtrip = self._frames.roundtrip
 
     def roundtrip(self, frame: bytes) -> bytes:
         n = len(frame)
-        if n < PINNED_BYTES and self.pinned:
+        if n < PINNED_BYTES:
             self._pinned_view[:n] = frame
             reply = self._pinned_roundtrip(n)
             if type(reply) is int:  # the reply is in the bytearray (copied: it is reused)
                 return self._pinned_view[:reply].tobytes()
         else:
-            # to_js copies the frame into a new Uint8Array (~3 us here); handing JS the bytes
-            # object instead (a PyProxy it must getBuffer/release) measured ~40 us more per
-            # call. A large frame is written straight into the shared buffer instead: one copy
-            # less (see IN_PLACE_BYTES)
+            # to_js copies the frame into a new Uint8Array, which costs less than handing JS the
+            # bytes object (a PyProxy it must getBuffer and release). A large frame is written
+            # straight into the shared buffer instead: one copy less (IN_PLACE_BYTES)
             view = self._frame_view(n) if n >= IN_PLACE_BYTES else None
             if view is not None:
                 view.assign(frame)

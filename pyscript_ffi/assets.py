@@ -42,7 +42,8 @@ NPM: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("micropython", "@micropython/micropython-webassembly-pyscript",
      ("micropython.mjs", "micropython.wasm")),
 )
-#: PyScript itself, for the bench's comparison: a devDependency, never in the wheel
+#: PyScript itself (npm @pyscript/core), which the bench compares against: a devDependency,
+#: served only from a checkout, never in the wheel
 PYSCRIPT_CORE = ("vendor/pyscript", "@pyscript/core")
 
 INSTALLED = Path(__file__).resolve().with_name("_assets")

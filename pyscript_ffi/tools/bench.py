@@ -48,14 +48,13 @@ MICRO_1MB_CALLS = 20
 #: what PyScript's worker runs (workloads.py): all but 1 MB, whose page side is ours
 PYSCRIPT_WORKLOADS = ["title", "write", "create", "create_append", "single10", "gather10"]
 #: the workloads broken down into phases (one round trip per call): (workload, label,
-#: Atomics.pause in the stub's poll or None for its default, method-call detection, the
-#: transport's pinned bytearray); the variants are the A/B of three levers in the same run
-PHASED = [("title", "document.title read", None, True, True),
-          ("title", "read, Atomics.pause", True, True, True),
-          ("title", "read, no method detection", None, False, True),
-          ("title", "read, no pinned buffer", None, True, False),
-          ("write", "el.textContent = s", None, True, True),
-          ("gather10", "gather() of 10", None, True, True)]
+#: method-call detection, the transport's pinned bytearray); the variants are the A/B of two
+#: levers in the same run (bench_assets: workloads.py `phases`)
+PHASED = [("title", "document.title read", True, True),
+          ("title", "read, no method detection", False, True),
+          ("title", "read, no pinned buffer", True, False),
+          ("write", "el.textContent = s", True, True),
+          ("gather10", "gather() of 10", True, True)]
 PYSCRIPT_BOOT_MS = 120_000
 #: Rounds of the boot comparison (Chromium): each round boots both systems as a new visitor
 #: and then as a returning one; rounds alternate which system boots first, because a second
@@ -254,12 +253,8 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             got = page.evaluate("([w, n]) => bench.run(w, n)", [name, n])
             out["ffi"].append(row(label, got["samples"], got["total"]))
             out["round_trips"][label] = got["round_trips"]
-        for name, label, pause, method_calls, pinned in PHASED:
-            if pause and out["features"]["pause"] != "function":
-                out["phases_skipped"] = f"{label}: {engine} has no Atomics.pause"
-                continue
-            got = page.evaluate("(a) => bench.phases(...a)",
-                                [name, calls, pause, method_calls, pinned])
+        for name, label, method_calls, pinned in PHASED:
+            got = page.evaluate("(a) => bench.phases(...a)", [name, calls, method_calls, pinned])
             out["phases"][label] = phases(got, calls)
         for wake in () if quick else WAKES:  # the doorbell, and the fallback's RING messages
             rows = _parallel_rows(page, "([c, n, w]) => bench.parallel(c, 'title', n, w)",

@@ -61,8 +61,9 @@ def phases(got: dict[str, Any], calls: int) -> dict[str, Any]:
     """(median, mean) in us of each of PHASES, from the marks of `calls` one-round-trip calls:
     the worker's Python marks (call start, encode in/out, transport in/out, decode in/out, call
     end), its stub's (entered, REQUEST stored and rung, REPLY seen, returned), the page
-    Channel's (request in hand, reply encoded) and its Server's wakes (`got["wakes"]`: each time
-    the doorbell's wait returned, serving.js), all moved onto the stub's clock."""
+    Channel's (request in hand, reply encoded) and its Server's wakes (`got["wakes"]`: the start
+    of each pass over its channels, serving.js), all moved onto the stub's clock (the marks:
+    bench_assets/caller_marks.js, workloads.py `phases`, bench.html `markPage`)."""
     py, js = got["worker"]["py"], got["worker"]["js"]
     page = got["page"][-2 * calls:]  # the last `calls` requests served
     if len(py) != 8 * calls or len(js) != 4 * calls or len(page) != 2 * calls:
@@ -297,8 +298,6 @@ def report(out: dict[str, Any]) -> str:
     gather_row = next(r for r in out["ffi"] if r.name.startswith("gather"))
     title_row = out["ffi"][0]
     lines += _phase_lines(out)
-    if out.get("phases_skipped"):
-        lines.append(f"(phases not measured: {out['phases_skipped']})")
     lines.append(f"gather of 10 / one read: {gather_row.median_us / title_row.median_us:.2f}x")
     lines.append("(the 1 MB row is divided by the plain-JS 1 MB copy floor; the others by the "
                  "best floor)")

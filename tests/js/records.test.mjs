@@ -2,7 +2,7 @@
 // every shape that broker/wire.py refuses is a ProtocolError here too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ErrorRecord, Reply, Request, decodeReply, decodeRequest, encode, encodeReply } from "../../js_glue/wire.js";
+import { ErrorRecord, Reply, Request, decode, decodeRequest, encode, encodeReply } from "../../js_glue/wire.js";
 import { Op, Status } from "../../js_glue/protocol.js";
 
 const refs = { remote: (id) => ({ remote: id }), callback: (id) => ({ callback: id }) };
@@ -33,22 +33,15 @@ test("every wrong request shape is a ProtocolError naming what is wrong", () => 
   }
 });
 
-test("a Reply encodes as [status, body] and decodes back", () => {
+test("a Reply encodes as [status, body], an error's body as an ERROR ext", () => {
+  // (the page only encodes replies: the worker's codec, broker/wire.py, decodes and checks them)
   const ok = new Reply(Status.OK, [1, "two"]);
   assert.ok(Object.isFrozen(ok));
   const bytes = encodeReply(ok);
   assert.deepEqual(bytes, encode([Status.OK, [1, "two"]]));
-  assert.deepEqual({ ...decodeReply(bytes, refs) }, { status: Status.OK, body: [1, "two"] });
-  const error = decodeReply(encodeReply(new Reply(Status.DENIED, new ErrorRecord("PermissionDenied", "no", ""))), refs);
-  assert.equal(error.status, Status.DENIED);
-  assert.equal(error.body.message, "no");
-});
-
-test("a reply of the wrong shape is a ProtocolError", () => {
-  assert.throws(() => decodeReply(encode([Status.OK]), refs), { name: "ProtocolError", message: /a reply must be/ });
-  assert.throws(() => decodeReply(encode([42, null]), refs), { name: "ProtocolError", message: /known status/ });
-  assert.throws(() => decodeReply(encode([Status.THROWN, "text"]), refs), {
-    name: "ProtocolError",
-    message: /an error reply's body must be an ERROR ext/,
-  });
+  assert.deepEqual(decode(bytes, refs), [Status.OK, [1, "two"]]);
+  const [status, body] = decode(encodeReply(new Reply(Status.DENIED, new ErrorRecord("PermissionDenied", "no", ""))), refs);
+  assert.equal(status, Status.DENIED);
+  assert.ok(body instanceof ErrorRecord);
+  assert.deepEqual({ ...body }, { name: "PermissionDenied", message: "no", stack: "" });
 });

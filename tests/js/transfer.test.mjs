@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import { Channel } from "../../js_glue/channel.js";
 import { Server } from "../../js_glue/serving.js";
 import { DATA_OFFSET, Failure, Op, Slot, State, Status } from "../../js_glue/protocol.js";
-import { decodeReply, encode } from "../../js_glue/wire.js";
+import { decode, encode } from "../../js_glue/wire.js";
 
 const refs = { remote: (id) => ({ remote: id }), callback: (id) => ({ callback: id }) };
 
@@ -34,7 +34,12 @@ function channel(dataBytes, options = {}) {
   return { buffer, channel: ch, server, doorbell: server.doorbell };
 }
 
-const status = (result) => ({ ...decodeReply(result.reply, refs) });
+/** A reply frame as the worker reads it: [status, body] (broker/wire.py decodes it there). */
+function status(result) {
+  const [code, body, ...rest] = decode(result.reply, refs);
+  assert.equal(rest.length, 0, "a reply is [status, body]");
+  return { status: code, body };
+}
 
 test("frames larger than the buffer go in chunks both ways", async () => {
   const { buffer, channel: ch, server, doorbell } = channel(64);

@@ -220,11 +220,6 @@ def test_an_engine_whose_driver_cannot_see_requests_says_so():
     assert "requests that left 127.0.0.1: not watched in this engine" in text
 
 
-def test_a_phase_variant_the_engine_cannot_run_is_named():
-    text = report(_out(40, 25, phases_skipped="read, Atomics.pause: webkit has no Atomics.pause"))
-    assert "(phases not measured: read, Atomics.pause: webkit has no Atomics.pause)" in text
-
-
 def test_the_host_rows_are_divided_by_their_floor():
     lines = host_lines([_row("floor: threading.Condition", 10), _row("host: obj.value read", 45)])
     assert lines[0].startswith("CPython host")

@@ -151,51 +151,76 @@ class _MarkedTransport:
         return reply
 
 
-def phases(name, n, pause=None, method_calls=True, pinned=True):
+class _UnpinnedTransport:
+    """The worker's transport without its pinned bytearray (the phases' "read, no pinned
+    buffer"): every frame goes to JS as a new Uint8Array and every reply comes back as a JsProxy
+    of one, the way the runtime's transport (pyscript_ffi/_pyodide.py) sends frames too large
+    for its bytearray."""
+
+    def __init__(self, caller):
+        from pyodide.ffi import to_js
+
+        self._to_js, self._roundtrip = to_js, caller.roundtrip
+
+    def roundtrip(self, frame):
+        reply = self._roundtrip(self._to_js(frame))
+        if isinstance(reply, str):
+            raise RuntimeError(f"bench: a round trip failed ({reply})")
+        return reply.to_bytes()
+
+
+async def _caller_marks():
+    """The bench's caller_marks.js, imported into this worker (served beside this file)."""
+    from pyodide.code import run_js
+
+    url = worker_scope.URL.new("/caller_marks.js", worker_scope.location.href).href
+    return await run_js(f"import({url!r})")
+
+
+async def phases(name, n, method_calls=True, pinned=True):
     """Run workload `name` n times with time marks at each step of the round trip (Pyodide only):
     returns the worker's marks (ms, this worker's performance.now clock) and its timeOrigin.
-    `pause`, `method_calls` and `pinned` switch the stub's Atomics.pause, method-call detection
-    and the transport's pinned bytearray for this run only (A/B of a lever in one run)."""
+    `method_calls` and `pinned` switch method-call detection and the transport's pinned
+    bytearray (for `_UnpinnedTransport`) for this run only: the A/B of a lever in one run."""
     import _pyscript_ffi_stub as stub
 
     from pyscript_ffi import _method_calls, _runtime
 
-    caller = stub.caller
-    transport = _runtime.current().channel._transport
-    was = caller.pause, _method_calls.set_enabled(method_calls), transport.pinned
-    if pause is not None:
-        caller.pause = pause
-    transport.pinned = pinned and was[2]
-    try:
-        return _phases(stub, worker_scope, _runtime, name, n)
-    finally:
-        caller.pause = was[0]
-        _method_calls.set_enabled(was[1])
-        transport.pinned = was[2]
-
-
-def _phases(stub, worker_scope, _runtime, name, n):
+    marks = await _caller_marks()
     channel = _runtime.current().channel
+    transport = channel._transport
+    js_marks = worker_scope.Array.new()
+    unmark = marks.markCaller(stub.caller, js_marks)  # before the transport takes its methods
+    was = _method_calls.set_enabled(method_calls)
+    if not pinned:
+        channel._transport = _UnpinnedTransport(stub.caller)
+    try:
+        py = _phases(channel, name, n, js_marks)
+    finally:
+        channel._transport = transport
+        _method_calls.set_enabled(was)
+        unmark()
+    return {"py": py, "js": js_marks.to_py(), "origin": worker_scope.performance.timeOrigin}
+
+
+def _phases(channel, name, n, js_marks):
     fn = WORKLOADS[name]
     for _ in range(min(200, n)):
         fn()
+    js_marks.splice(0)  # the stub's marks of the warm-up
     # perf_counter and performance.now tick on different origins: take the offset once
     offset = worker_scope.performance.now() - clock() * 1e3
     py = []
     codec, transport = channel._codec, channel._transport
     channel._codec, channel._transport = _MarkedCodec(codec, py), _MarkedTransport(transport, py)
-    caller = stub.caller
-    caller.marks = js_marks = worker_scope.Array.new()
     try:
         for _ in range(n):
             py.append(clock())
             fn()
             py.append(clock())
     finally:
-        caller.marks = None
         channel._codec, channel._transport = codec, transport
-    return {"py": [t * 1e3 + offset for t in py], "js": js_marks.to_py(),
-            "origin": worker_scope.performance.timeOrigin}
+    return [t * 1e3 + offset for t in py]
 
 
 __export__ = ["run", "phases"]

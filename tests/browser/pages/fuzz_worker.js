@@ -1,9 +1,22 @@
 // Sends malformed frames and header attacks through a real Caller and tallies the replies.
 import { Caller } from "/_ffi/stub.js";
-import { decodeReply, encode } from "/_ffi/wire.js";
+import { ErrorRecord, decode, encode } from "/_ffi/wire.js";
 import { DATA_OFFSET, Op, Slot, State, Status } from "/_ffi/protocol.js";
 
 const refs = { remote: (id) => ({ remote: id }), callback: (id) => ({ callback: id }) };
+const STATUSES = new Set(Object.values(Status));
+
+/** A reply frame's status, its shape checked as the worker's codec (broker/wire.py) checks it. */
+function replyStatus(bytes) {
+  const reply = decode(bytes, refs);
+  if (!Array.isArray(reply) || reply.length !== 2 || !STATUSES.has(reply[0])) {
+    throw new Error(`a reply must be [status, body] with a known status, not ${JSON.stringify(reply)}`);
+  }
+  if (reply[0] !== Status.OK && !(reply[1] instanceof ErrorRecord)) {
+    throw new Error("an error reply's body must be an ERROR ext");
+  }
+  return reply[0];
+}
 
 onmessage = ({ data: { buffer, doorbell, cases, seed } }) => {
   const caller = new Caller(buffer, 5000, { doorbell });
@@ -18,7 +31,7 @@ onmessage = ({ data: { buffer, doorbell, cases, seed } }) => {
     if (typeof reply === "string") return fail(name, `no answer: ${reply}`);
     let status;
     try {
-      ({ status } = decodeReply(reply.slice(), refs)); // the reply is a view into the shared buffer
+      status = replyStatus(reply.slice()); // the reply is a view into the shared buffer
     } catch (e) {
       return fail(name, `undecodable reply: ${e.message}`);
     }
@@ -66,12 +79,12 @@ onmessage = ({ data: { buffer, doorbell, cases, seed } }) => {
     }
     if (Atomics.load(i32, Slot.STATE) !== State.REPLY) { fail(`header ${total}/${chunk}`, "no reply"); continue; }
     const reply = new Uint8Array(buffer, DATA_OFFSET, i32[Slot.CHUNK]).slice();
-    const { status } = decodeReply(reply, refs);
+    const status = replyStatus(reply);
     tally.statuses[status] = (tally.statuses[status] ?? 0) + 1;
     if (status !== Status.BAD_REQUEST) fail(`header ${total}/${chunk}`, `status ${status}`);
   }
   // and the page still serves a sane request
-  const ok = decodeReply(caller.roundtrip(encode([Op.GET, 0, "location", []])).slice(), refs);
-  tally.afterwards = ok.status === Status.OK ? "serving" : `status ${ok.status}`;
+  const ok = replyStatus(caller.roundtrip(encode([Op.GET, 0, "location", []])).slice());
+  tally.afterwards = ok === Status.OK ? "serving" : `status ${ok}`;
   postMessage(tally);
 };
