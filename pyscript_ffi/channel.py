@@ -170,7 +170,7 @@ class Channel:
         `plain`: the caller knows that `args` hold no dict and nothing to resolve (gather's key
         lists), so they are not inspected (~20 us in Pyodide for gather's ten lists)."""
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
-        # (one str) then costs no loop in Python (see docs/benchmarks.md, "phases")
+        # (one str) then costs no loop in Python (docs/benchmarks.md, "Design choices")
         if args and not plain and not all(type(a) in _PLAIN_TYPES for a in args):
             proto, resolve = _inspect(args)
             if proto:

@@ -12,8 +12,9 @@ _DIGITS = frozenset("0123456789")
 # (a scanner, not regular expressions: MicroPython's re has no backreferences or lookahead)
 
 #: Paths parsed so far, and their keys (a tuple: shared by every call that asks). The scanner
-#: takes ~1.2 us a name natively and ~4 us under Pyodide, so gather(document, *10 names) spent
-#: ~40 of its 245 us parsing (docs/benchmarks.md); a hit is one dict lookup. Bounded: emptied
+#: takes ~1.2 us a name natively and ~4 us under Pyodide, where the scanner and the walk of
+#: arguments took ~45 of the ~50 us of Python before a gather of 10 was encoded
+#: (docs/benchmarks.md, "Design choices"); a hit is one dict lookup. Bounded: emptied
 #: when it holds KEYS_CACHED paths (a program that builds paths on the fly must not grow it).
 KEYS_CACHED = 512
 _keys: dict[str, tuple[str | int, ...]] = {}

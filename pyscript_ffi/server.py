@@ -90,7 +90,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 or "application/octet-stream")
         # a validator, so a repeat visit revalidates (304) instead of downloading again: the
         # browser then reuses its cached copy and, for Pyodide's wasm, its compiled code
-        # (docs/benchmarks.md, "Boot": the repeat visit's boot)
+        # (a returning visitor's boot; CHANGELOG.md, 2026-11-26)
         stat = file.stat()
         tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
         if tag in self.headers.get("If-None-Match", ""):
