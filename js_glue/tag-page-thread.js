@@ -87,11 +87,12 @@ export class PageThreadTags {
   }
 }
 
-/** Open `script`'s terminal and send `main`'s output to it. PyScript allows one terminal on the
- * page's thread: a second is an error. @param {Interpreter} main @param {any} interpreter
- * @param {HTMLScriptElement} script @param {TagType} type */
+/** Open `script`'s terminal and send `main`'s output to it. As PyScript, the page's thread has
+ * one terminal at most (of either type): a second is an error. @param {Interpreter} main
+ * @param {any} interpreter @param {HTMLScriptElement} script @param {TagType} type */
 async function useTerminal(main, interpreter, script, type) {
-  if (main.terminal) throw new Error(`pyscript-ffi: a second <script type="${type}" terminal> on the page's thread: it has one terminal at most (add \`worker\` to give a tag its own)`);
+  const all = document.querySelectorAll('script[type="py"][terminal]:not([worker]), script[type="mpy"][terminal]:not([worker])');
+  if (all.length > 1) throw new Error(`pyscript-ffi: ${all.length} <script terminal> tags without \`worker\` in the page: the page's thread has one terminal at most; add \`worker\` to the others to give each its own`);
   const { TagTerminal } = await import("./tag-terminal.js");
   const terminal = (main.terminal = await TagTerminal.open(script));
   if (type === "py") {
