@@ -136,7 +136,8 @@ def test_console_example_plays_through_input_and_print(browser, examples_server,
 #: the lines of a terminal tag's xterm buffer (js_glue/tag-terminal.js)
 TERMINAL_TEXT = """(selector) => {
   const buffer = document.querySelector(selector).terminal?.buffer.active, lines = [];
-  for (let i = 0; i < (buffer?.length ?? 0); i++) lines.push(buffer.getLine(i).translateToString(true));
+  for (let i = 0; i < (buffer?.length ?? 0); i++)
+    lines.push(buffer.getLine(i).translateToString(true));
   return lines.join("\\n").trimEnd();
 }"""
 

@@ -16,5 +16,5 @@ try:
         print("total", total)
 except KeyboardInterrupt:
     print("interrupted at", total)
-print("cols", __terminal__.cols > 0)
+print("cols", __terminal__.cols > 0)  # noqa: F821 - the terminal tag defines it
 code.interact(banner="the REPL", local={"total": total}, exitmsg="bye")
