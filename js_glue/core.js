@@ -19,7 +19,7 @@
 // (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
 
 import { TagDiscovery } from "./tag-discovery.js";
-import { showUncaughtPythonErrors } from "./tag-errors.js";
+import { showError, showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
 import { TagRegistry } from "./tag-registry.js";
 import { WorkerTags } from "./tag-worker.js";
@@ -33,7 +33,10 @@ const EDITORS = 'script[type="py-editor"], script[type="mpy-editor"]';
 
 /** Make an editor tag an editor, loading the editor's module on the first. */
 function startEditor(/** @type {Element} */ script) {
-  import("./tag-editor.js").then(({ startEditor }) => startEditor(script));
+  import("./tag-editor.js").then(
+    ({ startEditor }) => startEditor(script),
+    (e) => showError(`pyscript-ffi: the editor's module could not load: ${e?.message ?? e}`),
+  );
 }
 
 /** Run a tag found in the page, in a worker or on the page's thread by its `worker` attribute. */

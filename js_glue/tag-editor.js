@@ -133,14 +133,16 @@ async function buildEditor(/** @type {any} */ script, /** @type {"py" | "mpy"} *
   view.focus();
 }
 
-/** Where the editor goes: the tag's `target` element, else a <py-editor> made after the tag. */
+/** Where the editor goes: the tag's `target` element, else a <py-editor> made after the tag
+ * (at the end of the body for a tag in the head). */
 function placeOf(/** @type {Element} */ script, /** @type {"py" | "mpy"} */ type, /** @type {string} */ id) {
   const wanted = script.getAttribute("target");
   let target = wanted ? (document.getElementById(wanted) ?? document.querySelector(wanted)) : null;
   if (wanted && !target) throw new Error(`pyscript-ffi: the target ${JSON.stringify(wanted)} of a <script type="${type}-editor"> is not in the page`);
   if (!target) {
     target = document.createElement(`${type}-editor`);
-    script.after(target);
+    if (document.head.contains(script)) document.body.append(target);
+    else script.after(target);
   }
   if (!target.id) target.id = id;
   return target;
