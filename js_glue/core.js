@@ -10,13 +10,16 @@
 // later too. Scripts on the page's thread share one interpreter per type and run one after the
 // other in document order (top-level `await` allowed); each `worker` tag starts its own worker
 // at once. Errors show in a <div class="py-error"> box, as PyScript shows them, and the console.
+// A tag's `terminal` attribute gives it an xterm.js terminal (tag-terminal.js); the editor tags
+// <script type="py-editor"> and "mpy-editor" become CodeMirror editors (tag-editor.js); both
+// modules, and what they load, load only on a page that uses them.
 //
 // This module only wires the parts, one job each: tag-discovery.js finds the tags,
 // tag-page-thread.js and tag-worker.js run them, tag-registry.js is what Python reaches
 // (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
 
 import { TagDiscovery } from "./tag-discovery.js";
-import { showUncaughtPythonErrors } from "./tag-errors.js";
+import { showError, showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
 import { TagRegistry } from "./tag-registry.js";
 import { WorkerTags } from "./tag-worker.js";
@@ -25,6 +28,16 @@ const registry = new TagRegistry();
 registry.publish();
 const pageThread = new PageThreadTags();
 const workers = new WorkerTags(registry);
+
+const EDITORS = 'script[type="py-editor"], script[type="mpy-editor"]';
+
+/** Make an editor tag an editor, loading the editor's module on the first. */
+function startEditor(/** @type {Element} */ script) {
+  import("./tag-editor.js").then(
+    ({ startEditor }) => startEditor(script),
+    (e) => showError(`pyscript-ffi: the editor's module could not load: ${e?.message ?? e}`),
+  );
+}
 
 /** Run a tag found in the page, in a worker or on the page's thread by its `worker` attribute. */
 function run(/** @type {Element} */ script) {
@@ -40,6 +53,7 @@ function start() {
   document.head.append(style);
   showUncaughtPythonErrors();
   new TagDiscovery(run).watch(document);
+  new TagDiscovery(startEditor, EDITORS).watch(document);
   // the tags in the page at load: later ones are not waited for, as in PyScript
   registry.settled().then(() => globalThis.dispatchEvent(new Event("py:all-done")));
 }

@@ -13,6 +13,7 @@ import { applyConfig, warnUnknownKeys } from "./config.js";
  * @property {string | null} name  the worker's name, if the tag has one
  * @property {Record<string, any>} config  the parsed config
  * @property {string} baseURL  where the config's relative URLs start
+ * @property {boolean} [terminal]  the tag has a terminal (tag-terminal.js): `__terminal__` is set
  */
 
 /**
@@ -27,4 +28,11 @@ export async function prepare(interpreter, kind, context) {
   interpreter.registerJsModule("_pyscript_ffi_core", context);
   await applyConfig(interpreter, kind, { value: context.config, baseURL: context.baseURL });
   interpreter.runPython(`import pyscript._core\npyscript._core.start(${context.worker ? "True" : "False"})`);
+  if (context.terminal) exposeTerminal(interpreter, context.id);
+}
+
+/** As PyScript: `__terminal__` in the tag's Python is the xterm Terminal of tag `id` (from a
+ * worker, a proxy of the page's). @param {any} interpreter @param {string} id */
+export function exposeTerminal(interpreter, id) {
+  interpreter.runPython(`import builtins, js\nbuiltins.__terminal__ = js.document.getElementById(${JSON.stringify(id)}).terminal`);
 }

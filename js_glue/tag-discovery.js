@@ -1,6 +1,7 @@
 // @ts-check
-// Finding PyScript tags: every <script type="py"> and <script type="mpy"> in the page when it
-// loads, and those added later (a MutationObserver), each handed once to `start`.
+// Finding PyScript tags: every <script type="py"> and <script type="mpy"> (or the tags of
+// another selector) in the page when it loads, and those added later (a MutationObserver),
+// each handed once to `start`.
 
 const SELECTOR = 'script[type="py"], script[type="mpy"]';
 
@@ -9,27 +10,29 @@ export class TagDiscovery {
   #seen = new WeakSet();
   /** @type {(script: Element) => void} */
   #start;
+  #selector;
 
-  constructor(/** @type {(script: Element) => void} */ start) {
+  constructor(/** @type {(script: Element) => void} */ start, selector = SELECTOR) {
     this.#start = start;
+    this.#selector = selector;
   }
 
   /** Hand on the tags in the page now, then watch for new ones. */
   watch(/** @type {Document} */ document) {
-    document.querySelectorAll(SELECTOR).forEach((script) => this.#found(script));
+    document.querySelectorAll(this.#selector).forEach((script) => this.#found(script));
     new MutationObserver((records) => {
       for (const record of records) {
         for (const node of Array.from(record.addedNodes)) {
           if (!(node instanceof Element)) continue;
           this.#found(node);
-          node.querySelectorAll(SELECTOR).forEach((script) => this.#found(script));
+          node.querySelectorAll(this.#selector).forEach((script) => this.#found(script));
         }
       }
     }).observe(document, { childList: true, subtree: true });
   }
 
   #found(/** @type {Element} */ element) {
-    if (this.#seen.has(element) || !element.matches(SELECTOR)) return;
+    if (this.#seen.has(element) || !element.matches(this.#selector)) return;
     this.#seen.add(element);
     this.#start(element);
   }

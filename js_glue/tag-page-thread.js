@@ -2,10 +2,11 @@
 // Tags without `worker`: they run on the page's own thread, one interpreter per type, booted on
 // the first such tag; a type's tags run one after the other in the order they were found
 // (document order), top-level `await` allowed. A failure shows in the error box and the queue
-// goes on.
+// goes on. A tag with `terminal` takes its interpreter's output into its terminal from its run
+// on (tag-terminal.js; as PyScript, input() there stays the browser's prompt).
 
-import { bootMicroPython, bootPyodide } from "./boot.js";
-import { prepare } from "./environment.js";
+import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
+import { exposeTerminal, prepare } from "./environment.js";
 import { announce, INTERPRETER, pageConfig, sourceOf, targetOf } from "./tag-element.js";
 import { showError } from "./tag-errors.js";
 
@@ -19,6 +20,10 @@ class Interpreter {
   current = "";
   /** @type {Promise<any>} */
   booted;
+  /** where MicroPython's printed lines go (Pyodide's are set on it) */
+  output = consoleOutput();
+  /** @type {import("./tag-terminal.js").TagTerminal | null} the terminal its output goes to */
+  terminal = null;
 
   constructor(/** @type {TagType} */ type) {
     this.booted = this.#boot(type);
@@ -27,7 +32,7 @@ class Interpreter {
   async #boot(/** @type {TagType} */ type) {
     const [config, booted] = await Promise.all([
       pageConfig(type),
-      type === "py" ? bootPyodide(null).then((b) => b.pyodide) : bootMicroPython(null).then((b) => b.micropython),
+      type === "py" ? bootPyodide(null).then((b) => b.pyodide) : bootMicroPython(null, this.output).then((b) => b.micropython),
     ]);
     const state = this;
     await prepare(booted, INTERPRETER[type], {
@@ -63,6 +68,7 @@ export class PageThreadTags {
       const interpreter = await main.booted;
       const code = await sourceOf(script);
       main.current = targetOf(script, `${type}-${this.#made++}`).id;
+      if (script.hasAttribute("terminal")) await useTerminal(main, interpreter, script, type);
       announce(script, "ready");
       Object.defineProperty(document, "currentScript", { configurable: true, get: () => script });
       try {
@@ -74,8 +80,28 @@ export class PageThreadTags {
         delete (/** @type {any} */ (document).currentScript);
       }
     } catch (e) {
-      showError(e?.message ?? String(e));
+      if (main.terminal) main.terminal.stderr(e?.message ?? String(e));
+      else showError(e?.message ?? String(e));
     }
     announce(script, "done");
   }
+}
+
+/** Open `script`'s terminal and send `main`'s output to it. As PyScript, the page's thread has
+ * one terminal at most (of either type): a second is an error. @param {Interpreter} main
+ * @param {any} interpreter @param {HTMLScriptElement} script @param {TagType} type */
+async function useTerminal(main, interpreter, script, type) {
+  const all = document.querySelectorAll('script[type="py"][terminal]:not([worker]), script[type="mpy"][terminal]:not([worker])');
+  if (all.length > 1) throw new Error(`pyscript-ffi: ${all.length} <script terminal> tags without \`worker\` in the page: the page's thread has one terminal at most; add \`worker\` to the others to give each its own`);
+  const { TagTerminal } = await import("./tag-terminal.js");
+  const terminal = (main.terminal = await TagTerminal.open(script));
+  if (type === "py") {
+    interpreter.setStdout({ batched: terminal.stdout });
+    interpreter.setStderr({ batched: terminal.stderr });
+  } else {
+    main.output.stdout = terminal.stdout;
+    main.output.stderr = terminal.stderr;
+  }
+  if (!script.id) script.id = `${main.current}-script`;
+  exposeTerminal(interpreter, script.id);
 }

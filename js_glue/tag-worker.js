@@ -9,6 +9,8 @@ import { PyWorker } from "./main.js";
 import { announce, dedent, INTERPRETER, pageConfig } from "./tag-element.js";
 import { showError } from "./tag-errors.js";
 
+/** @typedef {import("./tag-terminal.js").TagTerminal} TagTerminal */
+
 /** @typedef {import("./tag-element.js").TagType} TagType */
 /** @typedef {import("./tag-registry.js").TagRegistry} TagRegistry */
 
@@ -16,6 +18,8 @@ import { showError } from "./tag-errors.js";
  * function returns): long, as the page's own thread may be booting an interpreter for its
  * scripts meanwhile (PyScript's workers wait without a bound) */
 const WORKER_CALL_TIMEOUT_MS = 120_000;
+/** the same for a `terminal` tag's worker, whose input() waits for a person to type a line */
+const TERMINAL_CALL_TIMEOUT_MS = 3_600_000;
 
 export class WorkerTags {
   /** @type {TagRegistry} */
@@ -38,15 +42,28 @@ export class WorkerTags {
     const xworker = xworkerOf(starting, this.#registry.lentTo(id));
     Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
     if (name) this.#registry.nameWorker(name, xworker.ready);
+    /** @type {TagTerminal | null} the tag's terminal, if it has the `terminal` attribute */
+    let terminal = null;
     try {
+      if (script.hasAttribute("terminal")) terminal = await (await import("./tag-terminal.js")).TagTerminal.open(script);
       const own = script.getAttribute("config");
       const config = own !== null ? { ...(await readConfig(own, document.baseURI)), where: own } : await pageConfig(type);
       const src = script.getAttribute("src") ?? URL.createObjectURL(new Blob([dedent(script.textContent ?? "")], { type: "text/x-python" }));
       const worker = PyWorker(src, {
         type: INTERPRETER[type],
-        timeout: WORKER_CALL_TIMEOUT_MS,
-        tag: { id, type, name, config: config.value, baseURL: config.baseURL },
+        timeout: terminal ? TERMINAL_CALL_TIMEOUT_MS : WORKER_CALL_TIMEOUT_MS,
+        tag: { id, type, name, config: config.value, baseURL: config.baseURL, terminal: terminal !== null },
+        ...(terminal && { input: terminal.input, stdout: terminal.stdout, stderr: terminal.stderr }),
       });
+      if (terminal) {
+        terminal.onInterrupt = () => {
+          try {
+            worker.interrupt();
+          } catch {
+            // Ctrl-C before the worker started, or after it failed: nothing runs to interrupt
+          }
+        };
+      }
       xworker.statistics = worker.statistics;
       started(worker);
       announce(script, "ready", true);
@@ -55,9 +72,10 @@ export class WorkerTags {
       const failed = Promise.reject(e); // for xworker.ready, if the worker never started
       failed.catch(() => {});
       started(/** @type {any} */ ({ ready: failed, sync: {}, terminate() {} }));
-      const message = e?.message ?? String(e);
       // an inline tag's code runs from a blob: URL; name the tag instead
-      showError(message.replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`));
+      const message = (e?.message ?? String(e)).replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`);
+      if (terminal) terminal.stderr(message); // as PyScript: a terminal tag's error shows in it
+      else showError(message);
     }
     announce(script, "done", true);
   }

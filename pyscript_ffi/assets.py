@@ -1,13 +1,14 @@
 """The files a page needs, as the URL folder ``/_ffi/`` lays them out: the JS glue, its vendored
-modules (msgpackr), Pyodide, MicroPython, Pyodide's msgpack wheel, and this project's Python
-packages for the workers (generated: ``python.zip``, ``python.json``, ``manifest.json``).
+modules (msgpackr), Pyodide, MicroPython, Pyodide's msgpack wheel, this project's Python
+packages for the workers (generated: ``python.zip``, ``python.json``, ``manifest.json``), and
+the terminal's and the editor's npm packages bundled by esbuild (``bundles/``, see `bundle`).
 
 They come from one of two places, looked up in this order:
 
 - **installed**: ``pyscript_ffi/_assets/``, which the wheel's build writes with `collect` (see
   setup.py): an installed package needs no npm, no node_modules and no checkout;
-- **a checkout** (editable or dev use): ``js_glue/``, ``node_modules/`` (``npm ci``) and
-  ``build/wheels/`` (scripts/setup).
+- **a checkout** (editable or dev use): ``js_glue/``, ``node_modules/`` (``npm ci``),
+  ``build/wheels/`` (scripts/setup) and ``build/bundles/`` (`bundle`, run on first use).
 
 This module uses only the standard library: the build loads it from its file, before the
 package's dependencies exist.
@@ -20,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import threading
 import zipfile
 from pathlib import Path
@@ -41,6 +43,12 @@ NPM: tuple[tuple[str, str, tuple[str, ...]], ...] = (
                             "python_stdlib.zip", "pyodide-lock.json")),
     ("micropython", "@micropython/micropython-webassembly-pyscript",
      ("micropython.mjs", "micropython.wasm")),
+)
+#: what esbuild bundles from node_modules, from the entry modules in bundles/ (their imports are
+#: npm names): (entry, the files it makes under /_ffi/bundles/, a stylesheet copied beside it)
+BUNDLES: tuple[tuple[str, str, tuple[str, str] | None], ...] = (
+    ("xterm.js", "xterm.js", ("@xterm/xterm", "css/xterm.css")),
+    ("codemirror.js", "codemirror.js", None),
 )
 #: PyScript itself (npm @pyscript/core), which the bench compares against: a devDependency,
 #: served only from a checkout, never in the wheel
@@ -123,6 +131,8 @@ def locate(relative: str) -> Path | None:
             return node_package(package) / rest if rest in files else None
     if head == "wheels":
         return _file(_inside(wheels(), rest))
+    if head == "bundles":
+        return _file(_inside(bundle(), rest))
     if head == "vendor":
         name, _, inner = rest.partition("/")
         entry = _inside(js_glue() / "vendor", name)
@@ -141,6 +151,43 @@ def check() -> None:
             raise MissingAsset(f"/_ffi/{relative} is missing: "
                                + ("reinstall pyscript-ffi" if installed() else _SETUP_HINT))
     msgpack_wheel()
+
+
+_bundle_lock = threading.Lock()
+
+
+def bundle() -> Path:
+    """The folder of the esbuild bundles (BUNDLES), served as ``/_ffi/bundles/``: installed, the
+    wheel's copy; in a checkout ``build/bundles/``, (re)made here when an entry module or
+    package-lock.json is newer than it. Raises MissingAsset if esbuild is not installed or
+    fails (the message holds its own)."""
+    if installed():
+        return _need(INSTALLED / "bundles")
+    base = root()
+    out = base / "build" / "bundles"
+    sources = [base / "bundles" / entry for entry, _, _ in BUNDLES]
+    newest = max(path.stat().st_mtime for path in [*sources, base / "package-lock.json"]
+                 if path.exists())
+    with _bundle_lock:
+        for (entry, made, css), source in zip(BUNDLES, sources, strict=True):
+            target = out / made
+            if target.exists() and target.stat().st_mtime >= newest:
+                continue
+            esbuild = _need(base / "node_modules" / ".bin" / "esbuild")
+            out.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".partial.js")
+            done = subprocess.run(
+                [str(esbuild), str(_need(source)), "--bundle", "--format=esm", "--minify",
+                 "--legal-comments=eof", f"--outfile={partial}"],
+                cwd=base, capture_output=True, text=True, timeout=120, check=False)
+            if done.returncode != 0:
+                raise MissingAsset(f"esbuild could not bundle bundles/{entry}: "
+                                   f"{done.stderr.strip()}; {_SETUP_HINT}")
+            if css is not None:
+                package, inner = css
+                shutil.copyfile(node_package(package) / inner, out / Path(inner).name)
+            partial.replace(target)
+    return out
 
 
 def _file(path: Path | None) -> Path | None:
@@ -246,7 +293,8 @@ def _vendored(glue: Path) -> dict[str, set[Path]]:
 def collect(dest: Path) -> list[Path]:
     """Write the ``/_ffi/`` tree of a checkout (except python.zip and python.json) into `dest`:
     the glue, the vendored modules the glue imports (with their licences), the npm files the
-    boot loads, the msgpack wheel and manifest.json. Returns the files written."""
+    boot loads, the msgpack wheel, the esbuild bundles (`bundle`) and manifest.json. Returns
+    the files written."""
     base = root()
     glue = js_glue()
     if not (base / "node_modules").is_dir():
@@ -269,6 +317,11 @@ def collect(dest: Path) -> list[Path]:
             copies[dest / folder / name] = _need(node_package(package_name) / name)
     wheel = msgpack_wheel()
     copies[dest / "wheels" / wheel] = wheels() / wheel
+    made = bundle()
+    for _, name, css in BUNDLES:
+        copies[dest / "bundles" / name] = made / name
+        if css is not None:
+            copies[dest / "bundles" / Path(css[1]).name] = made / Path(css[1]).name
     for target, source in copies.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)

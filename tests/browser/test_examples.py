@@ -33,7 +33,8 @@ def test_list_example_builds_dom_and_handles_clicks(browser, examples_server):
 def test_examples_index_links_every_example(browser, examples_server):
     page = browser.new_page()
     page.goto(f"{examples_server}/")
-    for href in ("/list/", "/taskboard/", "/roundtrips/", "/console/"):
+    for href in ("/list/", "/taskboard/", "/roundtrips/", "/console/", "/terminal-quiz/",
+                 "/editor/"):
         assert page.count(f"a[href='{href}']") == 1, href
     page.close()
 
@@ -128,5 +129,79 @@ def test_console_example_plays_through_input_and_print(browser, examples_server,
     assert enter("", button="#quit").startswith("Bye. It was "), page.inner_text("#screen")
     page.wait_for_function("document.querySelector('#status').textContent.includes('quit')",
                            timeout=30)
+    assert not page.errors(), page.errors()
+    page.close()
+
+
+#: the lines of a terminal tag's xterm buffer (js_glue/tag-terminal.js)
+TERMINAL_TEXT = """(selector) => {
+  const buffer = document.querySelector(selector).terminal?.buffer.active, lines = [];
+  for (let i = 0; i < (buffer?.length ?? 0); i++)
+    lines.push(buffer.getLine(i).translateToString(true));
+  return lines.join("\\n").trimEnd();
+}"""
+
+
+def test_terminal_quiz_is_played_through_its_terminal(browser, examples_server):
+    """Keys go in through xterm's own input (what its key handler calls), in every engine;
+    tests/browser/test_terminal.py also types with Chromium's real keyboard."""
+    page = browser.new_page()
+    page.goto(f"{examples_server}/terminal-quiz/")
+
+    def screen() -> str:
+        return str(page.evaluate(TERMINAL_TEXT, "#quiz"))
+
+    def wait_for(text: str, timeout: float = 30) -> None:
+        page.wait_for_function(f"({TERMINAL_TEXT})('#quiz').includes({text!r})", timeout=timeout)
+
+    def type_keys(data: str) -> None:
+        page.evaluate("(d) => document.querySelector('#quiz').terminal.input(d, true)", data)
+
+    wait_for("Your name?", timeout=BOOT_S)
+    type_keys("Ada\r")
+    for question in range(5):
+        page.wait_for_function(f"({TERMINAL_TEXT})('#quiz').split('\\n').filter("
+                               f"(l) => / x \\d+ =/.test(l)).length === {question + 1}",
+                               timeout=30)
+        a, _, b = screen().splitlines()[-1].removesuffix("=").split()[:3]
+        answer = int(a) * int(b) + (1 if question == 0 else 0)  # the first answer is wrong
+        type_keys(f"{answer}\r")
+    wait_for("Again? (y/n)")
+    type_keys("n\r")
+    wait_for("Bye!")
+    lines = screen().splitlines()
+    assert "Ada, you scored 4/5" in lines
+    assert lines.count("right") == 4
+    assert page.count("div.py-error") == 0
+    assert not page.errors(), page.errors()
+    page.close()
+
+
+def test_editor_cells_share_an_env_and_a_long_run_is_stopped(browser, examples_server):
+    page = browser.new_page()
+    page.goto(f"{examples_server}/editor/")
+    page.wait_for_function("document.querySelectorAll('.py-editor-box').length === 3", timeout=60)
+
+    def output(cell: str) -> str:
+        return str(page.evaluate(f"document.querySelector('#{cell} + py-editor "
+                                 ".py-editor-output').innerText"))
+
+    def wait_for(cell: str, text: str, timeout: float = 30) -> None:
+        page.wait_for_function(f"document.querySelector('#{cell} + py-editor .py-editor-output')"
+                               f".innerText.includes({text!r})", timeout=timeout)
+
+    page.click("#data + py-editor .py-editor-run-button")
+    wait_for("data", "days: 5", timeout=BOOT_S)
+    page.click("#summary + py-editor .py-editor-run-button")
+    wait_for("summary", "mean 15.5, max 17.1")
+    page.click("#count + py-editor .py-editor-run-button")
+    wait_for("count", "still counting")
+    page.click("#count + py-editor .py-editor-run-button")  # now the stop button
+    wait_for("count", "KeyboardInterrupt")
+    page.click("#summary + py-editor .py-editor-run-button")  # the env is still there
+    page.wait_for_function("document.querySelector('#summary + py-editor .py-editor-output')"
+                           ".innerText.startsWith('mean')", timeout=30)
+    assert output("summary") == "mean 15.5, max 17.1\n"
+    assert page.count("div.py-error") == 0
     assert not page.errors(), page.errors()
     page.close()

@@ -67,10 +67,22 @@ def test_the_wheel_holds_the_assets_and_nothing_the_boot_does_not_load(wheel):
     assert npm == {f"{folder}/{name}" for folder, _, files in assets.NPM for name in files}
     assert {"main.js", "worker.js", "coi-serviceworker.js", "manifest.json",
             "vendor/msgpackr/index.js"} <= ours
+    # the terminal's and the editor's bundles, made by esbuild at the wheel's build
+    assert {n for n in ours if n.startswith("bundles/")} == {
+        "bundles/xterm.js", "bundles/xterm.css", "bundles/codemirror.js"}
     assert [n for n in ours if n.startswith("wheels/")] == [f"wheels/{assets.msgpack_wheel()}"]
     assert "pyscript_ffi/_micropython_lib/typing.py" in names
     assert not any("node_modules" in n or n.endswith(".map") for n in names)
     assert not any(n.startswith(prefix + "vendor/pyscript") for n in names)  # dev-only
+
+
+#: a PyScript page with a terminal tag and an editor tag, for the installed package to serve
+TAGS_PAGE = """<!doctype html>
+<script type="module" src="/_ffi/core.js"></script>
+<body>
+<script type="mpy" terminal worker id="term">print("hello " + input("name? "))</script>
+<script type="mpy-editor" id="cell">print(6 * 7)</script>
+"""
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +90,7 @@ def served(installed, tmp_path_factory) -> Iterator[str]:
     """`pyscript-ffi serve app` of the installed package, run from a folder outside the repo."""
     work = tmp_path_factory.mktemp("user")
     shutil.copytree(APP, work / "app")
+    (work / "app" / "tags.html").write_text(TAGS_PAGE)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -135,6 +148,30 @@ def test_served_from_the_installed_package_pymain_drives_the_dom(chromium, serve
     # a page of its own: PyMain keeps the page's thread busy while it boots, which would hold
     # up the workers' calls on a loaded machine
     assert run_app(chromium, f"{served}/?run=main", 1) == {"main": "ok: main read: from the page"}
+
+
+def test_served_from_the_installed_package_a_terminal_and_an_editor_load_and_run(chromium, served):
+    page = chromium.new_page()
+    loaded: list[str] = []
+    page.on("request", lambda request: loaded.append(request.url))
+    try:
+        page.goto(f"{served}/tags.html")
+        terminal_text = ("document.querySelector('#term').terminal?.buffer.active.getLine(0)"
+                         ".translateToString(true) ?? ''")
+        page.wait_for_function(f"{terminal_text}.startsWith('name?')", timeout=BOOT_MS)
+        page.evaluate("document.querySelector('#term').terminal.input('Ada\\r', true)")
+        page.wait_for_function(
+            "document.querySelector('#term').terminal.buffer.active.getLine(1)"
+            ".translateToString(true) === 'hello Ada'", timeout=30_000)
+        page.click("#cell + mpy-editor .mpy-editor-run-button")
+        page.wait_for_function("document.querySelector('.mpy-editor-output').innerText === '42\\n'",
+                               timeout=BOOT_MS)
+    finally:
+        page.close()
+    assert {f"{served}/_ffi/bundles/{name}" for name in ("xterm.js", "xterm.css", "codemirror.js")
+            } <= set(loaded)
+    outside = [url for url in loaded if not url.startswith((served, "blob:"))]
+    assert not outside, outside  # nothing from the network
 
 
 def test_the_bench_says_pyscript_is_a_development_asset(installed, tmp_path):

@@ -5,6 +5,7 @@ tests/browser/test_deploy.py; the installed wheel is tests/browser/test_wheel.py
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -135,3 +136,19 @@ def test_vendored_modules_are_only_what_the_glue_imports(tmp_path):
     assert all(p.endswith(".js") or p.endswith("LICENSE") for p in vendored), vendored
     assert "vendor/msgpackr/node-index.js" not in vendored  # Node's build: never imported
     assert not any(p.endswith(".map") or p.endswith(".d.ts") for p in written)
+
+
+def test_the_bundles_are_made_by_esbuild_remade_when_stale_and_collected(tmp_path):
+    made = assets.bundle()
+    xterm = made / "xterm.js"
+    text = xterm.read_text()
+    assert "Terminal" in text and "FitAddon" in text and "@license MIT" in text
+    assert 'from "' not in text  # one module: every npm import is inside it
+    assert "EditorView" in (made / "codemirror.js").read_text()
+    os.utime(xterm, (0, 0))  # older than its entry module: made again
+    assets.bundle()
+    assert xterm.stat().st_mtime > 0 and xterm.read_text() == text
+    assert assets.locate("bundles/xterm.css") == made / "xterm.css"
+    assert assets.locate("bundles/nothing.js") is None
+    written = {p.relative_to(tmp_path).as_posix() for p in assets.collect(tmp_path)}
+    assert {"bundles/xterm.js", "bundles/xterm.css", "bundles/codemirror.js"} <= written
