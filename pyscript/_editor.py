@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
+
 #: the env's globals, shared by its editors' runs (as PyScript's editors share the worker's)
 namespace: dict[str, Any] = {"__name__": "__main__"}
 #: the file name the editors' code runs under, in tracebacks
@@ -18,7 +20,7 @@ def run(code: str) -> Any:
     """Run `code` in the env's namespace; answers None. On Pyodide top-level ``await`` is
     allowed: the answer is then a coroutine, which the runtime awaits before it answers the
     page."""
-    if sys.implementation.name == "micropython":
+    if MICROPYTHON:
         try:
             exec(compile(code, FILENAME, "exec"), namespace)
         except BaseException as exc:  # noqa: BLE001 - the page shows it, the env goes on

@@ -30,6 +30,7 @@ BUNDLE = [
     "pyscript_ffi/_method_calls.py",
     "pyscript_ffi/_micro.py",
     "pyscript_ffi/_micropython_lib/__future__.py",
+    "pyscript_ffi/_micropython_lib/code.py",
     "pyscript_ffi/_micropython_lib/enum.py",
     "pyscript_ffi/_micropython_lib/typing.py",
     "pyscript_ffi/_pyodide.py",
@@ -45,6 +46,7 @@ BUNDLE = [
     "pyscript_ffi/tracking.py",
     "pyscript/__init__.py",
     "pyscript/_core.py",
+    "pyscript/_editor.py",
     "pyscript/context.py",
     "pyscript/display.py",
     "pyscript/ffi.py",
@@ -52,9 +54,11 @@ BUNDLE = [
 ]
 
 #: where each interpreter starts: the worker boots (js_glue/worker.js), PyMain on the page's
-#: thread (js_glue/main.js), PyScript's tags (js_glue/environment.js), and user code's imports
+#: thread (js_glue/main.js), PyScript's tags (js_glue/environment.js), an editor env's worker
+#: (js_glue/tag-editor-env.js), and user code's imports
 ENTRY_POINTS = ["pyscript_ffi/_pyodide.py", "pyscript_ffi/_micro.py", "pyscript_ffi/_runtime.py",
-                "pyscript_ffi/__init__.py", "pyscript/__init__.py", "pyscript/_core.py"]
+                "pyscript_ffi/__init__.py", "pyscript/__init__.py", "pyscript/_core.py",
+                "pyscript/_editor.py"]
 
 
 def _zip_names() -> list[str]:
