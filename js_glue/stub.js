@@ -28,8 +28,11 @@ const PAUSE = false;
 /** Atomics.pause, where the engine has it. */
 const pause = /** @type {{ pause?: () => void }} */ (/** @type {unknown} */ (Atomics)).pause;
 
-/** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
-function ringer(doorbell, post) {
+/**
+ * How a worker tells the page's Server that STATE changed: ring the doorbell, else `post`.
+ * @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post
+ */
+export function ringer(doorbell, post) {
   if (doorbell) {
     const bell = new Int32Array(doorbell);
     return () => {

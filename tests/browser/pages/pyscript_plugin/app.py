@@ -1,0 +1,36 @@
+# A PyScript worker using pyscript.web, when and display (tests/browser/test_pyscript_plugin.py):
+# unchanged PyScript code, run with and without pyscript-ffi's plugin on the page.
+from pyscript import display, document, web, when
+
+try:
+    from pyscript_ffi.proxy import JsProxy as _Ours
+except ImportError:  # no plugin: PyScript's own channel
+    _Ours = None
+
+table = web.table(id="rows")
+for i in range(20):
+    table.append(web.tr(web.td(f"row {i}", classes=["cell"])))
+web.page.body.append(table)
+for row in web.page.find("#rows tr"):
+    row.classes.add("seen")
+
+clicks = []
+
+
+@when("click", "#go")
+def clicked(event):
+    clicks.append(event.type)
+    document.getElementById("out").textContent = f"clicked {len(clicks)} {event.type}"
+
+
+display("displayed from the worker")
+try:
+    document.querySelector("!!")
+    error = "none"
+except Exception as exc:  # noqa: BLE001 (what the channel's error says is the point)
+    error = f"{type(exc).__name__}: {getattr(exc, 'name', '?')}"
+body = document.body
+body.dataset.via = "pyscript-ffi" if _Ours is not None and isinstance(document, _Ours) else "pyscript"
+body.dataset.error = error
+body.dataset.rows = str(len(web.page.find("#rows tr.seen")))
+body.dataset.worker = "ready"
