@@ -39,13 +39,13 @@ def start(stub: Any) -> None:
     try:
         from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
     except ImportError:  # MicroPython
-        from . import _micro
+        from ._micro import start_worker
 
-        stub.adopt(_micro.start_worker(stub))
+        stub.adopt(start_worker(stub))
     else:
-        from . import _pyodide
+        from ._pyodide import start_worker as start_pyodide_worker
 
-        stub.adopt(create_proxy(_pyodide.start_worker()))
+        stub.adopt(create_proxy(start_pyodide_worker()))
     rebind()
 
 
