@@ -122,10 +122,20 @@ function attach(xworker, { buffer, port, timeoutMs }, maxFrameBytes) {
 
 /**
  * Add the plugin's hooks to PyScript's `hooks` (exported by its core.js). Call it before
- * PyScript starts a worker; the page-level script does it for the core.js it finds.
- * @param {any} hooks @param {PluginOptions} [options]
+ * PyScript starts a worker; the plugin's script tag does it for the core.js it finds. Returns
+ * false, having said why in one console line, where it steps aside: a page that is not
+ * cross-origin isolated (PyScript's workers keep its own channel there).
+ * @param {any} hooks @param {PluginOptions} [options] @returns {boolean}
  */
 export function accelerate(hooks, { timeout = 30000, maxFrameBytes = 256 * 2 ** 20 } = {}) {
+  if (!globalThis.crossOriginIsolated) {
+    console.info(
+      "pyscript-ffi: this page is not cross-origin isolated, so PyScript's workers keep its own " +
+        "channel (serve it with 'Cross-Origin-Opener-Policy: same-origin' and " +
+        "'Cross-Origin-Embedder-Policy: require-corp' to put them on pyscript-ffi's)",
+    );
+    return false;
+  }
   hooks.main.onWorker.add((/** @type {any} */ _, /** @type {any} */ xworker) => {
     xworker.addEventListener("message", (/** @type {MessageEvent} */ event) => {
       const { data } = event;
@@ -138,6 +148,7 @@ export function accelerate(hooks, { timeout = 30000, maxFrameBytes = 256 * 2 ** 
   hooks.worker.onBeforeRunAsync.add(awaitDoorbell);
   hooks.worker.codeBeforeRun.add(PYTHON_START);
   hooks.worker.codeBeforeRunAsync.add(PYTHON_START);
+  return true;
 }
 
 /**
@@ -148,36 +159,29 @@ export function statistics() {
   return attached.map(({ channel }) => channel.statistics());
 }
 
-/** The URL of PyScript's core.js among the page's module scripts, or null. */
-function pyscriptCore() {
-  for (const script of document.querySelectorAll('script[type="module"][src]')) {
-    const url = new URL(/** @type {HTMLScriptElement} */ (script).src, document.baseURI);
-    if (url.href !== import.meta.url && /\/core(\.min)?\.js$/.test(url.pathname)) return url.href;
-  }
-  return null;
+/** The page's module scripts' URLs. */
+function moduleScripts() {
+  return Array.from(document.querySelectorAll('script[type="module"][src]'), (script) =>
+    new URL(/** @type {HTMLScriptElement} */ (script).src, document.baseURI).href,
+  );
 }
 
 /**
- * Resolves to true once the hooks are in PyScript's core.js, false if the plugin stepped aside
- * (said why in one console line).
+ * Loaded by a script tag: resolves to true once the hooks are in the page's PyScript core.js,
+ * false if the plugin stepped aside (said why in one console line). Imported by a module
+ * instead: false at once, and that module calls `accelerate` with PyScript's hooks.
  */
 export const ready = (async () => {
-  if (!globalThis.crossOriginIsolated) {
-    console.info(
-      "pyscript-ffi: this page is not cross-origin isolated, so PyScript's workers keep its own " +
-        "channel (serve it with 'Cross-Origin-Opener-Policy: same-origin' and " +
-        "'Cross-Origin-Embedder-Policy: require-corp' to put them on pyscript-ffi's)",
-    );
-    return false;
-  }
-  const core = pyscriptCore();
-  if (core === null) {
+  const scripts = moduleScripts();
+  if (!scripts.includes(import.meta.url)) return false;
+  const core = scripts.find((url) => url !== import.meta.url && /\/core(\.min)?\.js$/.test(new URL(url).pathname));
+  if (core === undefined) {
     console.warn(
       "pyscript-ffi: no PyScript core.js among this page's <script type=\"module\" src> tags: " +
         "import its `hooks` and call accelerate(hooks) from /_ffi/pyscript-plugin.js",
     );
     return false;
   }
-  accelerate((await import(core)).hooks);
-  return true;
+  if (!globalThis.crossOriginIsolated) return accelerate(null); // (says why, steps aside)
+  return accelerate((await import(core)).hooks);
 })();

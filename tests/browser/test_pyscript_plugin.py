@@ -39,8 +39,8 @@ def booted(browser, origin, kind, plugin):
 def click_twice(page):
     for n in (1, 2):
         page.click("#go")
-        page.wait_for_function(f"document.querySelector('#out').textContent === 'clicked {n} click'",
-                               timeout=30_000)
+        page.wait_for_function(
+            f"document.querySelector('#out').textContent === 'clicked {n} click'", timeout=30_000)
 
 
 @pytest.mark.parametrize("kind", TYPES)
@@ -80,13 +80,14 @@ def test_with_the_plugin_the_worker_calls_through_our_channel(chromium, tests_se
 
 
 def test_the_plugin_steps_aside_on_a_page_without_isolation(chromium, plain_server):
-    page = booted(chromium, plain_server, "py", plugin=True)
+    # (no worker can reach this page's DOM at all, PyScript's or ours: SharedArrayBuffer is off)
+    page = open_page(chromium, f"{plain_server}{PAGE}?type=py&plugin=1")
     try:
-        aside = [line for line in page.console if line.startswith("info: pyscript-ffi:")]
-        assert len(aside) == 1 and "not cross-origin isolated" in aside[0], page.console
-        assert page.evaluate("async () => (await import('/_ffi/pyscript-plugin.js')).ready") is False
+        ready = "async () => (await import('/_ffi/pyscript-plugin.js')).ready"
+        assert page.evaluate(ready) is False
+        aside = [line for line in page.console if "pyscript-ffi:" in line]
+        assert len(aside) == 1, page.console
+        assert aside[0].startswith("info: ") and "not cross-origin isolated" in aside[0]
         assert page.evaluate(STATISTICS) == []
-        assert page.evaluate("document.body.dataset.via") == "pyscript"
-        assert not page.errors, page.errors
     finally:
         page.close()

@@ -66,7 +66,7 @@ def test_the_wheel_holds_the_assets_and_nothing_the_boot_does_not_load(wheel):
     npm = {n for n in ours if n.split("/")[0] in ("pyodide", "micropython")}
     assert npm == {f"{folder}/{name}" for folder, _, files in assets.NPM for name in files}
     assert {"main.js", "worker.js", "coi-serviceworker.js", "manifest.json",
-            "vendor/msgpackr/index.js"} <= ours
+            "vendor/msgpackr/index.js", "pyscript-plugin.js", "pyscript-worker.js"} <= ours
     assert [n for n in ours if n.startswith("wheels/")] == [f"wheels/{assets.msgpack_wheel()}"]
     assert "pyscript_ffi/_micropython_lib/typing.py" in names
     assert not any("node_modules" in n or n.endswith(".map") for n in names)

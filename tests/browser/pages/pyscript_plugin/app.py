@@ -25,7 +25,8 @@ def clicked(event):
 
 display("displayed from the worker")
 body = document.body
-body.dataset.via = "pyscript-ffi" if _Ours is not None and isinstance(document, _Ours) else "pyscript"
+ours = _Ours is not None and isinstance(document, _Ours)
+body.dataset.via = "pyscript-ffi" if ours else "pyscript"
 if body.dataset.via == "pyscript-ffi":
     # (only here: under PyScript alone, MicroPython's worker did not return from this call)
     try:
