@@ -91,3 +91,17 @@ def test_the_plugin_steps_aside_on_a_page_without_isolation(chromium, plain_serv
         assert page.evaluate(STATISTICS) == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("plugin", [False, True], ids=["alone", "plugin"])
+def test_a_terminal_worker_tag_prints_to_pyscripts_terminal(chromium, tests_server, plugin):
+    page = open_page(chromium, f"{tests_server}{PAGE}?type=py&plugin={int(plugin)}&terminal=1")
+    try:
+        page.wait_for_function("document.body.dataset.worker === 'ready'", timeout=2 * BOOT_MS)
+        assert page.evaluate("document.body.dataset.via") == ("pyscript-ffi" if plugin else "pyscript")
+        page.wait_for_function(
+            "document.querySelector('.xterm-rows')?.textContent"
+            ".includes('hello from the terminal worker')", timeout=30_000)
+        assert not page.errors, page.errors
+    finally:
+        page.close()
