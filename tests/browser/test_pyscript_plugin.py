@@ -67,6 +67,8 @@ def test_with_the_plugin_the_worker_calls_through_our_channel(chromium, tests_se
         assert page.evaluate("document.body.dataset.rows") == "20"
         assert page.locator("#rows tr.seen").count() == 20
         assert "displayed from the worker" in page.inner_text("body")
+        if kind == "py":  # the msgpack wheel's C codec, loaded into PyScript's Pyodide
+            assert page.evaluate("document.body.dataset.codec") == "msgpack._cmsgpack"
         [before] = page.evaluate(STATISTICS)
         assert before["calls"] > 100, before  # the table alone is well over 100 DOM calls
         click_twice(page)

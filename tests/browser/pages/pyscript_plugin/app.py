@@ -28,6 +28,10 @@ body = document.body
 ours = _Ours is not None and isinstance(document, _Ours)
 body.dataset.via = "pyscript-ffi" if ours else "pyscript"
 if body.dataset.via == "pyscript-ffi":
+    from broker import wire
+
+    packer = wire.msgpack.Packer
+    body.dataset.codec = getattr(packer, "__module__", None) or wire.msgpack.__name__
     # (only here: under PyScript alone, MicroPython's worker did not return from this call)
     try:
         document.querySelector("!!")
