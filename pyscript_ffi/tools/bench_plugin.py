@@ -69,25 +69,25 @@ def report(out: dict[str, Any]) -> str:
     PyScript alone over the plugin."""
     lines = [f"Chromium {out.get('version', '?')}, PyScript {out.get('pyscript_version')}: "
              "median per call (round trips per call)"]
-    header = f"{'':28}" + "".join(f"{label:>26}" for label in SYSTEMS.values())
+    header = f"{'':32}" + "".join(f"{label:>26}" for label in SYSTEMS.values())
     lines += [header + f"{'alone / plugin':>16}"]
     names = [r.name for r in out["plugin"]["rows"]]
 
     def cell(system: str, found: Row | None, trips: float | None, scale: float, unit: str) -> str:
         if found is None:
             return f"{'n/a':>26}"
-        return f"{found.median_us / scale:>14.2f} {unit} ({trips:>6.1f})"
+        return f"{found.median_us / scale:>14.2f} {unit} ({trips:>7.1f})"
 
     for index, name in enumerate(names):
         cells = [cell(s, out[s]["rows"][index], out[s]["round_trips"][name], 1, "us")
                  for s in SYSTEMS]
         ratio = out["pyscript"]["rows"][index].median_us / out["plugin"]["rows"][index].median_us
-        lines.append(f"{name:28}" + "".join(cells) + f"{ratio:>15.1f}x")
+        lines.append(f"{name:32}" + "".join(cells) + f"{ratio:>15.1f}x")
     web = [cell(s, out[s]["web"], out[s]["round_trips"].get("web"), 1e3, "ms") for s in SYSTEMS]
     ratio = out["pyscript"]["web"].median_us / out["plugin"]["web"].median_us
-    lines.append(f"{'pyscript.web 500 rows':28}" + "".join(web) + f"{ratio:>15.1f}x")
+    lines.append(f"{'pyscript.web 500 rows':32}" + "".join(web) + f"{ratio:>15.1f}x")
     boots = "".join(f"{out[s]['boot_ms']:>23.0f} ms" for s in SYSTEMS)
-    lines.append(f"{'boot (fresh page)':28}" + boots)
+    lines.append(f"{'boot (fresh page)':32}" + boots)
     return "\n".join(lines)
 
 
