@@ -30,7 +30,7 @@ import { hasWaitAsync } from "./serving.js";
 /** The /_ffi/ folder this plugin was served from. */
 const FFI = new URL(".", import.meta.url).href;
 /** The worker's half, after the modules it imports, each after those it imports in turn. */
-const WORKER_MODULES = ["protocol.js", "errors.js", "transfer.js", "stub.js", "micro.js", "pyscript-worker.js"];
+const WORKER_MODULES = ["protocol.js", "errors.js", "transfer.js", "stub.js", "micro.js", "python-stub.js", "pyscript-worker.js"];
 
 /**
  * @typedef {object} PluginOptions
@@ -120,6 +120,9 @@ function attach(xworker, { buffer, port, timeoutMs }, maxFrameBytes) {
   };
 }
 
+/** PyScript `hooks` objects already given the plugin's hooks (a second call adds nothing). */
+const accelerated = new WeakSet();
+
 /**
  * Add the plugin's hooks to PyScript's `hooks` (exported by its core.js). Call it before
  * PyScript starts a worker; the plugin's script tag does it for the core.js it finds. Returns
@@ -136,6 +139,8 @@ export function accelerate(hooks, { timeout = 30000, maxFrameBytes = 256 * 2 ** 
     );
     return false;
   }
+  if (accelerated.has(hooks)) return true;
+  accelerated.add(hooks);
   hooks.main.onWorker.add((/** @type {any} */ _, /** @type {any} */ xworker) => {
     xworker.addEventListener("message", (/** @type {MessageEvent} */ event) => {
       const { data } = event;

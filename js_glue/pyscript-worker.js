@@ -16,8 +16,9 @@
 // doorbell from its first call.
 
 import { DEFAULT_BUFFER_BYTES, Message, Slot } from "./protocol.js";
-import { Caller, PinnedFrames, ringer } from "./stub.js";
-import { microStub, toHex } from "./micro.js";
+import { Caller, ringer } from "./stub.js";
+import { toHex } from "./micro.js";
+import { micropythonStub, pyodideStub } from "./python-stub.js";
 
 /** Where the Pyodide worker unpacks python.zip (PyScript's own `pyscript` is in its cwd). */
 const PYODIDE_DIR = "/lib/pyscript_ffi_plugin";
@@ -71,10 +72,7 @@ export function connect({ interpreter }, load, timeoutMs) {
     for (const message of early.splice(0)) deliver(message);
   };
   const post = (/** @type {any} */ message) => port.postMessage(message);
-  interpreter.registerJsModule(
-    "_pyscript_ffi_stub",
-    pyodide ? pyodideStub(caller, post, adopt) : micropythonStub(caller, post, adopt),
-  );
+  interpreter.registerJsModule("_pyscript_ffi_stub", stubFor(pyodide, caller, post, adopt));
 }
 
 /** The RING message: a request is waiting (until the page's doorbell arrives). */
@@ -127,43 +125,18 @@ function installMicroPythonPackages(micropython, load) {
 }
 
 /**
- * `_pyscript_ffi_stub` for Pyodide: what worker.js registers, with `post` to the port, and
- * `adopt(runtime)` for the runtime that answers the page's calls (a PyProxy).
- * @param {Caller} caller @param {(message: any) => void} post @param {(to: (message: any) => void) => void} adopt
+ * The interpreter's stub (python-stub.js) with `adopt(runtime)`: Python hands over the runtime
+ * that answers the page's calls (pyscript_ffi/_under_pyscript.py).
+ * @param {boolean} pyodide @param {Caller} caller @param {(message: any) => void} post
+ * @param {(to: (message: any) => void) => void} adopt
  */
-function pyodideStub(caller, post, adopt) {
-  return {
-    caller,
-    /** @param {any} bytearray a PyProxy of the transport's bytearray (create_proxy) */
-    pin: (bytearray) => new PinnedFrames(caller, bytearray),
-    /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */
-    post(message, frame) {
-      const out = message.toJs({ dict_converter: Object.fromEntries });
-      if (frame !== undefined) {
-        const view = frame.getBuffer("u8");
-        out.frame = view.data.slice();
-        view.release();
-      }
-      post(out);
-    },
-    /** @param {any} runtime */
-    adopt: (runtime) => adopt((message) => runtime.deliver(message)),
-  };
-}
-
-/**
- * `_pyscript_ffi_stub` for MicroPython: micro.js's stub, with `adopt(runtime)`.
- * @param {Caller} caller @param {(message: any) => void} post @param {(to: (message: any) => void) => void} adopt
- */
-function micropythonStub(caller, post, adopt) {
-  const stub = microStub({
-    timeoutMs: caller.timeoutMs,
-    roundtrip: (frame) => caller.roundtrip(frame),
-    settle: (call, frame, error) =>
-      post(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
-  });
-  return Object.assign(stub, {
-    /** @param {any} runtime */
+function stubFor(pyodide, caller, post, adopt) {
+  if (pyodide) {
+    // the runtime: a PyProxy of _pyodide.Runtime, whose deliver takes the message itself
+    return { ...pyodideStub(caller, post), adopt: (/** @type {any} */ runtime) => adopt((m) => runtime.deliver(m)) };
+  }
+  return Object.assign(micropythonStub(caller, post), {
+    /** @param {any} runtime _micro.Runtime: numbers and hex strings only cross MicroPython's FFI */
     adopt: (runtime) =>
       adopt((m) =>
         runtime.deliver(m.kind, m.call ?? 0, m.kind === Message.EXPORT ? m.name : m.id, m.frame ? toHex(m.frame) : ""),
