@@ -12,8 +12,8 @@
 // before PyScript's listeners see it), and waits until the page's Channel has stamped the
 // buffer with its protocol version. It rings the page with RING messages until the page's
 // DOORBELL message, which comes at the worker's next turn of its event loop: a worker whose
-// code runs async (PyScript's tags) waits for it first (`doorbellHeard`), so it rings the
-// doorbell from its first call.
+// code runs async (PyScript's tags) waits for it first (the plugin's `awaitDoorbell` hook, at
+// most DOORBELL_WAIT_MS), so it rings the doorbell from its first call.
 
 import { DEFAULT_BUFFER_BYTES, Message, Slot } from "./protocol.js";
 import { Caller, ringer } from "./stub.js";
