@@ -112,6 +112,8 @@ class Message(StrEnum):
     SETTLE = "settle"  #: worker -> page: {call, frame} or {call, error}, the answer to a call
     RING = "ring"  #: worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
     KEEP = "keep"  #: worker -> page: {key, bytes}, a Pyodide memory snapshot for the page to keep
+    ATTACH = "attach"  #: worker -> page: {buffer, port, timeoutMs}, a PyScript worker's channel
+    DOORBELL = "doorbell"  #: page -> worker: {doorbell}, on ATTACH's port (null: ring with RING)
 
 
 class Failure(StrEnum):

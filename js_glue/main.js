@@ -46,8 +46,11 @@ export { direct };
 /** @type {Map<string, Server>} */
 const servers = new Map();
 
-/** @param {"doorbell" | "post"} wake */
-function serverFor(wake) {
+/**
+ * The page's Server for `wake`, made on first use (also serves pyscript-plugin.js's channels).
+ * @param {"doorbell" | "post"} wake
+ */
+export function serverFor(wake) {
   let server = servers.get(wake);
   if (!server) servers.set(wake, (server = new Server(wake)));
   return server;

@@ -97,6 +97,8 @@ export const Message = Object.freeze({
   SETTLE: "settle", // worker -> page: {call, frame} or {call, error}, the answer to a call
   RING: "ring", // worker -> page: {}, STATE changed (only when BOOT's doorbell is null)
   KEEP: "keep", // worker -> page: {key, bytes}, a Pyodide memory snapshot for the page to keep (snapshot.js)
+  ATTACH: "attach", // worker -> page: {buffer, port, timeoutMs}, a PyScript worker asks for a channel (pyscript-plugin.js)
+  DOORBELL: "doorbell", // page -> worker: {doorbell}, on ATTACH's port: the page's doorbell, or null (ring with RING)
 });
 
 /** Why a worker's round trip got no reply (the stub tells its Python which to raise). */

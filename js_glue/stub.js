@@ -18,8 +18,11 @@ import { ProtocolError } from "./errors.js";
 const SPIN_MAX_MS = 0.1;
 const SPIN_MIN_MS = 0.005;
 
-/** @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post */
-function ringer(doorbell, post) {
+/**
+ * How a worker tells the page's Server that STATE changed: ring the doorbell, else `post`.
+ * @param {SharedArrayBuffer | null} doorbell @param {(() => void) | null} post
+ */
+export function ringer(doorbell, post) {
   if (doorbell) {
     const bell = new Int32Array(doorbell);
     return () => {

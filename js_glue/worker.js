@@ -13,9 +13,10 @@
 
 import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
 import { prepare } from "./environment.js";
-import { microStub, toHex } from "./micro.js";
+import { toHex } from "./micro.js";
 import { Message, Slot } from "./protocol.js";
-import { Caller, PinnedFrames } from "./stub.js";
+import { Caller } from "./stub.js";
+import { micropythonStub, pyodideStub } from "./python-stub.js";
 
 /** @type {any} the Python runtime object, once booted */
 let runtime = null;
@@ -45,21 +46,7 @@ async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io, snapshot 
   const { pyodide, code, snapshot: used } = await bootPyodide(src, { snapshot, keep: keepOnPage });
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
   pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
-  pyodide.registerJsModule("_pyscript_ffi_stub", {
-    caller,
-    /** @param {any} bytearray a PyProxy of the transport's bytearray (create_proxy) */
-    pin: (bytearray) => new PinnedFrames(caller, bytearray),
-    /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */
-    post(message, frame) {
-      const out = message.toJs({ dict_converter: Object.fromEntries });
-      if (frame !== undefined) {
-        const view = frame.getBuffer("u8");
-        out.frame = view.data.slice();
-        view.release();
-      }
-      self.postMessage(out);
-    },
-  });
+  pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
@@ -81,12 +68,7 @@ function keepOnPage(key, bytes) {
 async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src, /** @type {any} */ tag, /** @type {Uint8Array | undefined} */ io) {
   const output = consoleOutput();
   const { micropython, code } = await bootMicroPython(src, output);
-  const stub = microStub({
-    timeoutMs: caller.timeoutMs,
-    roundtrip: (frame) => caller.roundtrip(frame),
-    settle: (call, frame, error) =>
-      self.postMessage(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
-  });
+  const stub = micropythonStub(caller, (message) => self.postMessage(message));
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
   if (io) {
     // input() asks the page; the streams it has handlers for go there (MicroPython's own

@@ -160,6 +160,8 @@ class Channel:
         # there, where nothing is released)
         self._drops: deque[tuple[int, int]] = deque((), 1 << 30)
         self.callbacks = HandleTable("callback")
+        # an interpreter's own proxies sent as our callbacks: id -> (the proxy, its callback)
+        self._stand_ins: dict[int, tuple[Any, CallbackProxy]] = {}
         self._calls = self._sent = self._received = 0
 
     # -- the round trip ------------------------------------------------------------------------
@@ -221,10 +223,19 @@ class Channel:
 
     # -- values that are references ------------------------------------------------------------
 
+    def stand_in(self, proxy: Any, func: Callable[..., Any]) -> None:
+        """Send `proxy` (the interpreter's own proxy of `func`, as PyScript's ``create_proxy``
+        makes it for the worker's JavaScript) to the page as `func`, lent for as long as this
+        channel lives: the same page function each time it is sent."""
+        self._stand_ins[id(proxy)] = (proxy, CallbackProxy(self, func))
+
     def _to_ext(self, obj: Any) -> msgpack.ExtType:
         ext = getattr(type(obj), "_ffi_ext", None)  # a proxy, a CallbackProxy
         if ext is not None:
             return ext(obj, self)
+        stand_in = self._stand_ins.get(id(obj))
+        if stand_in is not None and stand_in[0] is obj:
+            return stand_in[1]._ffi_ext(self)
         if callable(obj):  # lent for one call; create_proxy(obj) keeps it for many
             return callback_ext(CallbackProxy(self, obj, once=True)._ffi_callback(self))
         raise ConversionError(

@@ -66,7 +66,7 @@ def test_the_wheel_holds_the_assets_and_nothing_the_boot_does_not_load(wheel):
     npm = {n for n in ours if n.split("/")[0] in ("pyodide", "micropython")}
     assert npm == {f"{folder}/{name}" for folder, _, files in assets.NPM for name in files}
     assert {"main.js", "worker.js", "coi-serviceworker.js", "manifest.json",
-            "vendor/msgpackr/index.js"} <= ours
+            "vendor/msgpackr/index.js", "pyscript-plugin.js", "pyscript-worker.js"} <= ours
     # the terminal's and the editor's bundles, made by esbuild at the wheel's build
     assert {n for n in ours if n.startswith("bundles/")} == {
         "bundles/xterm.js", "bundles/xterm.css", "bundles/codemirror.js"}

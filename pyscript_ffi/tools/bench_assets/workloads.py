@@ -223,4 +223,27 @@ def _phases(channel, name, n, js_marks):
     return [t * 1e3 + offset for t in py]
 
 
-__export__ = ["run", "phases"]
+__export__ = ["run", "phases", "web_table"]
+
+
+def web_table(rows, n):
+    """PyScript's ``pyscript.web`` (in a PyScript worker, with or without pyscript-ffi's plugin):
+    `n` times, build a table of `rows` rows, toggle a class on every row, read every row's text,
+    and remove it. Returns each run's seconds and the round trips of one run."""
+    from pyscript import web
+
+    samples = []
+    calls = round_trips_so_far()
+    for _ in range(n):
+        t = clock()
+        table = web.table(*[web.tr(web.td(f"row {i}")) for i in range(rows)])
+        web.page.body.append(table)
+        found = table.find("tr")
+        for row in found:  # (web's Classes, a set, has no toggle)
+            (row.classes.discard if "on" in row.classes else row.classes.add)("on")
+        texts = [row.textContent for row in found]
+        table._dom_element.remove()
+        samples.append(elapsed(t, clock()))
+        assert len(texts) == rows and texts[-1] == f"row {rows - 1}", texts[-1:]
+    round_trips = (round_trips_so_far() - calls - COUNTER_TRIPS) / n
+    return {"samples": samples, "total": sum(samples), "round_trips": round_trips}

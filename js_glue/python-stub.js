@@ -1,0 +1,45 @@
+// @ts-check
+// What a worker's Python takes as its stub (pyscript_ffi/_pyodide.py imports it as the module
+// `_pyscript_ffi_stub`; pyscript_ffi/_micro.py is handed it): the Caller's round trips, and
+// `post` for the answers to the page's calls. worker.js (a PyWorker) and pyscript-worker.js (a
+// PyScript worker under the plugin) make theirs here; they differ in where `post` sends.
+
+import { Message } from "./protocol.js";
+import { Caller, PinnedFrames } from "./stub.js";
+import { microStub } from "./micro.js";
+
+/**
+ * Pyodide's stub. `post` gets each message Python posts, as a plain object (its frame copied
+ * out of Python's bytes).
+ * @param {Caller} caller @param {(message: any) => void} post
+ */
+export function pyodideStub(caller, post) {
+  return {
+    caller,
+    /** @param {any} bytearray a PyProxy of the transport's bytearray (create_proxy) */
+    pin: (bytearray) => new PinnedFrames(caller, bytearray),
+    /** @param {any} message @param {any} frame a PyProxy of Python bytes, or undefined */
+    post(message, frame) {
+      const out = message.toJs({ dict_converter: Object.fromEntries });
+      if (frame !== undefined) {
+        const view = frame.getBuffer("u8");
+        out.frame = view.data.slice();
+        view.release();
+      }
+      post(out);
+    },
+  };
+}
+
+/**
+ * MicroPython's stub (micro.js): `post` gets each SETTLE.
+ * @param {Caller} caller @param {(message: any) => void} post
+ */
+export function micropythonStub(caller, post) {
+  return microStub({
+    timeoutMs: caller.timeoutMs,
+    roundtrip: (frame) => caller.roundtrip(frame),
+    settle: (call, frame, error) =>
+      post(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
+  });
+}
