@@ -35,6 +35,7 @@ BUNDLE = [
     "pyscript_ffi/_micropython_lib/typing.py",
     "pyscript_ffi/_pyodide.py",
     "pyscript_ffi/_runtime.py",
+    "pyscript_ffi/_under_pyscript.py",
     "pyscript_ffi/_worker.py",
     "pyscript_ffi/api.py",
     "pyscript_ffi/channel.py",
@@ -55,10 +56,11 @@ BUNDLE = [
 
 #: where each interpreter starts: the worker boots (js_glue/worker.js), PyMain on the page's
 #: thread (js_glue/main.js), PyScript's tags (js_glue/environment.js), an editor env's worker
-#: (js_glue/tag-editor-env.js), and user code's imports
+#: (js_glue/tag-editor-env.js), a PyScript worker under the plugin (js_glue/pyscript-worker.js),
+#: and user code's imports
 ENTRY_POINTS = ["pyscript_ffi/_pyodide.py", "pyscript_ffi/_micro.py", "pyscript_ffi/_runtime.py",
                 "pyscript_ffi/__init__.py", "pyscript/__init__.py", "pyscript/_core.py",
-                "pyscript/_editor.py"]
+                "pyscript/_editor.py", "pyscript_ffi/_under_pyscript.py"]
 
 
 def _zip_names() -> list[str]:
