@@ -19,6 +19,8 @@ from .stdio import install as install_stdio
 from .stdio import write as write_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .channel import Channel
 
 
@@ -32,16 +34,12 @@ def call_timeout(failure: str, seconds: float) -> BaseException:
     return CallTimeout.unanswered(seconds)
 
 
-def use_worker_clock(timeout_s: float) -> None:
-    """Give `promises.run_sync` this worker's blocking pause (Atomics.wait on a private word:
-    the worker sleeps, the page runs) and its call timeout."""
-    import js  # type: ignore[import-not-found]  # the interpreter's own: this worker's globals
-
-    word = js.Int32Array.new(js.SharedArrayBuffer.new(4))
-    wait = js.Atomics.wait
+def use_worker_clock(timeout_s: float, pause_ms: Callable[[float], object]) -> None:
+    """Give `promises.run_sync` this worker's blocking pause (`pause_ms`, the stub's: the worker
+    sleeps, the page runs) and its call timeout."""
 
     def pause(seconds: float) -> None:
-        wait(word, 0, 0, seconds * 1000)
+        pause_ms(seconds * 1000)
 
     promises.configure(pause, timeout_s)
 

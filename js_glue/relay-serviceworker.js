@@ -1,0 +1,111 @@
+// @ts-check
+// The service worker of the relay transport (relay.js), for pages that cannot share memory with
+// their workers (not cross-origin isolated, or no SharedArrayBuffer). A worker cannot wait for a
+// message, but it can block in a synchronous XMLHttpRequest: its stub (relay-stub.js) sends each
+// request frame as one to `<...>/_ffi/relay/<key>`; this service worker takes the request, hands
+// the frame to the page over the BroadcastChannel named for `key`, and answers the request with
+// the page's reply. Nothing here outlives a request but a cache of those channels, so a browser
+// that stops this service worker between calls loses nothing.
+//
+// Requests (method, path after `relay/`; each answer carries RELAY_HEADER, which says what it is):
+//   POST <key>?timeout=ms    body: a request frame   -> "reply" (body: the reply frame), or a Failure
+//   GET  <key>/hello?timeout=ms                      -> "version:<n>": the page serves `key`
+//   GET  pause?ms=n                                  -> "paused", after n ms (a worker's sleep)
+// Messages on the channel: to the page {id, frame, deadline} (frame null: hello); from the page
+// {id, reply} | {id, failure} | {id, version} | {closed: true} (the page no longer serves `key`).
+//
+// A built site's coi-serviceworker.js loads this script too (importScripts), so the site has one
+// service worker for both jobs; this script's fetch listener goes first and stops the event for
+// the requests it answers.
+
+(() => {
+  const sw = /** @type {any} */ (self);
+  /** the words of relay.js: the path under which requests come, the header every answer carries */
+  const PATH = "/_ffi/relay/";
+  const HEADER = "x-pyscript-ffi-relay";
+  const CHANNEL_PREFIX = "pyscript-ffi-relay:";
+  /** the longest a request may ask the page to take (ms): a bound even for a forged one */
+  const MAX_WAIT_MS = 10 * 60 * 1000;
+
+  /** @type {Map<string, { channel: BroadcastChannel, pending: Map<number, (message: any) => void> }>} */
+  const pages = new Map();
+  let nextId = 1;
+
+  sw.addEventListener("install", () => sw.skipWaiting());
+  sw.addEventListener("activate", (/** @type {any} */ event) => event.waitUntil(sw.clients.claim()));
+
+  sw.addEventListener("fetch", (/** @type {any} */ event) => {
+    const url = new URL(event.request.url);
+    const at = url.pathname.indexOf(PATH);
+    if (url.origin !== sw.location.origin || at < 0) return;
+    event.stopImmediatePropagation(); // coi-serviceworker.js's listener must not answer it too
+    event.respondWith(answer(event.request, url, url.pathname.slice(at + PATH.length)));
+  });
+
+  /** @param {string} kind @param {BodyInit | null} [body] */
+  const respond = (kind, body = null) =>
+    new Response(body, { status: 200, headers: { [HEADER]: kind, "cache-control": "no-store" } });
+
+  /** @param {Request} request @param {URL} url @param {string} rest */
+  async function answer(request, url, rest) {
+    if (rest === "pause") {
+      const ms = Math.min(Math.max(Number(url.searchParams.get("ms")) || 0, 0), MAX_WAIT_MS);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return respond("paused");
+    }
+    const [key, what = ""] = rest.split("/");
+    const timeout = Math.min(Math.max(Number(url.searchParams.get("timeout")) || 0, 1), MAX_WAIT_MS);
+    if (!key || (what !== "" && what !== "hello")) {
+      return new Response(`pyscript-ffi relay: no such request ${rest}`, { status: 404, headers: { [HEADER]: "unknown" } });
+    }
+    const frame = what === "hello" ? null : await request.arrayBuffer();
+    const message = await ask(key, frame, timeout);
+    if (message === null) return respond("unclaimed"); // the page drops it past its deadline
+    if (message.version !== undefined) return respond(`version:${message.version}`);
+    if (message.failure !== undefined) return respond(String(message.failure));
+    return respond("reply", message.reply);
+  }
+
+  /**
+   * The page's answer to `frame` (null: hello), or null if none came within `timeout` ms.
+   * @param {string} key @param {ArrayBuffer | null} frame @param {number} timeout
+   * @returns {Promise<any>}
+   */
+  function ask(key, frame, timeout) {
+    const page = pageOf(key);
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        page.pending.delete(id);
+        resolve(null);
+      }, timeout);
+      page.pending.set(id, (message) => {
+        clearTimeout(timer);
+        page.pending.delete(id);
+        resolve(message);
+      });
+      page.channel.postMessage({ id, frame, deadline: Date.now() + timeout });
+    });
+  }
+
+  /** The channel to the page serving `key` (made on first use). @param {string} key */
+  function pageOf(key) {
+    let page = pages.get(key);
+    if (!page) {
+      const channel = new BroadcastChannel(CHANNEL_PREFIX + key);
+      /** @type {Map<number, (message: any) => void>} */
+      const pending = new Map();
+      channel.onmessage = ({ data }) => {
+        if (data?.closed) {
+          // the page stopped serving `key` (its worker ended): answer what waits, forget it
+          for (const settle of pending.values()) settle({ failure: "unclaimed" });
+          channel.close();
+          pages.delete(key);
+        } else pending.get(data?.id)?.(data);
+      };
+      page = { channel, pending };
+      pages.set(key, page);
+    }
+    return page;
+  }
+})();

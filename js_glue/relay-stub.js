@@ -1,0 +1,91 @@
+// @ts-check
+// The worker's end of the relay transport (relay.js): one synchronous round trip is one
+// synchronous XMLHttpRequest to our service worker, which the page answers. It offers what
+// stub.js's Caller offers (roundtrip, frameView, pause, timeoutMs), so the Python above it is
+// the same for both transports.
+//
+// What the platform allows: the page's interrupt() reaches this worker only when it next calls
+// the page (that call raises KeyboardInterrupt); Python that runs without calling the page
+// cannot be interrupted, since Pyodide's interrupt buffer needs shared memory.
+
+import { Failure, PROTOCOL_VERSION } from "./protocol.js";
+import { ProtocolError } from "./errors.js";
+import { RELAY_HEADER } from "./relay.js";
+
+/** ms an XMLHttpRequest waits beyond the call's timeout (the service worker answers at the timeout) */
+const MARGIN_MS = 2000;
+/** @type {Set<string>} */
+const FAILURES = new Set(Object.values(Failure));
+
+export class RelayCaller {
+  /**
+   * @param {string} url where this worker's requests go (relayUrl)
+   * @param {number} timeoutMs
+   */
+  constructor(url, timeoutMs) {
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+    this.pauseUrl = new URL("./pause", url).href;
+    const said = this.#send("GET", `${url}/hello?timeout=${timeoutMs}`, null, timeoutMs);
+    const version = said.kind.startsWith("version:") ? Number(said.kind.slice(8)) : null;
+    if (version === null) {
+      throw new ProtocolError(
+        `pyscript-ffi: this worker's hello to the page through the service worker got ${JSON.stringify(said.kind)}: ` +
+          "the page did not answer within the call timeout",
+      );
+    }
+    if (version !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        `pyscript-ffi: the page speaks protocol ${version}, this worker ${PROTOCOL_VERSION}: serve the same pyscript-ffi to both`,
+      );
+    }
+  }
+
+  /**
+   * One synchronous XMLHttpRequest; what the service worker said it is (RELAY_HEADER) and the
+   * body. Throws a ProtocolError naming the cause if no service worker of ours answered.
+   * @param {string} method @param {string} url @param {Uint8Array | null} body @param {number} timeoutMs
+   * @returns {{ kind: string, body: ArrayBuffer | null }}
+   */
+  #send(method, url, body, timeoutMs) {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url, false);
+    xhr.responseType = "arraybuffer";
+    xhr.timeout = timeoutMs + MARGIN_MS;
+    try {
+      xhr.send(/** @type {any} */ (body)); // (a view: only its bytes are sent)
+    } catch (e) {
+      // timed out, or the service worker was stopped mid-request: the call's fate is unknown
+      return { kind: Failure.BUSY, body: null };
+    }
+    const kind = xhr.getResponseHeader(RELAY_HEADER);
+    if (kind === null) {
+      throw new ProtocolError(
+        `pyscript-ffi: ${url} was answered by the server (HTTP ${xhr.status}), not by the relay's service worker: ` +
+          "the service worker does not control this worker (was it unregistered, or is the page's service worker another one?)",
+      );
+    }
+    return { kind, body: xhr.response };
+  }
+
+  /**
+   * One round trip: the reply's bytes, or a `Failure` string.
+   * @param {Uint8Array} frame @returns {Uint8Array | string}
+   */
+  roundtrip(frame) {
+    const { kind, body } = this.#send("POST", `${this.url}?timeout=${this.timeoutMs}`, frame, this.timeoutMs);
+    if (kind === "reply" && body !== null) return new Uint8Array(body);
+    if (FAILURES.has(kind)) return kind;
+    throw new ProtocolError(`pyscript-ffi: the relay's service worker answered a call with ${JSON.stringify(kind)}`);
+  }
+
+  /** No shared buffer to fill in place: the frame always goes as the request's body. */
+  frameView(/** @type {number} */ _n) {
+    return undefined;
+  }
+
+  /** Block this worker for `ms` (a request the service worker answers that much later). */
+  pause(/** @type {number} */ ms) {
+    this.#send("GET", `${this.pauseUrl}?ms=${Math.ceil(ms)}`, null, ms);
+  }
+}
