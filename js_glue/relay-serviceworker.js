@@ -8,11 +8,16 @@
 // that stops this service worker between calls loses nothing.
 //
 // Requests (method, path after `relay/`; each answer carries RELAY_HEADER, which says what it is):
-//   POST <key>?timeout=ms    body: a request frame   -> "reply" (body: the reply frame), or a Failure
+//   POST <key>?timeout=ms    body: a request frame   -> "reply" (body: the reply frame), or a Failure:
+//                                                        "unclaimed" if the page did not take it in
+//                                                        time (it then never runs it), "busy" if it
+//                                                        took it and did not answer in time
 //   GET  <key>/hello?timeout=ms                      -> "version:<n>": the page serves `key`
 //   GET  pause?ms=n                                  -> "paused", after n ms (a worker's sleep)
-// Messages on the channel: to the page {id, frame, deadline} (frame null: hello); from the page
-// {id, reply} | {id, failure} | {id, version} | {closed: true} (the page no longer serves `key`).
+// Messages on the channel: to the page {id, frame, deadline} (frame null: hello; the page takes
+// no request after its deadline, which comes TAKE_MARGIN_MS before this worker gives up); from the
+// page {id, taken: true} as it takes a request, then {id, reply} | {id, failure}; {id, version};
+// {closed: true} (the page no longer serves `key`).
 //
 // A built site's coi-serviceworker.js loads this script too (importScripts), so the site has one
 // service worker for both jobs; this script's fetch listener goes first and stops the event for
@@ -26,6 +31,8 @@
   const CHANNEL_PREFIX = "pyscript-ffi-relay:";
   /** the longest a request may ask the page to take (ms): a bound even for a forged one */
   const MAX_WAIT_MS = 10 * 60 * 1000;
+  /** ms between the page's deadline to take a request and this worker's answer without it */
+  const TAKE_MARGIN_MS = 50;
 
   /** @type {Map<string, { channel: BroadcastChannel, pending: Map<number, (message: any) => void> }>} */
   const pages = new Map();
@@ -61,13 +68,15 @@
     const frame = what === "hello" ? null : await request.arrayBuffer();
     const message = await ask(key, frame, timeout);
     if (message === null) return respond("unclaimed"); // the page drops it past its deadline
+    if (message.taken) return respond("busy"); // its late answer is dropped with its id
     if (message.version !== undefined) return respond(`version:${message.version}`);
     if (message.failure !== undefined) return respond(String(message.failure));
     return respond("reply", message.reply);
   }
 
   /**
-   * The page's answer to `frame` (null: hello), or null if none came within `timeout` ms.
+   * The page's answer to `frame` (null: hello); if none came within `timeout` ms, null, or
+   * {taken: true} if the page took the request.
    * @param {string} key @param {ArrayBuffer | null} frame @param {number} timeout
    * @returns {Promise<any>}
    */
@@ -75,16 +84,22 @@
     const page = pageOf(key);
     const id = nextId++;
     return new Promise((resolve) => {
+      let taken = false;
       const timer = setTimeout(() => {
         page.pending.delete(id);
-        resolve(null);
+        resolve(taken ? { taken } : null);
       }, timeout);
       page.pending.set(id, (message) => {
+        if (message.taken) {
+          taken = true;
+          return;
+        }
         clearTimeout(timer);
         page.pending.delete(id);
         resolve(message);
       });
-      page.channel.postMessage({ id, frame, deadline: Date.now() + timeout });
+      const deadline = Date.now() + Math.max(timeout - TAKE_MARGIN_MS, timeout / 2);
+      page.channel.postMessage({ id, frame, deadline });
     });
   }
 

@@ -35,20 +35,13 @@ export function relayProblem() {
   return null;
 }
 
-/** @type {Promise<string> | null} the registration's script URL, once active */
-let started = null;
-
 /**
- * Register the relay's service worker (once per page) and resolve once it is active, to the
- * URL of its script. Rejects with the cause if it cannot run.
+ * Register the relay's service worker (again for each worker: it may have been unregistered
+ * since; registering an active one again costs one update check) and resolve once it is
+ * active, to the URL of its script. Rejects with the cause if it cannot run.
  * @returns {Promise<string>}
  */
-export function startRelay() {
-  started ??= register();
-  return started;
-}
-
-async function register() {
+export async function startRelay() {
   const site = new URL(`../${SITE_SCRIPT}`, import.meta.url);
   const built = await exists(site);
   const script = built ? site : new URL(`./${RELAY_SCRIPT}`, import.meta.url);
@@ -58,7 +51,6 @@ async function register() {
   try {
     registration = await navigator.serviceWorker.register(script, { scope: scope.href });
   } catch (e) {
-    started = null;
     throw new Error(`its service worker ${script.href} could not be registered (${e instanceof Error ? e.message : e})`);
   }
   const sw = registration.active ?? registration.waiting ?? registration.installing;
@@ -127,6 +119,7 @@ export class Relay {
       this.port.postMessage({ id, failure: Failure.INTERRUPTED });
       return;
     }
+    this.port.postMessage({ id, taken: true }); // the service worker then says "busy", not "unclaimed", at the timeout
     const bytes = new Uint8Array(frame);
     const reply = channel.answer(
       bytes.length > channel.maxFrameBytes

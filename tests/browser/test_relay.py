@@ -1,11 +1,22 @@
 """The "service-worker" transport (js_glue/relay.js): a page that is not cross-origin isolated
-runs its workers synchronously through our service worker, in each browser engine."""
+(the `plain_server`, which sends no isolation headers) runs its workers synchronously through
+our service worker, in each browser engine: the same scenarios, errors, timeouts, interrupt and
+handle tracking as over the shared buffer, and its faults."""
 
 from __future__ import annotations
 
 import pytest
 
-from .harness import INTERPRETERS, harness_state
+from .harness import (
+    INTERPRETERS,
+    assert_no_leak,
+    check_scenario,
+    harness_state,
+    scenario_names,
+    scenario_page,
+)
+
+SCENARIOS = scenario_names("core.py")
 
 
 def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transport="auto"):
@@ -15,14 +26,103 @@ def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transp
     return page
 
 
+@pytest.fixture(scope="module", params=INTERPRETERS)
+def core_page(request, browser, plain_server):
+    page = scenario_page(browser, plain_server, "/scenarios/core.py", request.param)
+    assert page.evaluate("crossOriginIsolated") is False
+    assert page.evaluate("w.statistics().transport.kind") == "service-worker"
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario(core_page, name):
+    check_scenario(core_page, name)
+
+
+def test_statistics_say_which_transport_and_why(core_page):
+    transport = core_page.evaluate("w.statistics().transport")
+    assert transport["kind"] == "service-worker", transport
+    assert "not cross-origin isolated" in transport["why"], transport
+    assert core_page.evaluate("typeof SharedArrayBuffer") == "undefined"
+
+
+def test_interrupt_lands_at_the_next_call(core_page):
+    """No shared memory: the page's interrupt() reaches the worker at its next call to the page
+    (run_sync's polls are calls), which raises KeyboardInterrupt; the worker carries on."""
+    before = core_page.evaluate("w.sync.interrupted_count()")
+    error = core_page.evaluate(
+        "async () => { const call = w.sync.wait_for_page();"
+        " await new Promise((r) => setTimeout(r, 300)); w.interrupt();"
+        " try { await call; return null; } catch (e) { return e.message; } }")
+    assert error is not None and "KeyboardInterrupt" in error, error
+    assert core_page.evaluate("w.sync.interrupted_count()") == before + 1
+    assert core_page.evaluate("w.statistics().serving.interrupts") >= 1
+    assert core_page.evaluate("w.sync.facts()") is not None
+    assert_no_leak(core_page)
+
+
 @pytest.mark.parametrize("kind", INTERPRETERS)
-def test_a_page_without_isolation_runs_its_worker_through_the_service_worker(browser, plain_server, kind):
+def test_frames_of_megabytes_go_whole(browser, plain_server, kind):
+    """busy.py's 6 MiB frames, which the shared buffer sends in chunks, travel as one request."""
     page = relay_page(browser, plain_server, "/scenarios/busy.py", kind)
     try:
-        assert page.evaluate("crossOriginIsolated") is False
-        assert page.evaluate("w.sync.echo_many('relay', 200)") == 200
-        transport = page.evaluate("w.statistics().transport")
-        assert transport["kind"] == "service-worker", transport
-        assert "not cross-origin isolated" in transport["why"], transport
+        assert page.evaluate("w.sync.churn(2)") == 2
+        stats = page.evaluate("w.statistics()")
+        assert stats["bytesIn"] > 2 * 6 * 2**20 and stats["bytesOut"] > 2 * 6 * 2**20, stats
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
+    """The same bounds and messages as the shared buffer's (test_core.py): a call the page could
+    not take in time was withdrawn; one it took and did not answer is reported as such."""
+    page = relay_page(browser, plain_server, "/scenarios/timeouts.py", kind, timeout_ms=500)
+    try:
+        result = page.evaluate("w.sync.unclaimed_then_recovers()")
+        assert "did not take the call within 0.5 s" in result["unclaimed"], result
+        assert result["after"] == "recovered", result
+        result = page.evaluate("w.sync.busy_then_recovers()")
+        assert "did not answer within 0.5 s" in result["busy"], result
+        assert result["after"] == "recovered", result
+    finally:
+        page.close()
+
+
+def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
+    """Four workers on one page flood it at once through one service worker: every reply
+    reaches its own caller (echo_many checks each)."""
+    page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
+    try:
+        counts = page.evaluate(
+            """async () => {
+              const { PyWorker } = await import('/_ffi/main.js');
+              const workers = [w, ...[1, 2, 3].map(() => PyWorker('/scenarios/busy.py', { type: 'micropython' }))];
+              await Promise.all(workers.map((x) => x.ready));
+              const counts = await Promise.all(workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
+              for (const x of workers.slice(1)) x.terminate();
+              return counts;
+            }""")
+        assert counts == [300, 300, 300, 300], counts
+    finally:
+        page.close()
+
+
+def test_forced_on_an_isolated_page(browser, tests_server):
+    page = relay_page(browser, tests_server, "/scenarios/busy.py", "micropython",
+                      transport="service-worker")
+    try:
+        assert page.evaluate("crossOriginIsolated") is True
+        transport = page.evaluate("w.statistics().transport")
+        assert transport == {"kind": "service-worker", "why": 'asked for (transport "service-worker")'}
+        assert page.evaluate("w.sync.echo_many('forced', 100)") == 100
+    finally:
+        page.close()
+
+
+def test_an_unknown_transport_is_named(browser, plain_server):
+    page, state = harness_state(
+        browser, f"{plain_server}/browser/pages/harness.html?src=/scenarios/busy.py&transport=smoke")
+    page.close()
+    assert 'unknown transport "smoke"' in state and '"service-worker"' in state, state
