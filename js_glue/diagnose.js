@@ -108,7 +108,10 @@ export async function diagnose(transport = "auto") {
 }
 
 /** @typedef {"auto" | "shared" | "service-worker"} Transport */
-/** @typedef {{ kind: "shared" | "service-worker", why: string }} Chosen */
+/**
+ * @typedef {{ kind: "shared" | "service-worker", why: string, registration?: ServiceWorkerRegistration }} Chosen
+ *   (registration: the relay's service worker registration, for "service-worker")
+ */
 
 /** @param {unknown} transport */
 function checkTransport(transport) {
@@ -152,18 +155,18 @@ export async function chooseTransport(transport = "auto") {
     if (transport === "shared") throw new Error(shared);
     const relay = relayProblem();
     if (relay) throw new Error(bothMessage(shared, relay));
-    await startRelay().catch((e) => {
+    const registration = await startRelay().catch((e) => {
       throw new Error(bothMessage(shared, e.message));
     });
     const missing = globalThis.crossOriginIsolated ? "it has no SharedArrayBuffer" : "the page is not cross-origin isolated";
-    return { kind: "service-worker", why: `${missing}, so its workers wait on the service worker instead of shared memory` };
+    return { kind: "service-worker", why: `${missing}, so its workers wait on the service worker instead of shared memory`, registration };
   }
   const relay = relayProblem();
   if (relay) throw new Error(relayMessage(relay));
-  await startRelay().catch((e) => {
+  const registration = await startRelay().catch((e) => {
     throw new Error(relayMessage(e.message));
   });
-  return { kind: "service-worker", why: "asked for (transport \"service-worker\")" };
+  return { kind: "service-worker", why: "asked for (transport \"service-worker\")", registration };
 }
 
 /**

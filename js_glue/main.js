@@ -106,7 +106,7 @@ export function PyWorker(src, options = {}) {
     const server = shared ? serverFor(wake) : null;
     const key = shared ? "" : crypto.randomUUID();
     if (server) server.add(channel);
-    else relay = new Relay(channel, key);
+    else relay = new Relay(channel, key, /** @type {ServiceWorkerRegistration} */ (chosen.registration));
     const started = new Promise((resolve, reject) => {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
         if (data.kind === Message.RING) server?.ring();
@@ -178,7 +178,8 @@ export function PyWorker(src, options = {}) {
     statistics() {
       if (!channel) return null;
       const serving = relay ? relay.statistics() : serverFor(wake).statistics();
-      return { ...channel.statistics(), transport: chosen, serving, snapshot: snapshotUse };
+      const { kind, why } = /** @type {import("./diagnose.js").Chosen} */ (chosen);
+      return { ...channel.statistics(), transport: { kind, why }, serving, snapshot: snapshotUse };
     },
     get worker() {
       return worker;

@@ -3,18 +3,20 @@
 // their workers (not cross-origin isolated, or no SharedArrayBuffer). A worker cannot wait for a
 // message, but it can block in a synchronous XMLHttpRequest: its stub (relay-stub.js) sends each
 // request frame as one to `<...>/_ffi/relay/<key>`; this service worker takes the request, hands
-// the frame to the page over the BroadcastChannel named for `key`, and answers the request with
-// the page's reply. Nothing here outlives a request but a cache of those channels, so a browser
-// that stops this service worker between calls loses nothing.
+// the frame to the page, and answers the request with the page's reply. The page gives this
+// service worker a MessagePort for `key` (a message {relay: key, port}); a service worker that
+// the browser stopped and started again has lost the port and reaches the page over the
+// BroadcastChannel named for `key` instead, on which the page sends a new port. Nothing else
+// outlives a request, so a browser that stops this service worker loses nothing.
 //
 // Requests (method, path after `relay/`; each answer carries RELAY_HEADER, which says what it is):
-//   POST <key>?timeout=ms    body: a request frame   -> "reply" (body: the reply frame), or a Failure:
+//   POST <key>?timeout=ms&seq=n  body: a request frame   -> "reply" (body: the reply frame), or a Failure:
 //                                                        "unclaimed" if the page did not take it in
 //                                                        time (it then never runs it), "busy" if it
 //                                                        took it and did not answer in time
 //   GET  <key>/hello?timeout=ms                      -> "version:<n>": the page serves `key`
 //   GET  pause?ms=n                                  -> "paused", after n ms (a worker's sleep)
-// Messages on the channel: to the page {id, frame, deadline} (frame null: hello; the page takes
+// Messages on the channel: to the page {id, frame, seq, deadline} (frame null: hello; the page takes
 // no request after its deadline, which comes TAKE_MARGIN_MS before this worker gives up); from the
 // page {id, taken: true} as it takes a request, then {id, reply} | {id, failure}; {id, version};
 // {closed: true} (the page no longer serves `key`).
@@ -34,12 +36,22 @@
   /** ms between the page's deadline to take a request and this worker's answer without it */
   const TAKE_MARGIN_MS = 50;
 
-  /** @type {Map<string, { channel: BroadcastChannel, pending: Map<number, (message: any) => void> }>} */
+  /** @typedef {{ channel: BroadcastChannel, port: MessagePort | null, pending: Map<number, (message: any) => void> }} Page */
+  /** @type {Map<string, Page>} */
   const pages = new Map();
   let nextId = 1;
 
   sw.addEventListener("install", () => sw.skipWaiting());
   sw.addEventListener("activate", (/** @type {any} */ event) => event.waitUntil(sw.clients.claim()));
+
+  sw.addEventListener("message", (/** @type {any} */ event) => {
+    const { relay: key, port } = event.data ?? {};
+    if (typeof key !== "string" || !(port instanceof MessagePort)) return;
+    const page = pageOf(key);
+    page.port?.close();
+    page.port = port;
+    port.onmessage = ({ data }) => receive(key, page, data);
+  });
 
   sw.addEventListener("fetch", (/** @type {any} */ event) => {
     const url = new URL(event.request.url);
@@ -66,7 +78,7 @@
       return new Response(`pyscript-ffi relay: no such request ${rest}`, { status: 404, headers: { [HEADER]: "unknown" } });
     }
     const frame = what === "hello" ? null : await request.arrayBuffer();
-    const message = await ask(key, frame, timeout);
+    const message = await ask(key, frame, Number(url.searchParams.get("seq")) || 0, timeout);
     if (message === null) return respond("unclaimed"); // the page drops it past its deadline
     if (message.taken) return respond("busy"); // its late answer is dropped with its id
     if (message.version !== undefined) return respond(`version:${message.version}`);
@@ -77,10 +89,10 @@
   /**
    * The page's answer to `frame` (null: hello); if none came within `timeout` ms, null, or
    * {taken: true} if the page took the request.
-   * @param {string} key @param {ArrayBuffer | null} frame @param {number} timeout
+   * @param {string} key @param {ArrayBuffer | null} frame @param {number} seq @param {number} timeout
    * @returns {Promise<any>}
    */
-  function ask(key, frame, timeout) {
+  function ask(key, frame, seq, timeout) {
     const page = pageOf(key);
     const id = nextId++;
     return new Promise((resolve) => {
@@ -99,28 +111,31 @@
         resolve(message);
       });
       const deadline = Date.now() + Math.max(timeout - TAKE_MARGIN_MS, timeout / 2);
-      page.channel.postMessage({ id, frame, deadline });
+      (page.port ?? page.channel).postMessage({ id, frame, seq, deadline });
     });
   }
 
-  /** The channel to the page serving `key` (made on first use). @param {string} key */
+  /** The way to the page serving `key` (made on first use). @param {string} key @returns {Page} */
   function pageOf(key) {
     let page = pages.get(key);
     if (!page) {
       const channel = new BroadcastChannel(CHANNEL_PREFIX + key);
-      /** @type {Map<number, (message: any) => void>} */
-      const pending = new Map();
-      channel.onmessage = ({ data }) => {
-        if (data?.closed) {
-          // the page stopped serving `key` (its worker ended): answer what waits, forget it
-          for (const settle of pending.values()) settle({ failure: "unclaimed" });
-          channel.close();
-          pages.delete(key);
-        } else pending.get(data?.id)?.(data);
-      };
-      page = { channel, pending };
-      pages.set(key, page);
+      /** @type {Page} */
+      const made = { channel, port: null, pending: new Map() };
+      channel.onmessage = ({ data }) => receive(key, made, data);
+      pages.set(key, (page = made));
     }
     return page;
+  }
+
+  /** A message from the page serving `key`. @param {string} key @param {Page} page @param {any} data */
+  function receive(key, page, data) {
+    if (data?.closed) {
+      // the page stopped serving `key` (its worker ended): answer what waits, forget it
+      for (const settle of page.pending.values()) settle({ failure: "unclaimed" });
+      page.channel.close();
+      page.port?.close();
+      pages.delete(key);
+    } else page.pending.get(data?.id)?.(data);
   }
 })();

@@ -3,8 +3,9 @@
 // (not cross-origin isolated, or no SharedArrayBuffer), the same request and reply frames go
 // through a service worker instead of a shared buffer. The worker's stub sends each frame in a
 // synchronous XMLHttpRequest (relay-stub.js); our service worker (relay-serviceworker.js) hands
-// it to this page over a BroadcastChannel named for the worker, and answers the XMLHttpRequest
-// with the reply. A frame travels whole (an XMLHttpRequest body has no fixed size), so the
+// it to this page over a MessagePort the page gave it for that worker (or, once the browser
+// has restarted the service worker, over a BroadcastChannel named for the worker, on which the
+// page gives it a new port), and answers the XMLHttpRequest with the reply. A frame travels whole (an XMLHttpRequest body has no fixed size), so the
 // chunked transfer of transfer.js has no part here; the Channel answers it as any other
 // (Channel.answer: decode, policy, handler, encode).
 //
@@ -38,8 +39,8 @@ export function relayProblem() {
 /**
  * Register the relay's service worker (again for each worker: it may have been unregistered
  * since; registering an active one again costs one update check) and resolve once it is
- * active, to the URL of its script. Rejects with the cause if it cannot run.
- * @returns {Promise<string>}
+ * active, to its registration. Rejects with the cause if it cannot run.
+ * @returns {Promise<ServiceWorkerRegistration>}
  */
 export async function startRelay() {
   const site = new URL(`../${SITE_SCRIPT}`, import.meta.url);
@@ -66,7 +67,7 @@ export async function startRelay() {
     });
     await Promise.race([active, late]).finally(() => clearTimeout(timer));
   }
-  return script.href;
+  return registration;
 }
 
 /** @param {URL} url */
@@ -90,22 +91,55 @@ export class Relay {
   /**
    * @param {import("./channel.js").Channel} channel
    * @param {string} key
+   * @param {ServiceWorkerRegistration} registration the relay's (startRelay)
    */
-  constructor(channel, key) {
+  constructor(channel, key, registration) {
     this.channel = channel;
     this.key = key;
     this.interrupted = false;
-    this.stats = { expired: 0, interrupts: 0 };
-    this.port = new BroadcastChannel(RELAY_CHANNEL_PREFIX + key);
-    this.port.onmessage = ({ data }) => this.#serve(data);
+    this.registration = registration;
+    this.stats = { expired: 0, interrupts: 0, repeats: 0, ports: 0 };
+    /**
+     * The worker's last call (its `seq`) and the reply to it: a browser that stops the service
+     * worker while it carries a call sends the same request again to a new one (Chromium), and
+     * that repeat gets this reply instead of running the call twice.
+     */
+    this.last = { seq: 0, reply: /** @type {Uint8Array | null} */ (null) };
+    this.broadcast = new BroadcastChannel(RELAY_CHANNEL_PREFIX + key);
+    this.broadcast.onmessage = ({ data }) => {
+      this.#givePort(); // the service worker lost the port this page gave it: it was restarted
+      this.#serve(data, this.broadcast);
+    };
+    /** @type {MessagePort | null} */
+    this.port = null;
+    this.#givePort();
   }
 
-  /** @param {{ id: number, frame: ArrayBuffer | null, deadline: number }} message */
-  #serve({ id, frame, deadline }) {
+  /** Give the service worker a new MessagePort to this page's end, for the worker's `key`. */
+  #givePort() {
+    this.port?.close();
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    port1.onmessage = ({ data }) => this.#serve(data, port1);
+    this.stats.ports++;
+    // the active service worker of the registration: a new one if the browser replaced it
+    this.registration.active?.postMessage({ relay: this.key, port: port2 }, [port2]);
+  }
+
+  /**
+   * @param {{ id: number, frame: ArrayBuffer | null, seq: number, deadline: number }} message
+   * @param {MessagePort | BroadcastChannel} out where the answer goes (where the request came from)
+   */
+  #serve({ id, frame, seq, deadline }, out) {
     const channel = this.channel;
     if (channel.closed) return;
     if (frame === null) {
-      this.port.postMessage({ id, version: PROTOCOL_VERSION });
+      out.postMessage({ id, version: PROTOCOL_VERSION });
+      return;
+    }
+    if (seq === this.last.seq && this.last.reply !== null) {
+      this.stats.repeats++;
+      out.postMessage({ id, reply: this.last.reply });
       return;
     }
     if (Date.now() > deadline) {
@@ -116,10 +150,10 @@ export class Relay {
     if (this.interrupted) {
       this.interrupted = false;
       this.stats.interrupts++;
-      this.port.postMessage({ id, failure: Failure.INTERRUPTED });
+      out.postMessage({ id, failure: Failure.INTERRUPTED });
       return;
     }
-    this.port.postMessage({ id, taken: true }); // the service worker then says "busy", not "unclaimed", at the timeout
+    out.postMessage({ id, taken: true }); // the service worker then says "busy", not "unclaimed", at the timeout
     const bytes = new Uint8Array(frame);
     const reply = channel.answer(
       bytes.length > channel.maxFrameBytes
@@ -128,7 +162,8 @@ export class Relay {
           )
         : bytes,
     );
-    this.port.postMessage({ id, reply });
+    this.last = { seq, reply };
+    out.postMessage({ id, reply });
   }
 
   /** The worker's next call (or the one it waits in, not yet served) ends in KeyboardInterrupt. */
@@ -137,8 +172,9 @@ export class Relay {
   }
 
   close() {
-    this.port.postMessage({ closed: true });
-    this.port.close();
+    this.broadcast.postMessage({ closed: true });
+    this.broadcast.close();
+    this.port?.close();
   }
 
   statistics() {

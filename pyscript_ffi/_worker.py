@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from broker.errors import CallTimeout
+from broker.errors import CallTimeout, ChannelError
 from broker.protocol import Failure
 
 from . import promises
@@ -31,6 +31,10 @@ def call_timeout(failure: str, seconds: float) -> BaseException:
         return KeyboardInterrupt("interrupted by the page (interrupt()) while waiting for it")
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)
+    if failure == Failure.LOST:
+        return ChannelError("the service worker that carried the call to the page went away "
+                            "before it answered (the browser stopped, replaced or unregistered "
+                            "it): the call may or may not have run")
     return CallTimeout.unanswered(seconds)
 
 

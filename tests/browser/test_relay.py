@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .harness import (
+    BOOT_MS,
     INTERPRETERS,
     assert_no_leak,
     check_scenario,
@@ -98,9 +99,11 @@ def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
         counts = page.evaluate(
             """async () => {
               const { PyWorker } = await import('/_ffi/main.js');
-              const workers = [w, ...[1, 2, 3].map(() => PyWorker('/scenarios/busy.py', { type: 'micropython' }))];
+              const start = () => PyWorker('/scenarios/busy.py', { type: 'micropython' });
+              const workers = [w, start(), start(), start()];
               await Promise.all(workers.map((x) => x.ready));
-              const counts = await Promise.all(workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
+              const counts = await Promise.all(
+                workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
               for (const x of workers.slice(1)) x.terminate();
               return counts;
             }""")
@@ -115,14 +118,109 @@ def test_forced_on_an_isolated_page(browser, tests_server):
     try:
         assert page.evaluate("crossOriginIsolated") is True
         transport = page.evaluate("w.statistics().transport")
-        assert transport == {"kind": "service-worker", "why": 'asked for (transport "service-worker")'}
+        why = 'asked for (transport "service-worker")'
+        assert transport == {"kind": "service-worker", "why": why}
         assert page.evaluate("w.sync.echo_many('forced', 100)") == 100
     finally:
         page.close()
 
 
 def test_an_unknown_transport_is_named(browser, plain_server):
-    page, state = harness_state(
-        browser, f"{plain_server}/browser/pages/harness.html?src=/scenarios/busy.py&transport=smoke")
+    query = "src=/scenarios/busy.py&transport=smoke"
+    page, state = harness_state(browser, f"{plain_server}/browser/pages/harness.html?{query}")
     page.close()
     assert 'unknown transport "smoke"' in state and '"service-worker"' in state, state
+
+
+# -- faults: Chromium only, through Playwright (`chromium`: a context that blocks service
+# workers, and the DevTools protocol that stops them), which the engine-neutral driver lacks
+
+def chromium_relay_page(context, base_url, src, kind="pyodide"):
+    page = context.new_page()
+    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&type={kind}")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    assert page.evaluate("window.harness") == "ready"
+    return page
+
+
+def test_a_page_that_blocks_service_workers_names_both_missing_pieces(chromium, plain_server):
+    context = chromium.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{plain_server}/browser/pages/harness.html?src=/scenarios/busy.py")
+        page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+        state = page.evaluate("window.harness")
+        assert "cross-origin-opener-policy: same-origin" in state, state
+        assert "Nor can it serve its workers through a service worker" in state, state
+        assert page.evaluate("w.worker") is None
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_the_service_worker_stopped_mid_call(chromium, plain_server, kind):
+    """The browser stops the service worker while it carries a call (the page takes 1.5 s to
+    answer it). Chromium sends the request again to a new service worker: the page answers
+    that repeat with the reply it made, without running the call a second time; the worker
+    sees one answered call, and its next call works."""
+    context = chromium.new_context()
+    try:
+        page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", kind)
+        cdp = context.new_cdp_session(page)
+        cdp.send("ServiceWorker.enable")
+        page.evaluate("() => { window.started = performance.now();"
+                      " window.outcome = w.sync.call_through(1500)"
+                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
+        page.wait_for_timeout(500)
+        cdp.send("ServiceWorker.stopAllWorkers")
+        outcome = page.evaluate("window.outcome")
+        assert outcome["first"] == "answered" and outcome["after"] == "after", outcome
+        assert outcome["ms"] < 2 * 1500, f"the call ran twice: {outcome}"
+        assert page.evaluate("w.statistics().serving.repeats") == 1
+    finally:
+        context.close()
+
+
+def test_unregistered_mid_call_the_call_ends_and_a_new_worker_registers_again(chromium,
+                                                                             plain_server):
+    context = chromium.new_context()
+    try:
+        page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", "micropython")
+        outcome = page.evaluate(
+            """async () => {
+              const call = w.sync.call_through(500);
+              const registrations = await navigator.serviceWorker.getRegistrations();
+              const gone = await Promise.all(registrations.map((r) => r.unregister()));
+              const outcome = await call;
+              const { PyWorker } = await import('/_ffi/main.js');
+              const again = PyWorker('/scenarios/busy.py', { type: 'micropython' });
+              await again.ready;
+              const echoed = await again.sync.echo_many('again', 50);
+              again.terminate();
+              return { gone, outcome, echoed };
+            }""")
+        assert outcome["gone"] == [True], outcome
+        assert outcome["outcome"] == {"first": "answered", "after": "after"}, outcome
+        assert outcome["echoed"] == 50, outcome
+    finally:
+        context.close()
+
+
+def test_a_cross_origin_iframe_without_corp_and_a_synchronous_worker(browser, plain_server):
+    """The page the issue starts from: it embeds a page of another origin that sends no
+    Cross-Origin-Resource-Policy (which isolation would block), and its worker runs anyway."""
+    page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
+    try:
+        other = plain_server.replace("127.0.0.1", "localhost")
+        loaded = page.evaluate(
+            """(src) => new Promise((resolve) => {
+              const frame = document.createElement('iframe');
+              frame.onload = () => resolve(true);
+              frame.src = src;
+              document.body.append(frame);
+            })""", f"{other}/browser/pages/blank.html")
+        assert loaded is True
+        assert page.evaluate("w.sync.echo_many('framed', 100)") == 100
+        assert page.evaluate("w.statistics().transport.kind") == "service-worker"
+    finally:
+        page.close()
