@@ -100,9 +100,8 @@ class _PageFunction:
 
 
 def _wait_for(ticket):
-    import js  # the worker's own: Atomics.wait blocks this thread only
+    from pyscript_ffi import promises  # the worker's pause: it blocks this thread only
 
-    cell = js.Int32Array.new(js.SharedArrayBuffer.new(4))
     registry = _registry()
     for _ in range(_SYNC_TIMEOUT_S * 1000 // _POLL_MS):
         outcome = registry.poll(ticket)
@@ -111,7 +110,7 @@ def _wait_for(ticket):
             if kind == "error":
                 raise RuntimeError(f"the page's sync function failed: {value}")
             return value
-        js.Atomics.wait(cell, 0, 0, _POLL_MS)
+        promises.pause(_POLL_MS / 1000)
     raise TimeoutError(f"the page's sync function did not settle within {_SYNC_TIMEOUT_S} s")
 
 
