@@ -504,7 +504,7 @@ def main(argv: list[str]) -> int:
         print()
         print("\n".join(host_lines(got["host"])))
     if args.json:
-        rows = ("floor", "ffi", "pyscript", "micro")
+        rows = ("floor", "ffi", "pyscript", "micro", "relay")
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}
