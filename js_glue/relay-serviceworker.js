@@ -33,6 +33,8 @@
   const CHANNEL_PREFIX = "pyscript-ffi-relay:";
   /** the longest a request may ask the page to take (ms): a bound even for a forged one */
   const MAX_WAIT_MS = 10 * 60 * 1000;
+  /** replies of at least this many bytes go as a Blob */
+  const BLOB_BYTES = 1 << 16;
   /** ms between the page's deadline to take a request and this worker's answer without it */
   const TAKE_MARGIN_MS = 50;
 
@@ -83,7 +85,10 @@
     if (message.taken) return respond("busy"); // its late answer is dropped with its id
     if (message.version !== undefined) return respond(`version:${message.version}`);
     if (message.failure !== undefined) return respond(String(message.failure));
-    return respond("reply", message.reply);
+    // a large reply as a Blob: Chromium hands a Blob's bytes over whole, a typed array's in
+    // small pieces (measured for request bodies in relay-stub.js)
+    const reply = message.reply;
+    return respond("reply", reply.byteLength >= BLOB_BYTES ? new Blob([reply]) : reply);
   }
 
   /**
