@@ -54,7 +54,9 @@ export async function startRelay() {
   } catch (e) {
     throw new Error(`its service worker ${script.href} could not be registered (${e instanceof Error ? e.message : e})`);
   }
-  const sw = registration.active ?? registration.waiting ?? registration.installing;
+  // the newest: registering again may have found a new version of the script (an update), and
+  // a worker started while it takes over may get no service worker at all (Firefox)
+  const sw = registration.installing ?? registration.waiting ?? registration.active;
   if (sw && sw.state !== "activated") {
     const active = new Promise((resolve) => {
       const check = () => sw.state === "activated" && resolve(undefined);

@@ -9,6 +9,7 @@ import pytest
 
 from .harness import (
     BOOT_MS,
+    BOOT_S,
     INTERPRETERS,
     assert_no_leak,
     check_scenario,
@@ -45,7 +46,6 @@ def test_statistics_say_which_transport_and_why(core_page):
     transport = core_page.evaluate("w.statistics().transport")
     assert transport["kind"] == "service-worker", transport
     assert "not cross-origin isolated" in transport["why"], transport
-    assert core_page.evaluate("typeof SharedArrayBuffer") == "undefined"
 
 
 def test_interrupt_lands_at_the_next_call(core_page):
@@ -78,11 +78,18 @@ def test_frames_of_megabytes_go_whole(browser, plain_server, kind):
 @pytest.mark.parametrize("kind", INTERPRETERS)
 def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
     """The same bounds and messages as the shared buffer's (test_core.py): a call the page could
-    not take in time was withdrawn; one it took and did not answer is reported as such."""
+    not take in time was withdrawn; one it took and did not answer is reported as such.
+
+    Except in Firefox and WebKit, where a worker's XMLHttpRequest is carried out by the page's
+    main thread: a call made while the page is busy waits for it, and is answered once it is
+    free (after its 1 s, past the 0.5 s bound), not withdrawn."""
     page = relay_page(browser, plain_server, "/scenarios/timeouts.py", kind, timeout_ms=500)
     try:
         result = page.evaluate("w.sync.unclaimed_then_recovers()")
-        assert "did not take the call within 0.5 s" in result["unclaimed"], result
+        if browser.name in ("firefox", "webkit"):
+            assert result["unclaimed"] == "no timeout", result
+        else:
+            assert "did not take the call within 0.5 s" in result["unclaimed"], result
         assert result["after"] == "recovered", result
         result = page.evaluate("w.sync.busy_then_recovers()")
         assert "did not answer within 0.5 s" in result["busy"], result
@@ -130,6 +137,28 @@ def test_an_unknown_transport_is_named(browser, plain_server):
     page, state = harness_state(browser, f"{plain_server}/browser/pages/harness.html?{query}")
     page.close()
     assert 'unknown transport "smoke"' in state and '"service-worker"' in state, state
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_the_examples_run_without_isolation(browser, plain_examples_server, kind):
+    """examples/list and examples/taskboard, served with no isolation headers and no service
+    worker of a built site: their workers drive the page synchronously over the relay."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{plain_examples_server}/list/")
+        page.wait_for_function("document.querySelector('#status').textContent.includes('ready')",
+                               timeout=BOOT_S)
+        assert page.texts("#items li") == ["apple", "banana", "cherry"]
+        assert page.evaluate("crossOriginIsolated") is False
+        page.goto(f"{plain_examples_server}/taskboard/?type={kind}")
+        page.wait_for_function(
+            "document.querySelector('#status').textContent"
+            ".includes('created and deleted by Python')", timeout=BOOT_S)
+        assert page.texts("li.task .task-title") == [
+            "Read the FFI guide", "Move the work to a worker"]
+        assert not page.errors(), page.errors()
+    finally:
+        page.close()
 
 
 # -- faults: Chromium only, through Playwright (`chromium`: a context that blocks service
