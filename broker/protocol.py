@@ -122,6 +122,7 @@ class Failure(StrEnum):
     UNCLAIMED = "unclaimed"  #: the serving side never picked the request up; it was withdrawn
     BUSY = "busy"  #: the serving side took the request but did not answer in time
     INTERRUPTED = "interrupted"  #: the page interrupted the worker while it waited (INTERRUPT)
+    LOST = "lost"  #: the relay's service worker went away mid-call (js_glue/relay-stub.js)
 
 
 #: What the page stores in INTERRUPT to interrupt the worker's Python: SIGINT, as Pyodide reads it.

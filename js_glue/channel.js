@@ -7,7 +7,7 @@
 // goes on as its own task, woken by later rings. One request: receive, decode (wire.js), policy
 // (policy.js), handler (dispatch.js), encode, send.
 
-import { PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
+import { DATA_OFFSET, PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
 import { HANDLERS } from "./dispatch.js";
 import { ProtocolError, describe, statusOf } from "./errors.js";
 import { Policy } from "./policy.js";
@@ -29,11 +29,13 @@ function errorRecord(e) {
 
 export class Channel {
   /**
-   * @param {SharedArrayBuffer} buffer
+   * @param {SharedArrayBuffer | null} buffer null: the worker's requests come through the relay
+   *   (relay.js), which hands each to `answer`; poll has nothing to serve
    * @param {{ post: (message: any) => void, timeoutMs: number, maxFrameBytes: number, allow?: string[] | null }} options
    */
   constructor(buffer, { post, timeoutMs, maxFrameBytes, allow = null }) {
-    this.transfer = new Transfer(buffer);
+    // no shared buffer: a header of its own that never holds a request (poll finds none)
+    this.transfer = new Transfer(buffer ?? /** @type {any} */ (new ArrayBuffer(DATA_OFFSET)));
     this.i32 = this.transfer.i32;
     this.i32[Slot.VERSION] = PROTOCOL_VERSION;
     this.timeoutMs = timeoutMs;

@@ -8,6 +8,11 @@
 // Only same-origin responses are touched; a cross-origin resource must send its own
 // Cross-Origin-Resource-Policy (or CORS) headers to load on an isolated page.
 
+// The relay's service worker (relay-serviceworker.js) runs here too, for the pages that cannot
+// be isolated after all: one service worker for the site's scope. Its fetch listener goes
+// first (registered by this call) and takes only the relay's requests.
+importScripts("./_ffi/relay-serviceworker.js");
+
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",

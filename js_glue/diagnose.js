@@ -1,10 +1,19 @@
 // @ts-check
-// Why this page cannot run a PyWorker, found before any worker starts: each check names the
-// cause and the fix, so `ready` rejects with a sentence a user can act on in every engine
-// (WebKit's bare stack `@.../main.js:81:41` says neither).
+// Why this page cannot run a PyWorker, found before any worker starts, and which transport it
+// runs one on: each check names the cause and the fix, so `ready` rejects with a sentence a
+// user can act on in every engine (WebKit's bare stack `@.../main.js:81:41` says neither).
 //
 //   const problem = await diagnose();     // null, or the first problem's message
+//   const { kind, why } = await chooseTransport("auto");   // "shared" or "service-worker"
 //   const worker = startModuleWorker(url, name);   // a module worker, or the same kind of message
+//
+// Transports: "shared", the shared buffer (channel.js, stub.js), which needs a cross-origin
+// isolated page with SharedArrayBuffer; "service-worker", the relay (relay.js), for a page that
+// cannot be isolated. "auto" takes the shared buffer where the page has it (a built site is
+// isolated first by its service worker, coi.js), else the relay.
+
+import { isolate } from "./coi.js";
+import { relayProblem, startRelay } from "./relay.js";
 
 const REQUIRED_HEADERS = {
   "cross-origin-opener-policy": "same-origin",
@@ -83,13 +92,81 @@ function moduleWorkerMessage(detail) {
 }
 
 /**
- * Every reason, in the order a user must fix them, why a PyWorker cannot run on this page.
+ * Every reason, in the order a user must fix them, why a PyWorker cannot run on this page over
+ * `transport` (with "auto": over neither).
+ * @param {Transport} [transport]
  * @returns {Promise<string | null>} the first problem's message, or null if the page can run one
  */
-export async function diagnose() {
-  const isolation = await isolationProblem();
-  if (isolation) return isolation;
-  return sharedMemoryProblem() ?? moduleWorkerProblem();
+export async function diagnose(transport = "auto") {
+  checkTransport(transport);
+  const shared = transport === "service-worker" ? null : (await isolationProblem()) ?? sharedMemoryProblem();
+  const relay = transport === "shared" ? null : relayProblem();
+  if (transport === "shared" && shared) return shared;
+  if (transport === "service-worker" && relay) return relayMessage(relay);
+  if (shared && relay) return bothMessage(shared, relay);
+  return moduleWorkerProblem();
+}
+
+/** @typedef {"auto" | "shared" | "service-worker"} Transport */
+/**
+ * @typedef {{ kind: "shared" | "service-worker", why: string, registration?: ServiceWorkerRegistration }} Chosen
+ *   (registration: the relay's service worker registration, for "service-worker")
+ */
+
+/** @param {unknown} transport */
+function checkTransport(transport) {
+  if (transport !== "auto" && transport !== "shared" && transport !== "service-worker") {
+    throw new TypeError(`pyscript-ffi: unknown transport ${JSON.stringify(transport)}; use "auto", "shared" or "service-worker"`);
+  }
+}
+
+/** @param {string} cause */
+const relayMessage = (cause) =>
+  `pyscript-ffi cannot serve this page's workers through its service worker (transport "service-worker"): ${cause}. ` +
+  "Open the page over https or from localhost in a normal browser window, or serve it cross-origin isolated " +
+  "(transport \"shared\", e.g. with `python -m pyscript_ffi serve`).";
+
+/** @param {string} shared @param {string} relay */
+const bothMessage = (shared, relay) =>
+  `${shared} Nor can it serve its workers through a service worker instead (the "service-worker" transport): ${relay}.`;
+
+/**
+ * Which transport this page's PyWorkers run on, and why; readies it (isolates a built site,
+ * which reloads the page; registers the relay's service worker). Throws with every missing
+ * piece named if `transport` cannot run here.
+ * @param {Transport} [transport]
+ * @returns {Promise<Chosen>}
+ */
+export async function chooseTransport(transport = "auto") {
+  checkTransport(transport);
+  if (transport !== "service-worker") {
+    let shared = null;
+    try {
+      await isolate(); // a built site on a host without headers: its service worker, one reload
+      shared = (await isolationProblem()) ?? sharedMemoryProblem();
+    } catch (e) {
+      if (transport === "shared") throw e;
+      shared = e instanceof Error ? e.message : String(e);
+    }
+    if (shared === null) {
+      const why = transport === "shared" ? "asked for (transport \"shared\")" : "the page is cross-origin isolated and has SharedArrayBuffer";
+      return { kind: "shared", why };
+    }
+    if (transport === "shared") throw new Error(shared);
+    const relay = relayProblem();
+    if (relay) throw new Error(bothMessage(shared, relay));
+    const registration = await startRelay().catch((e) => {
+      throw new Error(bothMessage(shared, e.message));
+    });
+    const missing = globalThis.crossOriginIsolated ? "it has no SharedArrayBuffer" : "the page is not cross-origin isolated";
+    return { kind: "service-worker", why: `${missing}, so its workers wait on the service worker instead of shared memory`, registration };
+  }
+  const relay = relayProblem();
+  if (relay) throw new Error(relayMessage(relay));
+  const registration = await startRelay().catch((e) => {
+    throw new Error(relayMessage(e.message));
+  });
+  return { kind: "service-worker", why: "asked for (transport \"service-worker\")", registration };
 }
 
 /**

@@ -12,15 +12,15 @@
 
 import { bootMicroPython, bootPyodide } from "./boot.js";
 import { Channel } from "./channel.js";
-import { diagnose, startModuleWorker } from "./diagnose.js";
+import { chooseTransport, moduleWorkerProblem, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
 import { Server, hasWaitAsync } from "./serving.js";
 import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
-import { isolate } from "./coi.js";
+import { Relay, relayUrl } from "./relay.js";
 import { keepSnapshot } from "./snapshot.js";
 
-export { diagnose, isolationProblem } from "./diagnose.js";
+export { chooseTransport, diagnose, isolationProblem } from "./diagnose.js";
 
 export { direct };
 
@@ -32,6 +32,10 @@ export { direct };
  * @property {number} [maxFrameBytes]  largest request frame the page accepts (default 256 MiB)
  * @property {string[]} [allow]  if given, the only globals the worker may reach; it never holds the global scope
  * @property {import("./environment.js").TagContext} [tag]  set by core.js for a PyScript tag: config, name, id
+ * @property {"auto" | "shared" | "service-worker"} [transport]  how the worker's calls reach the
+ *   page: "shared", a SharedArrayBuffer (needs a cross-origin isolated page); "service-worker",
+ *   a synchronous request to our service worker (relay.js), for a page that cannot be isolated;
+ *   "auto" (default), the first where the page has it (diagnose.js chooseTransport)
  * @property {"doorbell" | "post"} [wake]  how the worker wakes the page (default "doorbell" where
  *   Atomics.waitAsync exists, else "post"; serving.js). For measurement: leave it unset.
  * @property {(prompt: string) => any} [input]  answers the worker's input(prompt): a string or a
@@ -71,6 +75,7 @@ export function PyWorker(src, options = {}) {
     tag = undefined,
     wake = hasWaitAsync() ? "doorbell" : "post",
     snapshot = true,
+    transport = "auto",
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -86,20 +91,28 @@ export function PyWorker(src, options = {}) {
   let exported = [];
   /** how Pyodide started (boot.js SnapshotUse); "off" for MicroPython */
   let snapshotUse = "off";
+  /** @type {import("./diagnose.js").Chosen | null} the transport, once chosen */
+  let chosen = null;
+  /** @type {Relay | null} the page's end of the "service-worker" transport */
+  let relay = null;
 
   const ready = (async () => {
-    await isolate(); // a built site on a host without headers: its service worker, one reload
-    const problem = await diagnose(); // every reason this page cannot run one, before it starts
+    // every reason this page cannot run one, before it starts
+    chosen = await chooseTransport(transport);
+    const problem = moduleWorkerProblem();
     if (problem) throw new Error(problem);
-    buffer = new SharedArrayBuffer(bufferBytes);
+    const shared = chosen.kind === "shared";
+    if (shared) buffer = new SharedArrayBuffer(bufferBytes);
     worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
-    const server = serverFor(wake);
-    server.add(channel);
+    const server = shared ? serverFor(wake) : null;
+    const key = shared ? "" : crypto.randomUUID();
+    if (server) server.add(channel);
+    else relay = new Relay(channel, key, /** @type {ServiceWorkerRegistration} */ (chosen.registration));
     const started = new Promise((resolve, reject) => {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
-        if (data.kind === Message.RING) server.ring();
+        if (data.kind === Message.RING) server?.ring();
         else if (data.kind === Message.SETTLE) channel?.settle(data);
         else if (data.kind === Message.KEEP) keepSnapshot(data.key, data.bytes);
         else if (data.kind === Message.READY) {
@@ -113,9 +126,10 @@ export function PyWorker(src, options = {}) {
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
     });
-    const doorbell = server.doorbell;
+    const doorbell = server ? server.doorbell : null;
     const io = lendStdio(channel.values, options, src);
-    worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag, io, snapshot: snapshot !== false });
+    const boot = { type, buffer, doorbell, relay: shared ? null : relayUrl(key), src: url, timeoutMs: timeout, tag, io };
+    worker.postMessage({ kind: Message.BOOT, ...boot, snapshot: snapshot !== false });
     exported = await started;
   })();
 
@@ -143,25 +157,32 @@ export function PyWorker(src, options = {}) {
       terminated = true;
       worker?.terminate();
       channel?.close("the worker was terminated");
+      relay?.close();
     },
     /**
      * Raise KeyboardInterrupt in the worker's running Python: at once in Pyodide (its interrupt
      * buffer), and in either interpreter while it waits for a call to this page. The worker
-     * stays usable. Throws if the worker was terminated or has not started.
+     * stays usable. Over the "service-worker" transport (no shared memory) only at the worker's
+     * next call to this page. Throws if the worker was terminated or has not started.
      */
     interrupt() {
       if (terminated) throw new Error(`pyscript-ffi: interrupt() on a terminated worker (${src}): start a new PyWorker`);
+      if (relay) return relay.interrupt();
       if (buffer === null) throw new Error(`pyscript-ffi: interrupt() before ${src} started: await w.ready first`);
       const i32 = new Int32Array(buffer);
       Atomics.store(i32, Slot.INTERRUPT, INTERRUPT_SIGNAL);
       Atomics.notify(i32, Slot.STATE); // wake a worker blocked in a call
     },
     /**
-     * Live handles, calls served, bytes moved; how the page serves it (`serving`); how Pyodide
-     * started (`snapshot`: "restored", "made" or "off", once ready).
+     * Live handles, calls served, bytes moved; which transport carries its calls and why
+     * (`transport`: {kind, why}); how the page serves it (`serving`: the Server's figures, or
+     * the relay's); how Pyodide started (`snapshot`: "restored", "made" or "off", once ready).
      */
     statistics() {
-      return channel ? { ...channel.statistics(), serving: serverFor(wake).statistics(), snapshot: snapshotUse } : null;
+      if (!channel) return null;
+      const serving = relay ? relay.statistics() : serverFor(wake).statistics();
+      const { kind, why } = /** @type {import("./diagnose.js").Chosen} */ (chosen);
+      return { ...channel.statistics(), transport: { kind, why }, serving, snapshot: snapshotUse };
     },
     get worker() {
       return worker;

@@ -29,14 +29,16 @@ export function toHex(bytes) {
  * @param {object} options
  * @param {number} options.timeoutMs the worker's bound on one call
  * @param {(frame: Uint8Array) => Uint8Array | string} options.roundtrip one call (Caller.roundtrip)
+ * @param {(ms: number) => void} options.pause block the worker for ms (Caller.pause)
  * @param {(call: number, frame: Uint8Array | null, error: string | null) => void} options.settle
  */
-export function microStub({ timeoutMs, roundtrip, settle }) {
+export function microStub({ timeoutMs, roundtrip, pause, settle }) {
   /** @type {number[]} handles whose proxies MicroPython collected */
   const dropped = [];
   const tokens = new FinalizationRegistry((/** @type {number} */ id) => dropped.push(id));
   return {
     timeoutMs,
+    pause,
     /** @param {string} hex */
     roundtripHex(hex) {
       const reply = roundtrip(fromHex(hex));

@@ -5,13 +5,19 @@
 // PyScript worker under the plugin) make theirs here; they differ in where `post` sends.
 
 import { Message } from "./protocol.js";
-import { Caller, PinnedFrames } from "./stub.js";
+import { PinnedFrames } from "./stub.js";
 import { microStub } from "./micro.js";
+
+/**
+ * What the stubs take of a Caller: a Caller, or a RelayCaller (relay-stub.js) where the page
+ * serves the worker without shared memory.
+ * @typedef {{ timeoutMs: number, roundtrip: (frame: Uint8Array) => Uint8Array | string, pause: (ms: number) => void }} AnyCaller
+ */
 
 /**
  * Pyodide's stub. `post` gets each message Python posts, as a plain object (its frame copied
  * out of Python's bytes).
- * @param {Caller} caller @param {(message: any) => void} post
+ * @param {AnyCaller} caller @param {(message: any) => void} post
  */
 export function pyodideStub(caller, post) {
   return {
@@ -33,12 +39,13 @@ export function pyodideStub(caller, post) {
 
 /**
  * MicroPython's stub (micro.js): `post` gets each SETTLE.
- * @param {Caller} caller @param {(message: any) => void} post
+ * @param {AnyCaller} caller @param {(message: any) => void} post
  */
 export function micropythonStub(caller, post) {
   return microStub({
     timeoutMs: caller.timeoutMs,
     roundtrip: (frame) => caller.roundtrip(frame),
+    pause: (ms) => caller.pause(ms),
     settle: (call, frame, error) =>
       post(error != null ? { kind: Message.SETTLE, call, error } : { kind: Message.SETTLE, call, frame }),
   });

@@ -47,6 +47,8 @@ export class Caller {
     this.timeoutMs = timeoutMs;
     /** ms of Atomics.load polls before blocking in Atomics.wait (see SPIN_MAX_MS). */
     this.spinMs = SPIN_MAX_MS;
+    /** @type {Int32Array | null} the word pause() waits on */
+    this.sleeper = null;
     const version = Atomics.load(this.i32, Slot.VERSION);
     if (version !== PROTOCOL_VERSION) {
       throw new ProtocolError(
@@ -86,6 +88,12 @@ export class Caller {
     return owed || n > data.length ? undefined : data.subarray(0, n);
   }
 
+  /** Block this worker for `ms` (Atomics.wait on a word of its own: the page runs on). */
+  pause(/** @type {number} */ ms) {
+    this.sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+    Atomics.wait(this.sleeper, 0, 0, ms);
+  }
+
   /**
    * Block while STATE is `state`, until the deadline (a performance.now() time); returns the
    * state seen last, `state` itself if the deadline passed or the page interrupted.
@@ -122,7 +130,8 @@ export class Caller {
  */
 export class PinnedFrames {
   /**
-   * @param {Caller} caller
+   * @param {{ roundtrip: (frame: Uint8Array) => Uint8Array | string }} caller a Caller, or a
+   *   RelayCaller (relay-stub.js)
    * @param {any} bytearray a PyProxy of a Python bytearray that outlives this object
    *   (create_proxy); its buffer stays exported, so Python cannot resize it
    */

@@ -4,7 +4,8 @@
 // the page's calls (exports, callbacks) into Python.
 //
 // Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
-//   from the page: BOOT (with `tag`, a PyScript tag's context, from core.js; `io`, the page's
+//   from the page: BOOT (with `buffer`, the shared buffer, or `relay`, the relay's URL: relay.js;
+//                  `tag`, a PyScript tag's context, from core.js; `io`, the page's
 //                  input/stdout/stderr functions, stdio.js), then EXPORT, CALLBACK, FORGET
 //                  (handed to the runtime's `deliver`)
 //   to the page:   READY or FAILED, then SETTLE for each call; RING after each request when
@@ -16,6 +17,7 @@ import { prepare } from "./environment.js";
 import { toHex } from "./micro.js";
 import { Message, Slot } from "./protocol.js";
 import { Caller } from "./stub.js";
+import { RelayCaller } from "./relay-stub.js";
 import { micropythonStub, pyodideStub } from "./python-stub.js";
 
 /** @type {any} the Python runtime object, once booted */
@@ -38,14 +40,17 @@ self.onmessage = (event) => {
 const RING = Object.freeze({ kind: Message.RING });
 
 /**
- * @param {{ type: string, buffer: SharedArrayBuffer, doorbell: SharedArrayBuffer | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array, snapshot: boolean }} options
+ * @param {{ type: string, buffer: SharedArrayBuffer | null, doorbell: SharedArrayBuffer | null, relay: string | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array, snapshot: boolean }} options
+ *   (buffer null: the page serves this worker through the relay at the URL `relay`, relay.js)
  */
-async function boot({ type, buffer, doorbell, src, timeoutMs, tag, io, snapshot }) {
-  const caller = new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) });
+async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, snapshot }) {
+  const caller = buffer
+    ? new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) })
+    : new RelayCaller(/** @type {string} */ (relay), timeoutMs);
   if (type === "micropython") return bootMicro(caller, src, tag, io);
   const { pyodide, code, snapshot: used } = await bootPyodide(src, { snapshot, keep: keepOnPage });
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
-  pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
+  if (buffer) pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
   pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
@@ -65,7 +70,7 @@ function keepOnPage(key, bytes) {
 }
 
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
-async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src, /** @type {any} */ tag, /** @type {Uint8Array | undefined} */ io) {
+async function bootMicro(/** @type {Caller | RelayCaller} */ caller, /** @type {string} */ src, /** @type {any} */ tag, /** @type {Uint8Array | undefined} */ io) {
   const output = consoleOutput();
   const { micropython, code } = await bootMicroPython(src, output);
   const stub = micropythonStub(caller, (message) => self.postMessage(message));

@@ -70,5 +70,5 @@ def start_worker(stub):
     transport = StubTransport(stub)
     channel = Channel(transport, TokenTracking(stub.releaseToken, transport.take_drops))
     _runtime.install(channel, in_worker=True)
-    use_worker_clock(stub.timeoutMs / 1000)
+    use_worker_clock(stub.timeoutMs / 1000, stub.pause)
     return Runtime(channel, stub)

@@ -150,12 +150,12 @@ class Runtime(WorkerRuntime):
 
 
 def start_worker() -> Runtime:
-    """In a worker: talk to the page through the stub's shared buffer."""
+    """In a worker: talk to the page through the stub's Caller (shared buffer or relay)."""
     import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
 
     channel = Channel(StubTransport(stub.caller, stub.pin), WeakTracking())
     _runtime.install(channel, in_worker=True)
-    use_worker_clock(stub.caller.timeoutMs / 1000)
+    use_worker_clock(stub.caller.timeoutMs / 1000, stub.caller.pause)
     return Runtime(channel, stub.post)
 
 

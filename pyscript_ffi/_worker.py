@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from broker.errors import CallTimeout
+from broker.errors import CallTimeout, ChannelError
 from broker.protocol import Failure
 
 from . import promises
@@ -19,6 +19,8 @@ from .stdio import install as install_stdio
 from .stdio import write as write_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .channel import Channel
 
 
@@ -29,19 +31,19 @@ def call_timeout(failure: str, seconds: float) -> BaseException:
         return KeyboardInterrupt("interrupted by the page (interrupt()) while waiting for it")
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)
+    if failure == Failure.LOST:
+        return ChannelError("the service worker that carried the call to the page went away "
+                            "before it answered (the browser stopped, replaced or unregistered "
+                            "it): the call may or may not have run")
     return CallTimeout.unanswered(seconds)
 
 
-def use_worker_clock(timeout_s: float) -> None:
-    """Give `promises.run_sync` this worker's blocking pause (Atomics.wait on a private word:
-    the worker sleeps, the page runs) and its call timeout."""
-    import js  # type: ignore[import-not-found]  # the interpreter's own: this worker's globals
-
-    word = js.Int32Array.new(js.SharedArrayBuffer.new(4))
-    wait = js.Atomics.wait
+def use_worker_clock(timeout_s: float, pause_ms: Callable[[float], object]) -> None:
+    """Give `promises.run_sync` this worker's blocking pause (`pause_ms`, the stub's: the worker
+    sleeps, the page runs) and its call timeout."""
 
     def pause(seconds: float) -> None:
-        wait(word, 0, 0, seconds * 1000)
+        pause_ms(seconds * 1000)
 
     promises.configure(pause, timeout_s)
 

@@ -53,6 +53,13 @@ def examples_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def plain_examples_server() -> Iterator[str]:
+    """The examples without the cross-origin isolation headers (their workers on the service
+    worker: js_glue/relay.js)."""
+    yield from _serve(EXAMPLES, isolate=False)
+
+
+@pytest.fixture(scope="session")
 def browsers() -> Iterator[Callable[[str], Browser]]:
     """Launches an engine the first time a test asks for it; one process per engine for the
     whole session, closed at its end."""

@@ -74,7 +74,14 @@ PARALLEL_MIN_CALLS = 4000
 #: host that takes a virtual machine's cores for a while (steal) slows one round, not the row
 #: (measured: a one-worker round at 7,852/s with 23% of the cores stolen, 35,148/s without).
 PARALLEL_ROUNDS = 3
-QUICK = ["title", "write", "gather10"]  # --quick: these only, no MicroPython, no host, no workers
+#: the rows of the "service-worker" transport (js_glue/relay.js), beside the shared buffer's:
+#: fewer calls (each costs milliseconds), one and four workers at once; in --quick too
+RELAY_WORKLOADS = ["title", "write", "create", "bytes_1mb"]
+RELAY_CALLS = 500
+RELAY_1MB_CALLS = 20
+RELAY_WORKER_COUNTS = (1, 4)
+#: --quick: these only, no MicroPython, no host, no many-worker rows (but the relay's)
+QUICK = ["title", "write", "gather10"]
 #: what the page has, per engine (reported beside its table), and its timer's step in us (the
 #: smallest change of performance.now() seen: 5 us in isolated Chromium, 20 us in Firefox)
 FEATURES = """() => {
@@ -232,6 +239,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
     out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
                            "parallel": [], "pyscript": [], "pyscript_round_trips": {},
                            "pyscript_parallel": [], "micro": [], "phases": {},
+                           "relay": [], "relay_parallel": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     with _launch(engine) as browser:
         out["version"] = browser.version
@@ -262,6 +270,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             out["parallel"] += [{**r, "wake": wake} for r in rows]
         if not quick:
             _measure_micro(page, calls, out)
+        _measure_relay(page, calls, out)
         # a repeat visit where the driver has no visitors of its own (the boots above): a new
         # page of the same browser, whose HTTP cache holds what the first boot downloaded
         if out["boots"] is None:
@@ -367,6 +376,22 @@ def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
         n = calls if name not in SLOW else MICRO_1MB_CALLS
         got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
         out["micro"].append(row(label, got["samples"], got["total"]))
+
+
+def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:
+    """The "service-worker" transport's rows (a Pyodide worker whose calls go through our service
+    worker, on the same isolated page), and one and four such workers reading at once."""
+    out["relay_boot_ms"] = page.evaluate("bench.startRelay()")
+    page.evaluate("([w, n]) => bench.runRelay(w, n)", ["title", 100])  # (unmeasured)
+    n = min(calls, RELAY_CALLS)
+    for name, label in WORKLOADS:
+        if name in RELAY_WORKLOADS:
+            got = page.evaluate("([w, n]) => bench.runRelay(w, n)",
+                                [name, n if name not in SLOW else RELAY_1MB_CALLS])
+            out["relay"].append(row(label, got["samples"], got["total"]))
+    for count in RELAY_WORKER_COUNTS:
+        got, cpu = _with_cpu(page, "([c, n]) => bench.parallelRelay(c, 'title', n)", [count, n])
+        out["relay_parallel"].append(parallel_summary(count, n, got, cpu))
 
 
 def _local(url: str, origin: str) -> bool:
@@ -479,7 +504,7 @@ def main(argv: list[str]) -> int:
         print()
         print("\n".join(host_lines(got["host"])))
     if args.json:
-        rows = ("floor", "ffi", "pyscript", "micro")
+        rows = ("floor", "ffi", "pyscript", "micro", "relay")
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}

@@ -306,6 +306,12 @@ def report(out: dict[str, Any]) -> str:
         for r in out["micro"]:
             lines.append(line(replace(r, name=f"MicroPython: {r.name}"),
                               copy_floor if "1 MB" in r.name else best))
+    if out.get("relay"):
+        lines.append(f'transport "service-worker" (no shared memory: a synchronous request to '
+                     f"our service worker per call), Pyodide worker boot "
+                     f"{out['relay_boot_ms']:.0f} ms")
+        lines += [line(replace(r, name=f"service worker: {r.name}"),
+                       copy_floor if "1 MB" in r.name else best) for r in out["relay"]]
     if out["pyscript"]:
         repeat = ("" if out.get("boots") else ", repeat visit "
                   f"{out.get('pyscript_boot_repeat_ms', float('nan')):.0f} ms")
@@ -314,10 +320,12 @@ def report(out: dict[str, Any]) -> str:
                      f"(Pyodide's files already cached by ours){repeat}")
         lines += [line(replace(r, name=f"PyScript: {r.name}"), best) for r in out["pyscript"]]
     ours = out["parallel"]
-    if ours or out.get("pyscript_parallel"):  # (not in --quick)
+    if ours or out.get("pyscript_parallel") or out.get("relay_parallel"):
         lines += _parallel_table({
             "pyscript-ffi (doorbell)": [p for p in ours if p.get("wake", "doorbell") == "doorbell"],
             "pyscript-ffi (RING: no waitAsync)": [p for p in ours if p.get("wake") == "post"],
+            **({"pyscript-ffi (service worker)": out["relay_parallel"]}
+               if out.get("relay_parallel") else {}),
             **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
         })
     lines += comparison(out)

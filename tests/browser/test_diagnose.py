@@ -15,10 +15,10 @@ from .harness import harness_state
 MODULE_WORKER_BROWSERS = "Chrome/Edge 80+, Firefox 114+, Safari 15+"
 
 
-def refusal(browser, base_url, hide=""):
+def refusal(browser, base_url, hide="", transport="auto"):
     """Why a harness page's PyWorker did not start (asserting that no worker was created)."""
-    page, state = harness_state(
-        browser, f"{base_url}/browser/pages/harness.html?src=/scenarios/core.py&hide={hide}")
+    query = f"src=/scenarios/core.py&hide={hide}&transport={transport}"
+    page, state = harness_state(browser, f"{base_url}/browser/pages/harness.html?{query}")
     try:
         assert state.startswith("failed: "), state
         assert page.evaluate("w.worker") is None, "a worker started before the diagnosis"
@@ -35,14 +35,23 @@ def test_a_capable_page_has_no_problem(browser, tests_server):
 
 
 def test_page_that_is_not_isolated_names_the_missing_headers(browser, plain_server):
-    state = refusal(browser, plain_server)
+    """Over the shared buffer (transport "shared"); "auto" takes the service worker there
+    (tests/browser/test_relay.py), and diagnose() says so."""
+    state = refusal(browser, plain_server, transport="shared")
     assert "cross-origin isolated" in state, state
     assert "cross-origin-opener-policy: same-origin" in state
     assert "cross-origin-embedder-policy: require-corp" in state
+    page = browser.new_page()
+    page.goto(f"{plain_server}/browser/pages/blank.html")
+    problems = page.evaluate("import('/_ffi/main.js').then(async (m) =>"
+                             " [await m.diagnose(), await m.diagnose('shared')])")
+    page.close()
+    assert problems[0] is None, problems
+    assert "cross-origin-embedder-policy: require-corp" in problems[1], problems
 
 
 def test_missing_shared_array_buffer_names_the_jsc_switch(browser, tests_server):
-    state = refusal(browser, tests_server, "SharedArrayBuffer")
+    state = refusal(browser, tests_server, "SharedArrayBuffer", transport="shared")
     assert "needs SharedArrayBuffer" in state, state
     assert "although the page is cross-origin isolated" in state
     assert "JSC_useSharedArrayBuffer=1" in state, state
@@ -69,11 +78,18 @@ def test_missing_module_workers_name_the_browsers_that_have_them(browser, tests_
 
 def test_webkit_without_its_shared_memory_switch(tests_server):
     """The condition itself, not a page that hides it: MiniBrowser started without
-    JSC_useSharedArrayBuffer=1 is isolated but has no SharedArrayBuffer."""
+    JSC_useSharedArrayBuffer=1 is isolated but has no SharedArrayBuffer. Over the shared buffer
+    the page names the switch; "auto" runs the worker through the service worker instead."""
     with WebKit(environment={}) as browser:
         page = browser.new_page()
         page.goto(f"{tests_server}/browser/pages/blank.html")
         facts = page.evaluate("({ isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer })")
         assert facts == {"isolated": True, "sab": "undefined"}, facts
-        state = refusal(browser, tests_server)
+        state = refusal(browser, tests_server, transport="shared")
         assert "JSC_useSharedArrayBuffer=1" in state, state
+        page, state = harness_state(
+            browser, f"{tests_server}/browser/pages/harness.html?src=/scenarios/busy.py")
+        assert state == "ready", state
+        transport = page.evaluate("w.statistics().transport")
+        assert transport["kind"] == "service-worker" and "no SharedArrayBuffer" in transport["why"]
+        assert page.evaluate("w.sync.echo_many('no-sab', 100)") == 100

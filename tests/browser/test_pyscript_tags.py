@@ -52,16 +52,21 @@ def build_archives() -> None:
         archive.writestr("tinypkg-1.0.dist-info/RECORD", "")
 
 
-@pytest.fixture(scope="module", params=TYPES)
-def tags_page(request, chromium, tests_server):
+@pytest.fixture(scope="module", params=[(kind, served) for served in ("isolated", "plain")
+                                         for kind in TYPES], ids="-".join)
+def tags_page(request, chromium):
+    """Each page type, served cross-origin isolated (its workers on the shared buffer) and
+    without the headers (on the service worker: js_glue/relay.js)."""
+    kind, served = request.param
+    base = request.getfixturevalue("tests_server" if served == "isolated" else "plain_server")
     (PAGES / "build").mkdir(exist_ok=True)
     build_archives()
     page = chromium.new_page()
-    page.type = request.param
+    page.type = kind
     page.errors, page.warnings = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("console", lambda m: m.type == "warning" and page.warnings.append(m.text))
-    page.goto(f"{tests_server}/browser/pages/pyscript/{request.param}.html")
+    page.goto(f"{base}/browser/pages/pyscript/{kind}.html")
     page.wait_for_function("document.body.dataset.workers !== undefined", timeout=2 * BOOT_MS)
     page.evaluate("pyscriptFfiCore.settled()")
     page.baseline = live_handles(page, "pw")

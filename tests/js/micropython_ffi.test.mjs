@@ -35,6 +35,9 @@ async function boot() {
   return mp;
 }
 
+/** The worker's pause (stub.js Caller.pause): Node's main thread may block in Atomics.wait. */
+const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 test("the conformance scenarios on MicroPython", async () => {
   const mp = await boot();
   globalThis.fixtures = makeFixtures(direct);
@@ -44,7 +47,7 @@ test("the conformance scenarios on MicroPython", async () => {
     trips++;
     return channel.handle(frame);
   };
-  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, settle: () => {} }));
+  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, pause, settle: () => {} }));
   mp.runPython(`
 import _pyscript_ffi_stub as stub
 import pyscript_ffi._micro as _micro
@@ -88,7 +91,7 @@ test("MicroPython proxies are released when collected", async () => {
   globalThis.fixtures = makeFixtures(direct);
   const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 20 });
   const roundtrip = (/** @type {Uint8Array} */ frame) => channel.handle(frame);
-  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, settle: () => {} }));
+  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, pause, settle: () => {} }));
   mp.runPython(`
 import gc
 import _pyscript_ffi_stub as stub

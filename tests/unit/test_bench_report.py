@@ -233,3 +233,16 @@ def test_engines_are_named_from_the_three_or_all():
     for bad in ("safari", "chromium,edge", ""):
         with pytest.raises(argparse.ArgumentTypeError, match="use 'all' or names from"):
             _engines(bad)
+
+
+def test_the_service_worker_transport_has_its_rows_and_its_many_worker_line():
+    relay = [_row(LABELS["title"], 2000), _row(LABELS["bytes_1mb"], 40000)]
+    parallel = [{"workers": 1, "aggregate_calls_per_s": 500.0, "worst_p99_us": 4000.0},
+                {"workers": 4, "aggregate_calls_per_s": 900.0, "worst_p99_us": 9000.0}]
+    text = report(_out(40, 25, relay=relay, relay_boot_ms=1800.0, relay_parallel=parallel))
+    lines = text.splitlines()
+    assert 'transport "service-worker"' in text and "boot 1800 ms" in text
+    title = _line(lines, f"service worker: {LABELS['title']}").split()
+    assert title[-5:] == ["2000.0", "6000.0", "2000.0", "500", "200.00"]  # / the best floor
+    assert _line(lines, f"service worker: {LABELS['bytes_1mb']}").split()[-1] == "40.00"
+    assert "900/s (1.80x)" in _line(lines, "pyscript-ffi (service worker)")

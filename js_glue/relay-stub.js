@@ -1,0 +1,114 @@
+// @ts-check
+// The worker's end of the relay transport (relay.js): one synchronous round trip is one
+// synchronous XMLHttpRequest to our service worker, which the page answers. It offers what
+// stub.js's Caller offers (roundtrip, frameView, pause, timeoutMs), so the Python above it is
+// the same for both transports.
+//
+// What the platform allows: the page's interrupt() reaches this worker only when it next calls
+// the page (that call raises KeyboardInterrupt); Python that runs without calling the page
+// cannot be interrupted, since Pyodide's interrupt buffer needs shared memory.
+
+import { Failure, PROTOCOL_VERSION } from "./protocol.js";
+import { ProtocolError } from "./errors.js";
+import { RELAY_HEADER } from "./relay.js";
+
+/** ms an XMLHttpRequest waits beyond the call's timeout (the service worker answers at the timeout) */
+const MARGIN_MS = 2000;
+/** @type {Set<string>} */
+const FAILURES = new Set(Object.values(Failure));
+
+/** Request bodies of at least this many bytes go as a Blob (see asBody). */
+const BLOB_BYTES = 1 << 16;
+
+/**
+ * A request body Chromium sends quickly. A view is copied first: Chromium copies a view's whole
+ * ArrayBuffer to send its part, and a view into Pyodide's memory (PinnedFrames) has tens of MB
+ * behind it (measured: a call 23 ms through the view, 2 ms through a copy). A large body goes
+ * as a Blob, which Chromium hands to the service worker whole, where an ArrayBuffer's bytes
+ * cross in small pieces (measured, 1 MB up: 410 ms as an ArrayBuffer, 31 ms as a Blob).
+ * @param {Uint8Array | null} body
+ * @returns {any} what XMLHttpRequest.send takes
+ */
+function asBody(body) {
+  if (body === null) return null;
+  if (body.byteLength >= BLOB_BYTES) return new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (body)]);
+  return body.byteLength === body.buffer.byteLength ? body : body.slice();
+}
+
+export class RelayCaller {
+  /**
+   * @param {string} url where this worker's requests go (relayUrl)
+   * @param {number} timeoutMs
+   */
+  constructor(url, timeoutMs) {
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+    this.pauseUrl = new URL("./pause", url).href;
+    /** this worker's calls so far: each carries its number, so the page runs none twice */
+    this.seq = 0;
+    const said = this.#send("GET", `${url}/hello?timeout=${timeoutMs}`, null, timeoutMs);
+    const version = said.kind.startsWith("version:") ? Number(said.kind.slice(8)) : null;
+    if (version === null) {
+      throw new ProtocolError(
+        `pyscript-ffi: this worker's hello to the page through the service worker got ${JSON.stringify(said.kind)}: ` +
+          "the page did not answer within the call timeout",
+      );
+    }
+    if (version !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        `pyscript-ffi: the page speaks protocol ${version}, this worker ${PROTOCOL_VERSION}: serve the same pyscript-ffi to both`,
+      );
+    }
+  }
+
+  /**
+   * One synchronous XMLHttpRequest; what the service worker said it is (RELAY_HEADER) and the
+   * body. Throws a ProtocolError naming the cause if no service worker of ours answered.
+   * @param {string} method @param {string} url @param {Uint8Array | null} body @param {number} timeoutMs
+   * @returns {{ kind: string, body: ArrayBuffer | null }}
+   */
+  #send(method, url, body, timeoutMs) {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url, false);
+    xhr.responseType = "arraybuffer";
+    xhr.timeout = timeoutMs + MARGIN_MS;
+    const started = performance.now();
+    try {
+      xhr.send(asBody(body));
+    } catch {
+      // no answer at all: the request outlived its bound, or the service worker was stopped
+      // (or replaced, or unregistered) while it carried it; either way its fate is unknown
+      return { kind: performance.now() - started >= timeoutMs ? Failure.BUSY : Failure.LOST, body: null };
+    }
+    const kind = xhr.getResponseHeader(RELAY_HEADER);
+    if (kind === null) {
+      throw new ProtocolError(
+        `pyscript-ffi: ${url} was answered by the server (HTTP ${xhr.status}), not by the relay's service worker: ` +
+          "the service worker does not control this worker (was it unregistered, or is the page's service worker another one?)",
+      );
+    }
+    return { kind, body: xhr.response };
+  }
+
+  /**
+   * One round trip: the reply's bytes, or a `Failure` string.
+   * @param {Uint8Array} frame @returns {Uint8Array | string}
+   */
+  roundtrip(frame) {
+    const url = `${this.url}?timeout=${this.timeoutMs}&seq=${++this.seq}`;
+    const { kind, body } = this.#send("POST", url, frame, this.timeoutMs);
+    if (kind === "reply" && body !== null) return new Uint8Array(body);
+    if (FAILURES.has(kind)) return kind;
+    throw new ProtocolError(`pyscript-ffi: the relay's service worker answered a call with ${JSON.stringify(kind)}`);
+  }
+
+  /** No shared buffer to fill in place: the frame always goes as the request's body. */
+  frameView(/** @type {number} */ _n) {
+    return undefined;
+  }
+
+  /** Block this worker for `ms` (a request the service worker answers that much later). */
+  pause(/** @type {number} */ ms) {
+    this.#send("GET", `${this.pauseUrl}?ms=${Math.ceil(ms)}`, null, ms);
+  }
+}

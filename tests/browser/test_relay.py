@@ -1,0 +1,255 @@
+"""The "service-worker" transport (js_glue/relay.js): a page that is not cross-origin isolated
+(the `plain_server`, which sends no isolation headers) runs its workers synchronously through
+our service worker, in each browser engine: the same scenarios, errors, timeouts, interrupt and
+handle tracking as over the shared buffer, and its faults."""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import (
+    BOOT_MS,
+    BOOT_S,
+    INTERPRETERS,
+    assert_no_leak,
+    check_scenario,
+    harness_state,
+    scenario_names,
+    scenario_page,
+)
+
+SCENARIOS = scenario_names("core.py")
+
+
+def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transport="auto"):
+    query = f"src={src}&timeout={timeout_ms}&type={kind}&transport={transport}"
+    page, state = harness_state(browser, f"{base_url}/browser/pages/harness.html?{query}")
+    assert state == "ready", f"{src} did not start: {state}\npage errors: {page.errors()}"
+    return page
+
+
+@pytest.fixture(scope="module", params=INTERPRETERS)
+def core_page(request, browser, plain_server):
+    page = scenario_page(browser, plain_server, "/scenarios/core.py", request.param)
+    assert page.evaluate("crossOriginIsolated") is False
+    assert page.evaluate("w.statistics().transport.kind") == "service-worker"
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_scenario(core_page, name):
+    check_scenario(core_page, name)
+
+
+def test_statistics_say_which_transport_and_why(core_page):
+    transport = core_page.evaluate("w.statistics().transport")
+    assert transport["kind"] == "service-worker", transport
+    assert "not cross-origin isolated" in transport["why"], transport
+
+
+def test_interrupt_lands_at_the_next_call(core_page):
+    """No shared memory: the page's interrupt() reaches the worker at its next call to the page
+    (run_sync's polls are calls), which raises KeyboardInterrupt; the worker carries on."""
+    before = core_page.evaluate("w.sync.interrupted_count()")
+    error = core_page.evaluate(
+        "async () => { const call = w.sync.wait_for_page();"
+        " await new Promise((r) => setTimeout(r, 300)); w.interrupt();"
+        " try { await call; return null; } catch (e) { return e.message; } }")
+    assert error is not None and "KeyboardInterrupt" in error, error
+    assert core_page.evaluate("w.sync.interrupted_count()") == before + 1
+    assert core_page.evaluate("w.statistics().serving.interrupts") >= 1
+    assert core_page.evaluate("w.sync.facts()") is not None
+    assert_no_leak(core_page)
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_frames_of_megabytes_go_whole(browser, plain_server, kind):
+    """busy.py's 6 MiB frames, which the shared buffer sends in chunks, travel as one request."""
+    page = relay_page(browser, plain_server, "/scenarios/busy.py", kind)
+    try:
+        assert page.evaluate("w.sync.churn(2)") == 2
+        stats = page.evaluate("w.statistics()")
+        assert stats["bytesIn"] > 2 * 6 * 2**20 and stats["bytesOut"] > 2 * 6 * 2**20, stats
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
+    """The same bounds and messages as the shared buffer's (test_core.py): a call the page could
+    not take in time was withdrawn; one it took and did not answer is reported as such.
+
+    Except in Firefox and WebKit, where a worker's XMLHttpRequest is carried out by the page's
+    main thread: a call made while the page is busy waits for it, and is answered once it is
+    free (after its 1 s, past the 0.5 s bound), not withdrawn."""
+    page = relay_page(browser, plain_server, "/scenarios/timeouts.py", kind, timeout_ms=500)
+    try:
+        result = page.evaluate("w.sync.unclaimed_then_recovers()")
+        if browser.name in ("firefox", "webkit"):
+            assert result["unclaimed"] == "no timeout", result
+        else:
+            assert "did not take the call within 0.5 s" in result["unclaimed"], result
+        assert result["after"] == "recovered", result
+        result = page.evaluate("w.sync.busy_then_recovers()")
+        assert "did not answer within 0.5 s" in result["busy"], result
+        assert result["after"] == "recovered", result
+    finally:
+        page.close()
+
+
+def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
+    """Four workers on one page flood it at once through one service worker: every reply
+    reaches its own caller (echo_many checks each)."""
+    page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
+    try:
+        counts = page.evaluate(
+            """async () => {
+              const { PyWorker } = await import('/_ffi/main.js');
+              const start = () => PyWorker('/scenarios/busy.py', { type: 'micropython' });
+              const workers = [w, start(), start(), start()];
+              await Promise.all(workers.map((x) => x.ready));
+              const counts = await Promise.all(
+                workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
+              for (const x of workers.slice(1)) x.terminate();
+              return counts;
+            }""")
+        assert counts == [300, 300, 300, 300], counts
+    finally:
+        page.close()
+
+
+def test_forced_on_an_isolated_page(browser, tests_server):
+    page = relay_page(browser, tests_server, "/scenarios/busy.py", "micropython",
+                      transport="service-worker")
+    try:
+        assert page.evaluate("crossOriginIsolated") is True
+        transport = page.evaluate("w.statistics().transport")
+        why = 'asked for (transport "service-worker")'
+        assert transport == {"kind": "service-worker", "why": why}
+        assert page.evaluate("w.sync.echo_many('forced', 100)") == 100
+    finally:
+        page.close()
+
+
+def test_an_unknown_transport_is_named(browser, plain_server):
+    query = "src=/scenarios/busy.py&transport=smoke"
+    page, state = harness_state(browser, f"{plain_server}/browser/pages/harness.html?{query}")
+    page.close()
+    assert 'unknown transport "smoke"' in state and '"service-worker"' in state, state
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_the_examples_run_without_isolation(browser, plain_examples_server, kind):
+    """examples/list and examples/taskboard, served with no isolation headers and no service
+    worker of a built site: their workers drive the page synchronously over the relay."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{plain_examples_server}/list/")
+        page.wait_for_function("document.querySelector('#status').textContent.includes('ready')",
+                               timeout=BOOT_S)
+        assert page.texts("#items li") == ["apple", "banana", "cherry"]
+        assert page.evaluate("crossOriginIsolated") is False
+        page.goto(f"{plain_examples_server}/taskboard/?type={kind}")
+        page.wait_for_function(
+            "document.querySelector('#status').textContent"
+            ".includes('created and deleted by Python')", timeout=BOOT_S)
+        assert page.texts("li.task .task-title") == [
+            "Read the FFI guide", "Move the work to a worker"]
+        assert not page.errors(), page.errors()
+    finally:
+        page.close()
+
+
+# -- faults: Chromium only, through Playwright (`chromium`: a context that blocks service
+# workers, and the DevTools protocol that stops them), which the engine-neutral driver lacks
+
+def chromium_relay_page(context, base_url, src, kind="pyodide"):
+    page = context.new_page()
+    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&type={kind}")
+    page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+    assert page.evaluate("window.harness") == "ready"
+    return page
+
+
+def test_a_page_that_blocks_service_workers_names_both_missing_pieces(chromium, plain_server):
+    context = chromium.new_context(service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{plain_server}/browser/pages/harness.html?src=/scenarios/busy.py")
+        page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
+        state = page.evaluate("window.harness")
+        assert "cross-origin-opener-policy: same-origin" in state, state
+        assert "Nor can it serve its workers through a service worker" in state, state
+        assert page.evaluate("w.worker") is None
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_the_service_worker_stopped_mid_call(chromium, plain_server, kind):
+    """The browser stops the service worker while it carries a call (the page takes 1.5 s to
+    answer it). Chromium sends the request again to a new service worker: the page answers
+    that repeat with the reply it made, without running the call a second time; the worker
+    sees one answered call, and its next call works."""
+    context = chromium.new_context()
+    try:
+        page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", kind)
+        cdp = context.new_cdp_session(page)
+        cdp.send("ServiceWorker.enable")
+        page.evaluate("() => { window.started = performance.now();"
+                      " window.outcome = w.sync.call_through(1500)"
+                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
+        page.wait_for_timeout(500)
+        cdp.send("ServiceWorker.stopAllWorkers")
+        outcome = page.evaluate("window.outcome")
+        assert outcome["first"] == "answered" and outcome["after"] == "after", outcome
+        assert outcome["ms"] < 2 * 1500, f"the call ran twice: {outcome}"
+        assert page.evaluate("w.statistics().serving.repeats") == 1
+    finally:
+        context.close()
+
+
+def test_unregistered_mid_call_the_call_ends_and_a_new_worker_registers_again(chromium,
+                                                                             plain_server):
+    context = chromium.new_context()
+    try:
+        page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", "micropython")
+        outcome = page.evaluate(
+            """async () => {
+              const call = w.sync.call_through(500);
+              const registrations = await navigator.serviceWorker.getRegistrations();
+              const gone = await Promise.all(registrations.map((r) => r.unregister()));
+              const outcome = await call;
+              const { PyWorker } = await import('/_ffi/main.js');
+              const again = PyWorker('/scenarios/busy.py', { type: 'micropython' });
+              await again.ready;
+              const echoed = await again.sync.echo_many('again', 50);
+              again.terminate();
+              return { gone, outcome, echoed };
+            }""")
+        assert outcome["gone"] == [True], outcome
+        assert outcome["outcome"] == {"first": "answered", "after": "after"}, outcome
+        assert outcome["echoed"] == 50, outcome
+    finally:
+        context.close()
+
+
+def test_a_cross_origin_iframe_without_corp_and_a_synchronous_worker(browser, plain_server):
+    """The page the issue starts from: it embeds a page of another origin that sends no
+    Cross-Origin-Resource-Policy (which isolation would block), and its worker runs anyway."""
+    page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
+    try:
+        other = plain_server.replace("127.0.0.1", "localhost")
+        loaded = page.evaluate(
+            """(src) => new Promise((resolve) => {
+              const frame = document.createElement('iframe');
+              frame.onload = () => resolve(true);
+              frame.src = src;
+              document.body.append(frame);
+            })""", f"{other}/browser/pages/blank.html")
+        assert loaded is True
+        assert page.evaluate("w.sync.echo_many('framed', 100)") == 100
+        assert page.evaluate("w.statistics().transport.kind") == "service-worker"
+    finally:
+        page.close()
