@@ -120,6 +120,8 @@ class Failure(StrEnum):
     UNCLAIMED = "unclaimed"  #: the serving side never picked the request up; it was withdrawn
     BUSY = "busy"  #: the serving side took the request but did not answer in time
     INTERRUPTED = "interrupted"  #: the page interrupted the worker while it waited (INTERRUPT)
+    #: the page interrupted the worker before the serving side took the request: withdrawn
+    WITHDRAWN = "withdrawn"
 
 
 #: What the page stores in INTERRUPT to interrupt the worker's Python: SIGINT, as Pyodide reads it.

@@ -114,11 +114,15 @@ class Caller:
         self._ring = ring
         self._owed = False  # the host still owes the reply to a call that timed out while BUSY
         self._deadline = 0.0  # of the round trip under way
+        #: the last round trip that raised ran nothing: interrupted before it was sent,
+        #: withdrawn unclaimed, or a late reply still owed (the worker sends its drops again)
+        self.withdrawn = False
 
     def roundtrip(self, frame: bytes) -> bytes:
         """Send `frame`, return the reply. Raises CallTimeout, ChannelClosed or ProtocolError;
         KeyboardInterrupt if the host's ``interrupt()`` came before or during the wait (a wait
         cut short ends as at its deadline: withdrawn, or the reply owed)."""
+        self.withdrawn = True
         _closed(self.buffer)
         if self.buffer.take_interrupt():
             raise _interrupted()
@@ -126,6 +130,7 @@ class Caller:
         try:
             if self._owed:
                 self._let_late_reply_land()
+            self.withdrawn = False
             send(self.buffer, frame, State.REQUEST, self._await_answer)
             return receive(self.buffer, self._await_next_chunk, "reply")
         except CallTimeout:
@@ -156,6 +161,7 @@ class Caller:
             if state == State.REQUEST:
                 # not picked up in time: withdraw it, unless the host claims it this instant
                 if buffer.compare_exchange(State.REQUEST, State.REPLY) == State.REQUEST:
+                    self.withdrawn = True
                     raise CallTimeout.unclaimed(self.timeout)
                 continue
             if state == State.BUSY:

@@ -87,10 +87,11 @@ export class Caller {
     if (marks) marks.push(entered, performance.now());
     while (!step.done) step = steps.next(this.#waitWhile(/** @type {number} */ (step.value), deadline));
     if (marks) marks.push(this.seen, performance.now());
-    // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
-    // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
+    // a wait cut short by the page's interrupt() ends as a timeout would; say why (and whether
+    // the request was withdrawn: nothing ran), and take the signal (Pyodide would otherwise
+    // raise a second KeyboardInterrupt)
     if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
-      return Failure.INTERRUPTED;
+      return step.value === Failure.UNCLAIMED ? Failure.WITHDRAWN : Failure.INTERRUPTED;
     }
     return step.value;
   }

@@ -17,8 +17,9 @@ from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
 from broker.protocol import Message
 
 from . import _runtime
-from ._worker import WorkerRuntime, call_timeout, use_worker_clock
+from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
+from .interrupts import DeferredInterrupts
 from .tracking import WeakTracking
 
 if TYPE_CHECKING:
@@ -56,7 +57,11 @@ class StubTransport:
             self._frames = pin(create_proxy(self._pinned))
             self._pinned_roundtrip = self._frames.roundtrip
 
+    #: the last round trip that raised was withdrawn before the page took it (nothing ran)
+    withdrawn = False
+
     def roundtrip(self, frame: bytes) -> bytes:
+        self.withdrawn = False
         n = len(frame)
         if n < PINNED_BYTES and self.pinned:
             self._pinned_view[:n] = frame
@@ -73,6 +78,7 @@ class StubTransport:
                 view.assign(frame)
             reply = self._roundtrip(to_js(frame) if view is None else view)
         if type(reply) is str:  # a Failure code
+            self.withdrawn = reply in WITHDRAWN
             raise call_timeout(reply, self._caller.timeoutMs / 1000)
         # a copy: the view into the shared buffer is reused next call
         return reply.to_bytes()  # type: ignore[no-any-return]
@@ -158,6 +164,8 @@ def start_worker() -> Runtime:
     import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
 
     channel = Channel(StubTransport(stub.caller, stub.pin), WeakTracking())
+    channel.interrupts = DeferredInterrupts()
+    channel.interrupts.install()
     _runtime.install(channel, in_worker=True)
     use_worker_clock(stub.caller.timeoutMs / 1000)
     return Runtime(channel, stub.post)
