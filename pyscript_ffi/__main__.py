@@ -1,5 +1,5 @@
 """``pyscript-ffi serve [DIR] [--port P]``, ``pyscript-ffi build DIR -o OUT [--force]``, and the
-developer tools ``pyscript-ffi bench``, ``stress`` and ``model`` (also as ``python -m
+developer tools ``pyscript-ffi bench``, ``stress``, ``model`` and ``fuzz`` (also as ``python -m
 pyscript_ffi ...``)."""
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("stress", help="many workers x many calls, and a leak check, in headless "
                         "Chromium", add_help=False)
     commands.add_parser("model", help="the page's serving designs as plain JavaScript in Node",
+                        add_help=False)
+    commands.add_parser("fuzz", help="well-formed and broken frames against the page (headless "
+                        "Chromium) or the CPython host, a model of its handles checked after each",
                         add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command in ("serve", "build"):
