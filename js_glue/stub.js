@@ -97,6 +97,17 @@ export class Caller {
   }
 
   /**
+   * The reply that landed after its call had given up (a timeout or an interrupt while the page
+   * ran it), once: undefined if none. Its worker returns what it lent.
+   * @returns {Uint8Array | undefined}
+   */
+  takeLate() {
+    const late = this.transfer.late;
+    this.transfer.late = null;
+    return late ?? undefined;
+  }
+
+  /**
    * A view of the buffer's DATA for a request of `n` bytes, for the caller to fill in place and
    * pass to `roundtrip` (which then copies nothing): undefined (Python's None; null would be
    * Pyodide's JsNull) if the frame does not fit, or the previous call's reply may still land in

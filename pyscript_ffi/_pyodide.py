@@ -48,6 +48,8 @@ class StubTransport:
 
     def __init__(self, caller: Any, pin: Callable[[Any], Any] | None = None) -> None:
         self._caller = caller
+        #: replies that landed after their call gave up: the channel returns their lends
+        self.late: list[bytes] = []
         self._roundtrip = caller.roundtrip
         self._frame_view = caller.frameView
         self.pinned = pin is not None
@@ -59,6 +61,8 @@ class StubTransport:
 
     #: the last round trip that raised was withdrawn before the page took it (nothing ran)
     withdrawn = False
+    #: a call gave up while the page ran it: its reply may land during a later round trip
+    owed = False
 
     def roundtrip(self, frame: bytes) -> bytes:
         self.withdrawn = False
@@ -67,6 +71,8 @@ class StubTransport:
             self._pinned_view[:n] = frame
             reply = self._pinned_roundtrip(n)
             if type(reply) is int:  # the reply is in the bytearray (copied: it is reused)
+                if self.owed:
+                    self._take_late()
                 return self._pinned_view[:reply].tobytes()
         else:
             # to_js copies the frame into a new Uint8Array (~3 us here); handing JS the bytes
@@ -79,9 +85,19 @@ class StubTransport:
             reply = self._roundtrip(to_js(frame) if view is None else view)
         if type(reply) is str:  # a Failure code
             self.withdrawn = reply in WITHDRAWN
+            self.owed = self.owed or not self.withdrawn
             raise call_timeout(reply, self._caller.timeoutMs / 1000)
+        if self.owed:
+            self._take_late()
         # a copy: the view into the shared buffer is reused next call
         return reply.to_bytes()  # type: ignore[no-any-return]
+
+    def _take_late(self) -> None:
+        """The reply that landed during this round trip after its own call gave up, if any."""
+        late = self._caller.takeLate()
+        if late is not None:
+            self.late.append(late.to_bytes())
+            self.owed = False
 
 
 class LineWriter(io.TextIOBase):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from broker.errors import ConversionError
+from broker.errors import ConversionError, FfiError
 from broker.handles import HandleTable
 from broker.protocol import GLOBAL_HANDLE, PROTOCOL_VERSION, Ext, Op
 from broker.wire import Codec, callback_ext, unpack_callback, unpack_remote
@@ -72,7 +72,8 @@ def _resolved(value: Any) -> Any:
 class Transport(Protocol):
     """Moves one request frame to the serving side and returns its reply frame. After a
     `roundtrip` that raised, ``withdrawn`` (optional, False if absent) tells whether the request
-    was withdrawn before the serving side took it: nothing ran."""
+    was withdrawn before the serving side took it: nothing ran. ``late`` (optional) collects the
+    replies that landed after their call gave up: the channel returns what they lent."""
 
     def roundtrip(self, frame: bytes) -> bytes: ...
 
@@ -166,6 +167,8 @@ class Channel:
         #: where the channel's bookkeeping holds an interrupt till it is done (Pyodide's
         #: pyscript_ffi.interrupts.DeferredInterrupts), or None
         self.interrupts: Any = None
+        #: the transport's replies that came too late (see Transport)
+        self._late: list[bytes] = getattr(transport, "late", [])
 
     # -- the round trip ------------------------------------------------------------------------
 
@@ -197,6 +200,9 @@ class Channel:
                 if drops and (frame is None or getattr(self._transport, "withdrawn", False)):
                     self._drops += drops  # nothing ran: they go out with the next request
                 raise
+            finally:
+                if self._late:
+                    self._return_late()
             self._calls += 1
             self._sent += len(frame)
             self._received += len(reply)
@@ -220,6 +226,15 @@ class Channel:
         """Send waiting drops now, instead of with the next request."""
         if self._drops or self._tracking.may_have_collected:
             self.request(Op.RELEASE)
+
+    def _return_late(self) -> None:
+        """Decode the replies that landed after their call gave up: the proxies made of what
+        they lent are dropped at once, and their lends go back with the next request."""
+        while self._late:
+            try:
+                self._codec.decode_value(self._late.pop())
+            except FfiError:
+                pass  # an error reply lends nothing; a broken one is the call's own loss
 
     def _take_drops(self) -> list[int]:
         drops, self._drops = self._drops, []

@@ -1,6 +1,7 @@
 """Interrupts and withdrawn calls lose nothing, in a Pyodide worker: a release riding on a call
-the page never took goes out with the next one, and an interrupt that lands anywhere (a request,
-a proxy being made, a collected proxy) is raised in the user's code and leaks no handle. The
+the page never took goes out with the next one, a reply that lands after its call gave up
+returns what it lent, and an interrupt that lands anywhere (a request, a proxy being made, a
+collected proxy) is raised in the user's code and leaks no handle. The
 CPython host's twin is tests/integration/test_withdrawn.py."""
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ def test_a_release_riding_on_a_withdrawn_call_goes_out_with_the_next(browser, te
     assert result["after"] == "after"
     live = page.evaluate(SETTLED)
     assert live == page.baseline, "the release the withdrawn call carried was lost"
+    page.close()
+
+
+def test_a_reply_that_lands_after_its_call_gave_up_returns_its_lends(browser, tests_server):
+    page = _page(browser, tests_server)
+    result = page.evaluate("w.sync.late_reply()")
+    assert "did not answer within 0.5 s" in result["late"], result
+    assert result["after"] == "after"
+    assert page.evaluate(SETTLED) == page.baseline, "the late reply's lend was never returned"
     page.close()
 
 

@@ -83,3 +83,40 @@ def test_releases_riding_on_a_call_that_cannot_be_encoded_go_out_with_the_next()
 
     handle, connection = _run(main, timeout=TIMEOUT)
     assert handle not in connection.handles, "the release the refused call carried was lost"
+
+
+class _Slow:
+    def __init__(self) -> None:
+        self.made: list[object] = []
+
+    def object_after(self, seconds: float) -> object:
+        time.sleep(seconds)
+        self.made.append(object())
+        return self.made[-1]
+
+
+def test_a_reply_that_lands_after_its_call_gave_up_returns_its_lends():
+    """The call timed out while the host ran it (BUSY); the host's late reply lent an object the
+    worker never saw: its lend comes back once the reply lands."""
+    slow = _Slow()
+    host = Host({"slow": slow, "live": lambda: connection.statistics().live_handles})
+    worker = threads.start(host, lambda: main(), timeout=0.3)
+    connection = worker.connection
+
+    def main():
+        from pyscript_ffi import js
+
+        before = js.live()
+        with pytest.raises(CallTimeout, match="did not answer within 0.3 s"):
+            js.slow.object_after(0.6)
+        time.sleep(0.6)
+        js.live()  # the late reply lands before this call
+        gc.collect()
+        from pyscript_ffi import _runtime
+
+        _runtime.current().channel.flush()
+        return before, js.live()
+
+    before, after = host.serve(until=worker.ready, timeout=TIMEOUT)
+    assert len(slow.made) == 1
+    assert after == before, "the late reply's lend was never returned"

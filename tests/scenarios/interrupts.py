@@ -40,6 +40,18 @@ def withdrawn_release():
     return {"handle": handle, "withdrawn": withdrawn, "after": fx.echo("after")}
 
 
+def late_reply():
+    """A call the page answers after the worker gave up on it (it ran 1.5 s, the timeout is
+    0.5 s); the object its late reply lent comes back once the reply lands."""
+    try:
+        fx.busyObject(1500)
+        late = "answered in time"
+    except CallTimeout as exc:
+        late = str(exc)
+    time.sleep(1.5)
+    return {"late": late, "after": fx.echo("after")}
+
+
 def churn():
     """Make and drop proxies until the page interrupts (the interrupt lands anywhere: in a
     request, in a proxy being made, in a collected proxy's release)."""
@@ -59,4 +71,4 @@ def report():
             "held": None if deferred is None else deferred.held}
 
 
-__export__ = ["settle", "withdrawn_release", "churn", "report"]
+__export__ = ["settle", "withdrawn_release", "late_reply", "churn", "report"]
