@@ -151,12 +151,12 @@ class Model:
     def apply(self, case: Case, status: int, ids: list[int], called: list[int]) -> None:
         """Update the table as `case`, answered with `status` and lending `ids` in its reply,
         must have; `called`: ids lent meanwhile in calls into the worker (a callback of the
-        fuzzer's that a case made the serving side call), which count whatever the reply."""
-        if not case.well_formed:
-            return
+        fuzzer's that a case, this one or an earlier one, made the serving side call), which
+        count whatever the case."""
         before = set(self.lent)
-        self.lent, _ = self.valid_drops(case.drops)
-        for handle in (ids if status == Status.OK else []) + called:
+        if case.well_formed:
+            self.lent, _ = self.valid_drops(case.drops)
+        for handle in (ids if status == Status.OK and case.well_formed else []) + called:
             if handle != GLOBAL_HANDLE:
                 self.lent[handle] = self.lent.get(handle, 0) + 1
         self.stale += [h for h in before if h not in self.lent]
