@@ -6,6 +6,8 @@ CPython host's twin is tests/integration/test_withdrawn.py."""
 
 from __future__ import annotations
 
+import pytest
+
 from .harness import open_harness
 
 #: interrupts sent into a loop that makes and drops proxies (the issue saw 10 of 49 lost)
@@ -15,33 +17,38 @@ INTERRUPTS = 40
 SETTLED = "async () => { await w.sync.settle(); return w.statistics().liveHandles; }"
 
 
-def _page(browser, tests_server):
+@pytest.fixture(scope="module")
+def interrupts_page(browser, tests_server):
     page = open_harness(browser, tests_server, "/scenarios/interrupts.py", timeout_ms=500)
+    yield page
+    page.close()
+
+
+def _page(page):
+    """The module's page, its live handles (settled) as its baseline."""
     page.baseline = page.evaluate(SETTLED)
     return page
 
 
-def test_a_release_riding_on_a_withdrawn_call_goes_out_with_the_next(browser, tests_server):
-    page = _page(browser, tests_server)
+def test_a_release_riding_on_a_withdrawn_call_goes_out_with_the_next(interrupts_page):
+    page = _page(interrupts_page)
     result = page.evaluate("w.sync.withdrawn_release()")
     assert "did not take the call within 0.5 s" in result["withdrawn"], result
     assert result["after"] == "after"
     live = page.evaluate(SETTLED)
     assert live == page.baseline, "the release the withdrawn call carried was lost"
-    page.close()
 
 
-def test_a_reply_that_lands_after_its_call_gave_up_returns_its_lends(browser, tests_server):
-    page = _page(browser, tests_server)
+def test_a_reply_that_lands_after_its_call_gave_up_returns_its_lends(interrupts_page):
+    page = _page(interrupts_page)
     result = page.evaluate("w.sync.late_reply()")
     assert "did not answer within 0.5 s" in result["late"], result
     assert result["after"] == "after"
     assert page.evaluate(SETTLED) == page.baseline, "the late reply's lend was never returned"
-    page.close()
 
 
-def test_every_interrupt_is_raised_and_leaks_nothing(browser, tests_server):
-    page = _page(browser, tests_server)
+def test_every_interrupt_is_raised_and_leaks_nothing(interrupts_page):
+    page = _page(interrupts_page)
     outcome = page.evaluate("""async (n) => {
         const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
         const tally = { raised: 0, other: [], lost: 0 };
@@ -62,4 +69,3 @@ def test_every_interrupt_is_raised_and_leaks_nothing(browser, tests_server):
     assert report["unraisable"] == [], report
     live = page.evaluate(SETTLED)
     assert live == page.baseline, f"{live - page.baseline} handles leaked"
-    page.close()

@@ -58,7 +58,10 @@ def churn():
     made = 0
     try:
         while True:
-            js.Object.new()
+            try:
+                js.Object.new()
+            except CallTimeout:  # a loaded machine past the 0.5 s bound: not what is tested
+                continue
             made += 1
     except KeyboardInterrupt:
         interrupts.append(made)
