@@ -84,10 +84,14 @@ export function PyWorker(src, options = {}) {
   /** how Pyodide started (boot.js SnapshotUse); "off" for MicroPython */
   let snapshotUse = "off";
 
+  /** @type {((e: Error) => void) | null} fails `ready` (terminate() before the worker is ready) */
+  let stopBoot = null;
+  const notReady = () => new Error(`${src} was terminated before it was ready`);
   const ready = (async () => {
     await isolate(); // a built site on a host without headers: its service worker, one reload
     const problem = await diagnose(); // every reason this page cannot run one, before it starts
     if (problem) throw new Error(problem);
+    if (terminated) throw notReady();
     buffer = new SharedArrayBuffer(bufferBytes);
     worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
     const post = worker.postMessage.bind(worker);
@@ -95,6 +99,7 @@ export function PyWorker(src, options = {}) {
     const server = serverFor(wake);
     server.add(channel);
     const started = new Promise((resolve, reject) => {
+      stopBoot = reject;
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
         if (data.kind === Message.RING) server.ring();
         else if (data.kind === Message.SETTLE) channel?.settle(data);
@@ -114,6 +119,7 @@ export function PyWorker(src, options = {}) {
     const io = lendStdio(channel.values, options, src);
     worker.postMessage({ kind: Message.BOOT, type, buffer, doorbell, src: url, timeoutMs: timeout, tag, io, snapshot: snapshot !== false });
     exported = await started;
+    stopBoot = null;
   })();
 
   const sync = new Proxy(
@@ -138,6 +144,7 @@ export function PyWorker(src, options = {}) {
     /** Stop the worker and free every handle it held. */
     terminate() {
       terminated = true;
+      stopBoot?.(notReady());
       worker?.terminate();
       channel?.close("the worker was terminated");
     },

@@ -133,3 +133,28 @@ def test_two_pages_making_the_snapshot_at_once(page, browser, tests_server):
         _is_long_boot_like(facts)
     assert len(page.evaluate(KEPT)) == 1
     assert _boot(page)["use"] == "restored"
+
+
+@pytest.mark.parametrize("when", ["booting", "ready"])
+def test_a_worker_killed_while_it_makes_or_hands_over_its_snapshot(page, when):
+    """The first worker is terminated during its long boot (its `ready` then fails, saying so,
+    instead of never settling), or the moment it is ready (its snapshot on its way to the page):
+    the next boot works, and whatever snapshot is kept restores."""
+    outcome = page.evaluate("""async ([src, when]) => {
+        const { PyWorker } = await import('/_ffi/main.js');
+        const w = PyWorker(src, {});
+        if (when === 'ready') await w.ready;
+        else await new Promise((r) => setTimeout(r, 1500));
+        w.terminate();
+        const settled = w.ready.then(() => 'ready', (e) => e.message);
+        const never = new Promise((r) => setTimeout(() => r('never'), 30000));
+        return await Promise.race([settled, never]);
+    }""", [SRC, when])
+    if when == "ready":
+        assert outcome == "ready"
+    else:
+        assert "was terminated before it was ready" in outcome, outcome
+    after = _boot(page)
+    assert after["use"] in ("made", "restored"), after
+    _is_long_boot_like(after)
+    assert _boot(page)["use"] == "restored"
