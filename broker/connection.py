@@ -27,6 +27,7 @@ from .transfer import Server
 from .wire import (
     Codec,
     Reply,
+    Request,
     callback_ext,
     error_reply,
     remote_ext,
@@ -63,13 +64,17 @@ class Connection:
         self.handles.pin(GLOBAL_HANDLE, scope)
         self.codec = Codec(self._to_ext, self._from_ext)
         #: calls from the host into this worker (exports, callbacks)
-        self.calls = WorkerCalls(self.codec, self.out)
+        self.calls = WorkerCalls(self.codec, self._shape)
         self.closed = False
         self._scope = scope
         self._server = Server(buffer, timeout, max_frame_bytes)
         self._submit = submit
         self._on_close = on_close
         self._calls = self._errors = self._bad_drops = self._in = self._out = 0
+        #: ids lent into the answer being built (one lend each): returned if the answer fails
+        self._lends: list[int] = []
+        #: reads REMOTE and CALLBACK ids as placeholders: to find a refused request's drops
+        self._inert = Codec(self._to_ext, lambda code, payload: None)
 
     # -- serving ------------------------------------------------------------------------------
 
@@ -103,8 +108,11 @@ class Connection:
             try:
                 data = self.codec.encode_reply(reply)
             except FfiError as exc:
+                self._return_lends()
                 self._errors += 1
                 data = self.codec.encode_reply(error_reply(exc))
+            finally:
+                self._lends.clear()
         except Exception:  # noqa: BLE001 - a bug here must still answer the worker
             traceback.print_exc()
             data = self.codec.encode_reply(
@@ -113,8 +121,9 @@ class Connection:
         return data
 
     def _run(self, frame: bytes) -> Reply:
+        self._lends.clear()
         try:
-            request = self.codec.decode_request(frame)
+            request = self._decode(frame)
             bad_drop = self._apply_drops(request.drops)
             # a bad drop fails only an explicit RELEASE; riding on another op, it must not fail it
             if bad_drop is not None and request.op is Op.RELEASE:
@@ -123,8 +132,24 @@ class Connection:
             result = HANDLERS[request.op](self, target, request.subject, list(request.args))
             return Reply(Status.OK, result, "", "", "")
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error reply
+            self._return_lends()
             self._errors += 1
             return error_reply(exc)
+
+    def _decode(self, frame: bytes) -> Request:
+        """The request in `frame`. One naming a handle that is not live is refused (HandleError),
+        but the drops it carried are applied first: the worker counts them as delivered."""
+        try:
+            return self.codec.decode_request(frame)
+        except HandleError:
+            self._apply_drops(self._inert.decode_request(frame).drops)
+            raise
+
+    def _return_lends(self) -> None:
+        """An answer that fails half-way strands nothing: what it lent goes back."""
+        for handle in self._lends:
+            self.handles.drop(handle, 1)
+        self._lends.clear()
 
     def _apply_drops(self, drops: tuple[int, ...]) -> HandleError | None:
         if len(drops) % 2:
@@ -141,7 +166,15 @@ class Connection:
     # -- values (the dispatcher's Context) ----------------------------------------------------
 
     def out(self, value: Any) -> Any:
-        """`value` by value if it is a primitive, else lent as a handle."""
+        """`value` by value if it is a primitive, else lent as a handle (noted: an answer that
+        fails returns it)."""
+        shaped = values.out(value, self._lend)
+        if type(shaped) is msgpack.ExtType and shaped.code == Ext.REMOTE:
+            self._lends.append(unpack_remote(shaped.data)[0])
+        return shaped
+
+    def _shape(self, value: Any) -> Any:
+        """`value` for a call into the worker: as `out`, not noted in the answer under way."""
         return values.out(value, self._lend)
 
     def copy(self, value: Any) -> Any:
@@ -157,7 +190,7 @@ class Connection:
         return remote_ext(self.handles.lend(value), values.flags(value))
 
     def _to_ext(self, obj: Any) -> msgpack.ExtType:
-        out = self.out(obj)
+        out = self._shape(obj)
         if not isinstance(out, msgpack.ExtType):
             raise ConversionError(f"cannot send {type(obj).__qualname__}")
         return out

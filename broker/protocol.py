@@ -122,6 +122,8 @@ class Failure(StrEnum):
     UNCLAIMED = "unclaimed"  #: the serving side never picked the request up; it was withdrawn
     BUSY = "busy"  #: the serving side took the request but did not answer in time
     INTERRUPTED = "interrupted"  #: the page interrupted the worker while it waited (INTERRUPT)
+    #: the page interrupted the worker before the serving side took the request: withdrawn
+    WITHDRAWN = "withdrawn"
     LOST = "lost"  #: the relay's service worker went away mid-call (js_glue/relay-stub.js)
 
 

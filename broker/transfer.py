@@ -113,12 +113,19 @@ class Caller:
         self.timeout = timeout
         self._ring = ring
         self._owed = False  # the host still owes the reply to a call that timed out while BUSY
+        self._owed_whole = False  # ... and it timed out before any of that reply came
+        #: replies that landed after their call gave up, whole: the worker returns their lends
+        self.late: list[bytes] = []
         self._deadline = 0.0  # of the round trip under way
+        #: the last round trip that raised ran nothing: interrupted before it was sent,
+        #: withdrawn unclaimed, or a late reply still owed (the worker sends its drops again)
+        self.withdrawn = False
 
     def roundtrip(self, frame: bytes) -> bytes:
         """Send `frame`, return the reply. Raises CallTimeout, ChannelClosed or ProtocolError;
         KeyboardInterrupt if the host's ``interrupt()`` came before or during the wait (a wait
         cut short ends as at its deadline: withdrawn, or the reply owed)."""
+        self.withdrawn = True
         _closed(self.buffer)
         if self.buffer.take_interrupt():
             raise _interrupted()
@@ -126,6 +133,7 @@ class Caller:
         try:
             if self._owed:
                 self._let_late_reply_land()
+            self.withdrawn = False
             send(self.buffer, frame, State.REQUEST, self._await_answer)
             return receive(self.buffer, self._await_next_chunk, "reply")
         except CallTimeout:
@@ -144,6 +152,9 @@ class Caller:
                 raise self._unanswered()
             state = seen
         self._owed = False
+        if state == State.REPLY and self._owed_whole:
+            self.late.append(receive(buffer, self._await_next_chunk, "reply"))
+        self._owed_whole = False
 
     def _await_answer(self, first: bool, last: bool) -> int:
         """After a request chunk: REPLY (the whole request is in, or it was refused) or MORE."""
@@ -156,11 +167,13 @@ class Caller:
             if state == State.REQUEST:
                 # not picked up in time: withdraw it, unless the host claims it this instant
                 if buffer.compare_exchange(State.REQUEST, State.REPLY) == State.REQUEST:
+                    self.withdrawn = True
                     raise CallTimeout.unclaimed(self.timeout)
                 continue
             if state == State.BUSY:
                 if buffer.wait_while(State.BUSY, self._deadline, True) == State.BUSY:
                     _closed(buffer)
+                    self._owed_whole = True
                     raise self._unanswered()
                 continue
             return state  # REPLY or MORE

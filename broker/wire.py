@@ -281,7 +281,7 @@ class Codec:
         if not isinstance(args, list):
             raise ProtocolError(f"request args must be an array, not {type(args).__name__}")
         if not isinstance(drops, (list, tuple)) or not all(
-            isinstance(x, int) and x >= 0 for x in drops
+            isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in drops
         ):
             raise ProtocolError("request drops must be an array of [id, count] integer pairs")
         return Request(op, target, subject, tuple(args), tuple(drops))

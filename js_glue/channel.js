@@ -14,7 +14,10 @@ import { Policy } from "./policy.js";
 import { Transfer, serveRequest } from "./transfer.js";
 import { Values } from "./values.js";
 import { WorkerCalls } from "./calls.js";
-import { ErrorRecord, Reply, decodeRequest, encodeReply } from "./wire.js";
+import { ErrorRecord, RemoteRef, Reply, decodeRequest, encodeReply } from "./wire.js";
+
+/** REMOTE and CALLBACK ids read as placeholders: to find a refused request's drops. */
+const INERT_REFS = { remote: () => null, callback: () => null };
 
 /** The reply sent when even an error reply cannot be encoded. */
 const FALLBACK_REPLY = encodeReply(
@@ -53,8 +56,8 @@ export class Channel {
     this.stats = { calls: 0, errors: 0, badDrops: 0, bytesIn: 0, bytesOut: 0 };
     /** @type {import("./dispatch.js").Context} */
     this.ctx = {
-      out: (v) => this.values.out(v),
-      copy: (v) => this.values.copy(v),
+      out: (v) => this.#lent(this.values.out(v)),
+      copy: (v) => this.#lent(this.values.copy(v)),
       scope: () => this.values.scope(),
     };
     this.answer = this.#answer.bind(this);
@@ -62,6 +65,21 @@ export class Channel {
     this.moving = false;
     /** told when the channel closes (its Server stops serving it) */
     this.onClose = () => {};
+  }
+
+  /** ids lent into the answer being built (one lend each): returned if the answer fails */
+  #lends = /** @type {number[]} */ ([]);
+
+  /** Note the handles lent in `value` (a handler's ctx.out or ctx.copy result). @param {any} value */
+  #lent(value) {
+    if (value instanceof RemoteRef) {
+      this.#lends.push(value.id);
+    } else if (Array.isArray(value)) {
+      for (const item of value) this.#lent(item);
+    } else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+      for (const key of Object.keys(value)) this.#lent(value[key]);
+    }
+    return value;
   }
 
   /** @type {(() => void) | null} resumes the transfer's wait in #waitWhile */
@@ -141,17 +159,37 @@ export class Channel {
       if (frame instanceof ProtocolError) {
         return encodeReply(new Reply(Status.BAD_REQUEST, new ErrorRecord(frame.name, frame.message, "")));
       }
-      let reply;
+      this.#lends.length = 0;
       try {
-        reply = new Reply(Status.OK, this.run(decodeRequest(frame, this.refs)));
+        return encodeReply(new Reply(Status.OK, this.run(this.#decode(frame))));
       } catch (e) {
+        // an answer that fails half-way strands nothing: what it lent goes back
+        for (const id of this.#lends) this.handles.drop(id, 1);
         this.stats.errors++;
-        reply = new Reply(statusOf(e), errorRecord(e));
+        return encodeReply(new Reply(statusOf(e), errorRecord(e)));
+      } finally {
+        this.#lends.length = 0;
       }
-      return encodeReply(reply);
     } catch (e) {
       console.error("pyscript-ffi: could not encode a reply", e);
       return FALLBACK_REPLY;
+    }
+  }
+
+  /**
+   * The request in `frame`. One naming a handle that is not live is refused (HandleError), but
+   * the drops it carried are applied first: the worker counts them as delivered.
+   * @param {Uint8Array} frame
+   */
+  #decode(frame) {
+    try {
+      return decodeRequest(frame, this.refs);
+    } catch (e) {
+      if (e instanceof HandleError) {
+        const { drops } = decodeRequest(frame, INERT_REFS);
+        if (drops !== null) this.applyDrops(drops);
+      }
+      throw e;
     }
   }
 

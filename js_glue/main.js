@@ -96,11 +96,15 @@ export function PyWorker(src, options = {}) {
   /** @type {Relay | null} the page's end of the "service-worker" transport */
   let relay = null;
 
+  /** @type {((e: Error) => void) | null} fails `ready` (terminate() before the worker is ready) */
+  let stopBoot = null;
+  const notReady = () => new Error(`${src} was terminated before it was ready`);
   const ready = (async () => {
     // every reason this page cannot run one, before it starts
     chosen = await chooseTransport(transport);
     const problem = moduleWorkerProblem();
     if (problem) throw new Error(problem);
+    if (terminated) throw notReady();
     const shared = chosen.kind === "shared";
     if (shared) buffer = new SharedArrayBuffer(bufferBytes);
     worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
@@ -111,6 +115,7 @@ export function PyWorker(src, options = {}) {
     if (server) server.add(channel);
     else relay = new Relay(channel, key, /** @type {ServiceWorkerRegistration} */ (chosen.registration));
     const started = new Promise((resolve, reject) => {
+      stopBoot = reject;
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
         if (data.kind === Message.RING) server?.ring();
         else if (data.kind === Message.SETTLE) channel?.settle(data);
@@ -131,6 +136,7 @@ export function PyWorker(src, options = {}) {
     const boot = { type, buffer, doorbell, relay: shared ? null : relayUrl(key), src: url, timeoutMs: timeout, tag, io };
     worker.postMessage({ kind: Message.BOOT, ...boot, snapshot: snapshot !== false });
     exported = await started;
+    stopBoot = null;
   })();
 
   const sync = new Proxy(
@@ -155,6 +161,7 @@ export function PyWorker(src, options = {}) {
     /** Stop the worker and free every handle it held. */
     terminate() {
       terminated = true;
+      stopBoot?.(notReady());
       worker?.terminate();
       channel?.close("the worker was terminated");
       relay?.close();

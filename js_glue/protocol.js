@@ -106,6 +106,7 @@ export const Failure = Object.freeze({
   UNCLAIMED: "unclaimed", // the serving side never picked the request up; it was withdrawn
   BUSY: "busy", // the serving side took the request but did not answer in time
   INTERRUPTED: "interrupted", // the page interrupted the worker while it waited (INTERRUPT)
+  WITHDRAWN: "withdrawn", // the page interrupted the worker before the serving side took the request: withdrawn
   LOST: "lost", // the relay's service worker went away mid-call (relay-stub.js)
 });
 

@@ -68,12 +68,24 @@ export class Caller {
     const steps = roundtrip(this.transfer, frame);
     let step = steps.next();
     while (!step.done) step = steps.next(this.waitWhile(/** @type {number} */ (step.value), deadline));
-    // a wait cut short by the page's interrupt() ends as a timeout would; say why, and take the
-    // signal (Pyodide would otherwise raise a second KeyboardInterrupt)
+    // a wait cut short by the page's interrupt() ends as a timeout would; say why (and whether
+    // the request was withdrawn: nothing ran), and take the signal (Pyodide would otherwise
+    // raise a second KeyboardInterrupt)
     if (typeof step.value === "string" && Atomics.exchange(this.i32, Slot.INTERRUPT, 0) !== 0) {
-      return Failure.INTERRUPTED;
+      return step.value === Failure.UNCLAIMED ? Failure.WITHDRAWN : Failure.INTERRUPTED;
     }
     return step.value;
+  }
+
+  /**
+   * The reply that landed after its call had given up (a timeout or an interrupt while the page
+   * ran it), once: undefined if none. Its worker returns what it lent.
+   * @returns {Uint8Array | undefined}
+   */
+  takeLate() {
+    const late = this.transfer.late;
+    this.transfer.late = null;
+    return late ?? undefined;
   }
 
   /**

@@ -34,6 +34,10 @@ export class Transfer {
     this.data = new Uint8Array(buffer, DATA_OFFSET);
     /** (caller) the server still owes the reply to a call that timed out while BUSY or MORE */
     this.owed = false;
+    /** (caller) ... and that call timed out before any of its reply came (BUSY) */
+    this.owedWhole = false;
+    /** (caller) the last reply that landed after its call gave up, whole: its lends go back */
+    this.late = /** @type {Uint8Array | null} */ (null);
   }
 
   /** (server) Take the request now in the buffer: true if STATE was REQUEST and is now BUSY. */
@@ -154,13 +158,25 @@ export function* serveRequest(t, limit, answer) {
 export function* roundtrip(t, frame) {
   if (t.owed) {
     // the previous call timed out while the server worked on it (BUSY) or on the next chunk of
-    // its reply (MORE): let that land (and discard it) before writing over the buffer
-    for (let state = Atomics.load(t.i32, Slot.STATE); state === State.BUSY || state === State.MORE; ) {
+    // its reply (MORE): let that land before writing over the buffer; a whole late reply is
+    // kept (t.late) for the worker to return what it lent
+    let state = Atomics.load(t.i32, Slot.STATE);
+    while (state === State.BUSY || state === State.MORE) {
       const seen = yield state;
       if (seen === state) return Failure.BUSY;
       state = seen;
     }
     t.owed = false;
+    if (state === State.REPLY && t.owedWhole) {
+      t.owedWhole = false;
+      const late = yield* readFrame(t, State.REPLY, false, Infinity, true);
+      if (late === null) {
+        t.owed = true;
+        return Failure.BUSY;
+      }
+      t.late = late;
+    }
+    t.owedWhole = false;
   }
   t.i32[Slot.TOTAL] = frame.length;
   for (let sent = 0; ;) {
@@ -192,7 +208,7 @@ function* awaitAnswer(t) {
   if (state === State.BUSY) {
     state = yield State.BUSY;
     if (state === State.BUSY) {
-      t.owed = true;
+      t.owed = t.owedWhole = true;
       return Failure.BUSY;
     }
   }

@@ -71,9 +71,19 @@ export class Values {
     }
   }
 
-  /** A deep copy by value: arrays, plain objects and byte buffers; anything else is lent. @param {any} v */
+  /**
+   * A deep copy by value: arrays, plain objects and byte buffers; anything else is lent. A copy
+   * that fails half-way (a getter threw) returns what it had lent. @param {any} v
+   */
   copy(v) {
-    return this.#copy(v, 0, new Set());
+    /** @type {number[]} */
+    const lent = [];
+    try {
+      return this.#copy(v, 0, new Set(), lent);
+    } catch (e) {
+      for (const id of lent) this.handles.drop(id, 1);
+      throw e;
+    }
   }
 
   /** The global scope's ref (HELLO: policies do not apply). */
@@ -81,25 +91,32 @@ export class Values {
     return this.handles.lend(globalThis);
   }
 
-  /** @param {any} v @param {number} depth @param {Set<any>} path */
-  #copy(v, depth, path) {
-    if (typeof v !== "object" || v === null) return this.out(v);
+  /** @param {any} v @param {number} depth @param {Set<any>} path @param {number[]} lent */
+  #copy(v, depth, path, lent) {
+    if (typeof v !== "object" || v === null) return this.#out(v, lent);
     if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
     if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
     const proto = Object.getPrototypeOf(v);
     const plain = Array.isArray(v) || proto === Object.prototype || proto === null || directs.has(v);
-    if (!plain) return this.out(v);
+    if (!plain) return this.#out(v, lent);
     if (path.has(v)) throw new TypeError("cannot copy a circular structure by value");
     if (depth >= MAX_COPY_DEPTH) throw new RangeError(`cannot copy deeper than ${MAX_COPY_DEPTH} levels`);
     path.add(v);
     let result;
     if (Array.isArray(v)) {
-      result = v.map((x) => this.#copy(x, depth + 1, path));
+      result = v.map((x) => this.#copy(x, depth + 1, path, lent));
     } else {
       result = {};
-      for (const k of Object.keys(v)) result[k] = this.#copy(v[k], depth + 1, path);
+      for (const k of Object.keys(v)) result[k] = this.#copy(v[k], depth + 1, path, lent);
     }
     path.delete(v);
     return result;
+  }
+
+  /** `out`, noting in `lent` the id of what it lent. @param {any} v @param {number[]} lent */
+  #out(v, lent) {
+    const out = this.out(v);
+    if (out instanceof RemoteRef) lent.push(out.id);
+    return out;
   }
 }

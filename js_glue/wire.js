@@ -12,8 +12,8 @@
 // -0 (msgpackr writes int 0) and integral numbers beyond 32 bits (msgpackr writes float64,
 // Python would get a float).
 
-import { Packr, Unpackr, addExtension } from "./vendor/msgpackr/index.js";
-import { ProtocolError, describe } from "./errors.js";
+import { C1, Packr, Unpackr, addExtension } from "./vendor/msgpackr/index.js";
+import { HandleError, ProtocolError, describe } from "./errors.js";
 import { Ext, Op } from "./protocol.js";
 
 /** A reference to an object the encoding side lends: encoded as a REMOTE ext. */
@@ -205,20 +205,46 @@ export function encode(value) {
  * @param {{ remote: (id: number, flags: number) => any, callback: (id: number) => any }} resolve
  */
 export function decode(bytes, resolve) {
-  refs = resolve;
   try {
+    // 0xC1 is msgpack's "never used" byte, which msgpackr decodes to an object of its own:
+    // refused, as Python's msgpack refuses it. A frame holding that byte anywhere (in a string,
+    // a number) is decoded once more first, its ids not looked up, to see where it fell.
+    if (bytes.includes(0xc1)) {
+      refs = INERT;
+      refuseNeverUsed(unpackr.unpack(bytes), bytes.length);
+    }
+    refs = resolve;
     return unpackr.unpack(bytes);
   } catch (e) {
-    if (e instanceof ProtocolError) throw e;
+    if (e instanceof ProtocolError || e instanceof HandleError) throw e;
     throw new ProtocolError(`undecodable frame (${bytes.length} bytes): ${e instanceof Error ? e.message : e}`);
   } finally {
     refs = null;
   }
 }
 
+/** @type {Refs} */
+const INERT = { remote: () => null, callback: () => null };
+
+/**
+ * Throw if msgpack's never-used byte 0xC1 decoded somewhere in `value` (a decoded frame: arrays,
+ * plain objects and values only, no cycles). @param {any} value @param {number} size
+ */
+function refuseNeverUsed(value, size) {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === C1) throw new ProtocolError(`undecodable frame (${size} bytes): byte 0xC1 is never used in msgpack`);
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v !== null && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) stack.push(...Object.values(v));
+  }
+}
+
 /** @typedef {{ remote: (id: number, flags: number) => any, callback: (id: number) => any }} Refs */
 
 const OPS = new Set(Object.values(Op));
+/** A handle id or a drop count: a non-negative integer. @param {unknown} x */
+const isCount = (x) => Number.isInteger(x) && /** @type {number} */ (x) >= 0;
 
 
 /** One request, decoded: `op` on the object with handle id `target`; `drops` returns lends. */
@@ -262,7 +288,7 @@ export function decodeRequest(bytes, resolve) {
     throw new ProtocolError(`request target must be a handle id, not ${describe(target)}`);
   }
   if (!Array.isArray(args)) throw new ProtocolError(`request args must be an array, not ${describe(args)}`);
-  if (drops !== null && (!Array.isArray(drops) || drops.length % 2)) {
+  if (drops !== null && (!Array.isArray(drops) || drops.length % 2 || !drops.every(isCount))) {
     throw new ProtocolError("request drops must be an array of [id, count] integer pairs");
   }
   return new Request(op, target, subject, args, drops);

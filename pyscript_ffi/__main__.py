@@ -1,6 +1,6 @@
 """``pyscript-ffi serve [DIR] [--port P]``, ``pyscript-ffi build DIR -o OUT [--force]``, and the
-developer tools ``pyscript-ffi bench``, ``stress`` and ``model`` (also as ``python -m
-pyscript_ffi ...``)."""
+developer tools ``pyscript-ffi bench``, ``stress``, ``model``, ``fuzz`` and ``chaos`` (also as
+``python -m pyscript_ffi ...``)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("stress", help="many workers x many calls, and a leak check, in headless "
                         "Chromium", add_help=False)
     commands.add_parser("model", help="the page's serving designs as plain JavaScript in Node",
+                        add_help=False)
+    commands.add_parser("fuzz", help="well-formed and broken frames against the page (headless "
+                        "Chromium) or the CPython host, a model of its handles checked after each",
+                        add_help=False)
+    commands.add_parser("chaos", help="workers of both interpreters calling while the page "
+                        "interrupts, replaces and busies them, in headless Chromium",
                         add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command in ("serve", "build"):

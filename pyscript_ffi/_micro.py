@@ -15,7 +15,7 @@ MicroPython's and JavaScript's collectors have run.
 
 
 from . import _runtime
-from ._worker import WorkerRuntime, call_timeout, use_worker_clock
+from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import TokenTracking
 
@@ -33,9 +33,14 @@ class StubTransport:
         drops = self._take_drops()
         return [int(handle) for handle in drops.split(",")] if drops else []
 
+    #: the last round trip that raised was withdrawn before the page took it (nothing ran)
+    withdrawn = False
+
     def roundtrip(self, frame):
+        self.withdrawn = False
         reply = self._roundtrip(frame.hex())
         if reply[:1] == "!":  # "!" and a Failure code (never hex)
+            self.withdrawn = reply[1:] in WITHDRAWN
             raise call_timeout(reply[1:], self._stub.timeoutMs / 1000)
         return bytes.fromhex(reply)
 

@@ -17,8 +17,9 @@ from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
 from broker.protocol import Message
 
 from . import _runtime
-from ._worker import WorkerRuntime, call_timeout, use_worker_clock
+from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
+from .interrupts import DeferredInterrupts
 from .tracking import WeakTracking
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ class StubTransport:
 
     def __init__(self, caller: Any, pin: Callable[[Any], Any]) -> None:
         self._caller = caller
+        #: replies that landed after their call gave up: the channel returns their lends
+        self.late: list[bytes] = []
         self._roundtrip = caller.roundtrip
         self._frame_view = caller.frameView
         self._pinned = bytearray(PINNED_BYTES)  # exported to JS for good: never resized
@@ -53,12 +56,20 @@ class StubTransport:
         self._frames = pin(create_proxy(self._pinned))
         self._pinned_roundtrip = self._frames.roundtrip
 
+    #: the last round trip that raised was withdrawn before the page took it (nothing ran)
+    withdrawn = False
+    #: a call gave up while the page ran it: its reply may land during a later round trip
+    owed = False
+
     def roundtrip(self, frame: bytes) -> bytes:
+        self.withdrawn = False
         n = len(frame)
         if n < PINNED_BYTES:
             self._pinned_view[:n] = frame
             reply = self._pinned_roundtrip(n)
             if type(reply) is int:  # the reply is in the bytearray (copied: it is reused)
+                if self.owed:
+                    self._take_late()
                 return self._pinned_view[:reply].tobytes()
         else:
             # to_js copies the frame into a new Uint8Array, which costs less than handing JS the
@@ -69,9 +80,20 @@ class StubTransport:
                 view.assign(frame)
             reply = self._roundtrip(to_js(frame) if view is None else view)
         if type(reply) is str:  # a Failure code
+            self.withdrawn = reply in WITHDRAWN
+            self.owed = self.owed or not self.withdrawn
             raise call_timeout(reply, self._caller.timeoutMs / 1000)
+        if self.owed:
+            self._take_late()
         # a copy: the view into the shared buffer is reused next call
         return reply.to_bytes()  # type: ignore[no-any-return]
+
+    def _take_late(self) -> None:
+        """The reply that landed during this round trip after its own call gave up, if any."""
+        late = self._caller.takeLate()
+        if late is not None:
+            self.late.append(late.to_bytes())
+            self.owed = False
 
 
 class LineWriter(io.TextIOBase):
@@ -154,6 +176,8 @@ def start_worker() -> Runtime:
     import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
 
     channel = Channel(StubTransport(stub.caller, stub.pin), WeakTracking())
+    channel.interrupts = DeferredInterrupts()
+    channel.interrupts.install()
     _runtime.install(channel, in_worker=True)
     use_worker_clock(stub.caller.timeoutMs / 1000, stub.caller.pause)
     return Runtime(channel, stub.post)

@@ -24,10 +24,14 @@ if TYPE_CHECKING:
     from .channel import Channel
 
 
+#: the Failure codes of a request withdrawn before the page took it: nothing ran
+WITHDRAWN = (Failure.UNCLAIMED, Failure.WITHDRAWN)
+
+
 def call_timeout(failure: str, seconds: float) -> BaseException:
     """The error for a round trip the stub gave up on: a `Failure` code, the bound in seconds
     (KeyboardInterrupt if the page's ``interrupt()`` cut the wait short)."""
-    if failure == Failure.INTERRUPTED:
+    if failure in (Failure.INTERRUPTED, Failure.WITHDRAWN):
         return KeyboardInterrupt("interrupted by the page (interrupt()) while waiting for it")
     if failure == Failure.UNCLAIMED:
         return CallTimeout.unclaimed(seconds)

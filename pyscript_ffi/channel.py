@@ -5,7 +5,8 @@ A `Channel` turns ``request(op, target, subject, args)`` into one synchronous ro
 
 - the proxies of main-thread objects, through the proxy tracking its interpreter needs
   (`pyscript_ffi.tracking`): the lends of collected proxies go back to the main thread in the
-  next request's drops;
+  next request's drops. A request that raised before the serving side took it (withdrawn, or
+  never sent) ran nothing: its drops go out again with the next one;
 - the table of Python callables it lent to the main thread (`create_proxy`).
 
 It imports no proxy class: proxies (`pyscript_ffi.proxy`) call down into it, the tracking makes
@@ -15,10 +16,9 @@ itself as a reference.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
-from broker.errors import ConversionError
+from broker.errors import ConversionError, FfiError
 from broker.handles import HandleTable
 from broker.protocol import GLOBAL_HANDLE, PROTOCOL_VERSION, Ext, Op
 from broker.wire import Codec, callback_ext, unpack_callback, unpack_remote
@@ -70,7 +70,10 @@ def _resolved(value: Any) -> Any:
 
 
 class Transport(Protocol):
-    """Moves one request frame to the serving side and returns its reply frame."""
+    """Moves one request frame to the serving side and returns its reply frame. After a
+    `roundtrip` that raised, ``withdrawn`` (optional, False if absent) tells whether the request
+    was withdrawn before the serving side took it: nothing ran. ``late`` (optional) collects the
+    replies that landed after their call gave up: the channel returns what they lent."""
 
     def roundtrip(self, frame: bytes) -> bytes: ...
 
@@ -78,11 +81,12 @@ class Transport(Protocol):
 class Tracking(Protocol):
     """How proxies are made and their lends returned (`pyscript_ffi.tracking`)."""
 
-    may_have_collected: bool
+    @property
+    def may_have_collected(self) -> bool: ...
 
     def proxy(self, channel: Channel, handle: int, flags: int) -> Any: ...
 
-    def collected(self) -> list[int]: ...
+    def collected(self) -> list[tuple[int, int]]: ...
 
     def live(self) -> int: ...
 
@@ -156,13 +160,17 @@ class Channel:
         self._transport = transport
         self._codec = Codec(self._to_ext, self._from_ext)
         self._tracking = tracking
-        # appended from __del__, any thread (MicroPython's deque needs a bound: never reached
-        # there, where nothing is released)
-        self._drops: deque[tuple[int, int]] = deque((), 1 << 30)
+        #: drops ([id, count, ...]) of requests that ran nothing, to go out with the next one
+        self._drops: list[int] = []
         self.callbacks = HandleTable("callback")
         # an interpreter's own proxies sent as our callbacks: id -> (the proxy, its callback)
         self._stand_ins: dict[int, tuple[Any, CallbackProxy]] = {}
         self._calls = self._sent = self._received = 0
+        #: where the channel's bookkeeping holds an interrupt till it is done (Pyodide's
+        #: pyscript_ffi.interrupts.DeferredInterrupts), or None
+        self.interrupts: Any = None
+        #: the transport's replies that came too late (see Transport)
+        self._late: list[bytes] = getattr(transport, "late", [])
 
     # -- the round trip ------------------------------------------------------------------------
 
@@ -181,13 +189,29 @@ class Channel:
                     "object's prototype (and the page refuses it); rename the key")
             if resolve:
                 args = _resolved(args)
-        drops = self._take_drops()
-        frame = self._codec.encode_request(op, target, subject, args, drops)
-        reply = self._transport.roundtrip(frame)
-        self._calls += 1
-        self._sent += len(frame)
-        self._received += len(reply)
-        return self._codec.decode_result(reply)
+        interrupts = self.interrupts
+        if interrupts is not None:  # (an interrupt before this line raises: nothing taken yet)
+            interrupts.depth += 1
+        try:
+            drops = self._take_drops()
+            frame = None
+            try:
+                frame = self._codec.encode_request(op, target, subject, args, drops)
+                reply = self._transport.roundtrip(frame)
+            except BaseException:
+                if drops and (frame is None or getattr(self._transport, "withdrawn", False)):
+                    self._drops += drops  # nothing ran: they go out with the next request
+                raise
+            finally:
+                if self._late:
+                    self._return_late()
+            self._calls += 1
+            self._sent += len(frame)
+            self._received += len(reply)
+            return self._codec.decode_result(reply)
+        finally:
+            if interrupts is not None:
+                interrupts.leave()  # raises an interrupt held meanwhile
 
     def encode_value(self, value: Any) -> bytes:
         """A value on its own, for the page-to-worker calls that travel by postMessage."""
@@ -200,25 +224,24 @@ class Channel:
         """Check the protocol version and return the serving side's global scope (a proxy)."""
         return self.request(Op.HELLO, GLOBAL_HANDLE, None, (PROTOCOL_VERSION,))
 
-    def release(self, handle: int, count: int) -> None:
-        """Called by a dying proxy: return `count` lends of `handle` with the next request."""
-        self._drops.append((handle, count))
-
     def flush(self) -> None:
         """Send waiting drops now, instead of with the next request."""
         if self._drops or self._tracking.may_have_collected:
             self.request(Op.RELEASE)
 
-    def _take_drops(self) -> list[int]:
-        drops: list[int] = []
-        pending = self._drops
-        while pending:
+    def _return_late(self) -> None:
+        """Decode the replies that landed after their call gave up: the proxies made of what
+        they lent are dropped at once, and their lends go back with the next request."""
+        while self._late:
             try:
-                drops.extend(pending.popleft())
-            except IndexError:  # emptied by another thread's request meanwhile
-                break
-        for handle in self._tracking.collected():
-            drops += (handle, 1)
+                self._codec.decode_value(self._late.pop())
+            except FfiError:
+                pass  # an error reply lends nothing; a broken one is the call's own loss
+
+    def _take_drops(self) -> list[int]:
+        drops, self._drops = self._drops, []
+        for handle, count in self._tracking.collected():
+            drops += (handle, count)
         return drops
 
     # -- values that are references ------------------------------------------------------------
@@ -257,6 +280,6 @@ class Channel:
             bytes_sent=self._sent,
             bytes_received=self._received,
             live_proxies=self._tracking.live(),
-            pending_drops=len(self._drops),
+            pending_drops=len(self._drops) // 2,
             live_callbacks=len(self.callbacks),
         )

@@ -31,8 +31,8 @@ class JsProxy:
     """A JavaScript object owned by the main thread. Made by the FFI only; never construct one."""
 
     # (plain names, not __private ones: MicroPython does not mangle names)
-    __slots__ = ("_ffi_channel", "_ffi_id", "_ffi_flags", "_ffi_lends", "_ffi_this", "_ffi_base",
-                 "_ffi_token", "__weakref__")
+    __slots__ = ("_ffi_channel", "_ffi_id", "_ffi_flags", "_ffi_this", "_ffi_base", "_ffi_token",
+                 "__weakref__")
 
     def __init__(
         self,
@@ -50,7 +50,6 @@ class JsProxy:
         object.__setattr__(self, "_ffi_channel", channel)
         object.__setattr__(self, "_ffi_id", handle)
         object.__setattr__(self, "_ffi_flags", flags)
-        object.__setattr__(self, "_ffi_lends", 0)
         object.__setattr__(self, "_ffi_this", this)
         object.__setattr__(self, "_ffi_base", base)
         # MicroPython: the stub's release token, whose collection returns this lend (tracking.py)
@@ -68,10 +67,6 @@ class JsProxy:
         """This proxy on the wire: a REMOTE reference to its object."""
         return remote_ext(self._ffi_handle(channel))
 
-    def _ffi_lent(self) -> None:
-        """The main thread lent this object once more: one more count to return on release."""
-        object.__setattr__(self, "_ffi_lends", self._ffi_lends + 1)
-
     def _ffi_bind(self, this: JsProxy) -> JsProxy:
         """A copy of this function proxy that calls with ``this`` (a method read off `this`)."""
         return type(self)(_TOKEN, self._ffi_channel, self._ffi_id, self._ffi_flags, this, self)
@@ -81,10 +76,6 @@ class JsProxy:
         """One operation on this object (for the pyscript.ffi functions: query, gather, assign);
         `plain`: see `Channel.request`."""
         return self._ffi_channel.request(op, self._ffi_id, subject, args, plain=plain)
-
-    def __del__(self) -> None:
-        if self._ffi_lends:
-            self._ffi_channel.release(self._ffi_id, self._ffi_lends)
 
     def _ffi_send(self, op: Op, subject: Any = None, args: tuple[Any, ...] = ()) -> Any:
         return self._ffi_channel.request(op, self._ffi_id, subject, args)

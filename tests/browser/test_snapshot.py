@@ -86,3 +86,75 @@ def test_snapshot_false_neither_reads_nor_keeps_one(page):
     _is_long_boot_like(off)
     count = "async () => (await (await caches.open('pyscript-ffi')).keys()).length"
     assert page.evaluate(count) == 0
+
+
+def test_a_truncated_snapshot_is_replaced(page):
+    """A snapshot cut short in Cache Storage (a write that was cut off): the long way, once, and
+    a whole snapshot in its place."""
+    _boot(page)
+    key = page.evaluate(KEPT)[0]
+    size = page.evaluate("""async (key) => {
+        const cache = await caches.open('pyscript-ffi');
+        const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+        await cache.put(key, new Response(bytes.slice(0, bytes.length >> 1)));
+        return bytes.length;
+    }""", key)
+    replaced = _boot(page)
+    assert replaced["use"] == "made"
+    _is_long_boot_like(replaced)
+    kept = page.evaluate("""async ([key, cut]) => {
+        for (let i = 0; i < 100; i++) {
+            const r = await (await caches.open('pyscript-ffi')).match(key);
+            const n = r ? (await r.arrayBuffer()).byteLength : 0;
+            if (n > 0 && n !== cut) return n;
+            await new Promise((r) => setTimeout(r, 50));
+        }
+        return 0;
+    }""", [key, size >> 1])
+    assert kept == size
+    assert _boot(page)["use"] == "restored"
+
+
+def test_two_pages_making_the_snapshot_at_once(page, browser, tests_server):
+    """Two pages of the origin boot their first Pyodide worker at the same time: both boot the
+    long way and work, one snapshot is kept, and the next boot restores it."""
+    other = browser.new_page()
+    other.goto(f"{tests_server}/browser/pages/blank.html")
+    other.evaluate("document.title = 'snapshot test'")
+    try:
+        start = f"([src]) => {{ window.booting = ({BOOT})([src, {{}}]); }}"
+        page.evaluate(start, [SRC])
+        other.evaluate(start, [SRC])
+        results = [p.evaluate("window.booting") for p in (page, other)]
+    finally:
+        other.close()
+    for facts in results:
+        assert facts["use"] in ("made", "restored"), facts
+        _is_long_boot_like(facts)
+    assert len(page.evaluate(KEPT)) == 1
+    assert _boot(page)["use"] == "restored"
+
+
+@pytest.mark.parametrize("when", ["booting", "ready"])
+def test_a_worker_killed_while_it_makes_or_hands_over_its_snapshot(page, when):
+    """The first worker is terminated during its long boot (its `ready` then fails, saying so,
+    instead of never settling), or the moment it is ready (its snapshot on its way to the page):
+    the next boot works, and whatever snapshot is kept restores."""
+    outcome = page.evaluate("""async ([src, when]) => {
+        const { PyWorker } = await import('/_ffi/main.js');
+        const w = PyWorker(src, {});
+        if (when === 'ready') await w.ready;
+        else await new Promise((r) => setTimeout(r, 1500));
+        w.terminate();
+        const settled = w.ready.then(() => 'ready', (e) => e.message);
+        const never = new Promise((r) => setTimeout(() => r('never'), 30000));
+        return await Promise.race([settled, never]);
+    }""", [SRC, when])
+    if when == "ready":
+        assert outcome == "ready"
+    else:
+        assert "was terminated before it was ready" in outcome, outcome
+    after = _boot(page)
+    assert after["use"] in ("made", "restored"), after
+    _is_long_boot_like(after)
+    assert _boot(page)["use"] == "restored"

@@ -40,6 +40,7 @@ export function makeFixtures(direct) {
     set throwingSetter(value) { throw new TypeError(`setter boom: ${value}`); },
     Exploding: class Exploding { constructor(why) { throw new EvalError(`constructor boom: ${why}`); } },
     busy(ms) { const end = performance.now() + ms; while (performance.now() < end); return ms; },
+    busyObject(ms) { const end = performance.now() + ms; while (performance.now() < end); return { ms }; },
     bytes(n) { const out = new Uint8Array(n); for (let i = 0; i < n; i++) out[i] = (i * 7) & 255; return out; },
     args: (...args) => JSON.stringify(args),
     thisName() { return this?.name ?? "no this"; },

@@ -1,0 +1,268 @@
+"""``python -m pyscript_ffi fuzz``: well-formed and broken request frames against a serving side,
+with a model of its handle table checked after every case.
+
+Targets: ``page``, the page's own channel (js_glue/channel.js) in headless Chromium, served by
+``fuzz_assets/fuzz.html``; ``host``, a `broker.connection.Connection` of the CPython host. The
+cases and the model are in `fuzz_cases`. After every case: the reply decodes as a reply, is never
+INTERNAL, has the status the protocol requires where it requires one, came within
+`SLOW_CASE_MS`; the serving side's live handles equal the model's; no built-in prototype gained
+a property (the page). At the end every handle the model holds is released in one RELEASE and
+the table must be back to its baseline exactly.
+
+    python -m pyscript_ffi fuzz --target page --cases 100000 --seed 1
+    python -m pyscript_ffi fuzz --target host --cases 100000 --seed 1
+
+Prints the figures (cases by kind, replies by status) and exits 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from broker.protocol import Op, Status
+
+from .fuzz_cases import SANDBOX, Case, Cases, Model, pack, refs_in, reply_refs
+
+ASSETS = Path(__file__).with_name("fuzz_assets")
+#: a case answered later than this is a failure: no case does real work, so this catches a hang
+#: or a runaway (a loaded 2-core machine stalled a case 378 ms once: hence the margin)
+SLOW_CASE_MS = 2000.0
+MAX_FAILURES = 20
+
+
+Served = tuple[bytes, int, bool, float, list[int]]
+
+
+class Target(Protocol):
+    """A serving side: `serve` one frame, answering (reply, live handles, polluted, ms, ids lent
+    in calls into the worker meanwhile)."""
+
+    name: str
+    foreign: list[int]
+
+    def serve(self, frame: bytes) -> Served: ...
+
+
+# -- the CPython host ---------------------------------------------------------------------------
+
+
+class _Point:
+    def __init__(self, *args: Any) -> None:
+        self.a = list(args)
+
+
+def _raise(*args: Any) -> None:
+    raise ValueError("fz: thrown on purpose")
+
+
+def _generator() -> Any:
+    def gen() -> Any:
+        yield _Point()
+        yield {"k": _Point()}
+        raise RuntimeError("fzGen: thrown after two values")
+
+    return gen()
+
+
+def host_sandbox() -> dict[str, Any]:
+    """The CPython twin of fuzz.html's sandbox."""
+    return {"fzObj": {"a": 1, "b": [1, 2], "n": {"x": 1}}, "fzArr": [1, "two", {"k": 3}, _Point()],
+            "fzFn": lambda *a: list(a), "fzThrow": _raise, "fzGen": _generator,
+            "fzHalf": {"m": _Point(), "boom": object()}, "fzCls": _Point,
+            "fzMap": {"k": _Point()}}
+
+
+class HostTarget:
+    """A fresh connection of a CPython `Host` serving `host_sandbox()`."""
+
+    name = "host"
+
+    def __init__(self) -> None:
+        from broker.host import Host
+
+        self.connection = Host(host_sandbox()).connect()
+        self.foreign: list[int] = []  # a host's tables count from 1 each: ids overlap
+
+    def serve(self, frame: bytes) -> Served:
+        started = time.perf_counter()
+        reply = self.connection.handle(frame)
+        ms = (time.perf_counter() - started) * 1000
+        called = []
+        inbox = self.connection.calls.inbox
+        while not inbox.empty():
+            message = inbox.get_nowait()
+            if message is not None and message.frame:  # (a FORGET has none)
+                called += refs_in(message.frame)
+        live = self.connection.statistics().live_handles
+        return reply, live, hasattr(dict, "polluted"), ms, called
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+
+class PageTarget:
+    """The channel of `fuzz_assets/fuzz.html`, open in `page` (anything with ``evaluate``)."""
+
+    name = "page"
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        page.wait_for_function("window.fuzz !== undefined")
+        self.foreign = list(page.evaluate("fuzz.foreign"))
+
+    def serve(self, frame: bytes) -> Served:
+        got = self.page.evaluate("(hex) => fuzz.serve(hex)", frame.hex())
+        called = [i for posted in got["posted"] for i in refs_in(bytes.fromhex(posted))]
+        return bytes.fromhex(got["reply"]), got["live"], got["polluted"], got["ms"], called
+
+    def errors(self) -> list[str]:
+        return list(self.page.evaluate("fuzz.errors"))
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """The figures of one fuzz run; `failures` says what went wrong, if anything."""
+
+    target: str
+    seed: int
+    cases: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
+    slowest_ms: float = 0.0
+    wall_s: float = 0.0
+    baseline: int = 0
+    peak_live: int = 0
+    live_end: int = -1
+    failures: list[str] = field(default_factory=list)
+
+
+def run(target: Target, cases: int, seed: int) -> Outcome:
+    """Send `cases` cases made from `seed`, checking each; then release everything."""
+    out = Outcome(target.name, seed)
+    model = Model()
+    made = Cases(seed, model, target.foreign)
+    kinds: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    out.baseline = target.serve(pack([int(Op.RELEASE), 0, None, []]))[1]
+    started = time.monotonic()
+
+    def fail(case: Case, index: int, why: str) -> None:
+        if len(out.failures) < MAX_FAILURES:
+            frame = case.frame.hex()[:120]
+            out.failures.append(f"case {index} ({case.kind}, frame {frame}): {why}")
+
+    for index in range(cases):
+        case = made.next()
+        expect = model.expected(case)
+        reply, live, polluted, ms, called = target.serve(case.frame)
+        kinds[case.kind] += 1
+        out.cases += 1
+        out.slowest_ms = max(out.slowest_ms, ms)
+        try:
+            status, ids = reply_refs(reply)
+        except ValueError as exc:
+            fail(case, index, f"undecodable reply: {exc}")
+            break
+        statuses[Status(status).name] += 1
+        if status == Status.INTERNAL:
+            fail(case, index, f"INTERNAL reply {reply[:200]!r}")
+        if expect is not None and status != expect:
+            fail(case, index, f"status {Status(status).name}, the protocol says {expect.name}")
+        if ms > SLOW_CASE_MS:
+            fail(case, index, f"answered in {ms:.0f} ms (bound {SLOW_CASE_MS:.0f})")
+        if polluted:
+            fail(case, index, "a built-in prototype gained a property")
+            break
+        model.apply(case, status, ids, called)
+        out.peak_live = max(out.peak_live, live)
+        if live - out.baseline != model.live:
+            fail(case, index, f"{live - out.baseline} live handles, the model holds "
+                 f"{model.live} (status {Status(status).name})")
+            break
+    drops = [x for handle, count in model.lent.items() for x in (handle, count)]
+    reply, out.live_end, _, _, _ = target.serve(pack([int(Op.RELEASE), 0, None, [], drops]))
+    if reply_refs(reply)[0] != Status.OK:
+        out.failures.append(f"releasing every held handle ({len(model.lent)}) was refused")
+    if out.live_end != out.baseline:
+        out.failures.append(f"{out.live_end} live handles after releasing everything, "
+                            f"baseline {out.baseline}")
+    out.wall_s = time.monotonic() - started
+    out.kinds, out.statuses = dict(kinds), dict(statuses)
+    return out
+
+
+def report(out: Outcome) -> str:
+    lines = [f"fuzz {out.target}: {out.cases} cases, seed {out.seed}, {out.wall_s:.1f} s, "
+             f"slowest case {out.slowest_ms:.1f} ms",
+             "  cases: " + ", ".join(f"{k} {v}" for k, v in sorted(out.kinds.items())),
+             "  replies: " + ", ".join(f"{k} {v}" for k, v in sorted(out.statuses.items())),
+             f"  live handles: {out.baseline} before, peak {out.peak_live}, {out.live_end} after "
+             "releasing everything"]
+    lines.append("PASS" if not out.failures else
+                 "FAIL\n" + "\n".join(f"  {f}" for f in out.failures))
+    return "\n".join(lines)
+
+
+def run_page(cases: int, seed: int) -> tuple[Outcome, list[str]]:
+    """`run` against fuzz.html in a fresh headless Chromium; (outcome, page errors)."""
+    from playwright.sync_api import sync_playwright
+
+    from .. import assets
+    from ..server import make_server
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("fuzz: Debian's chromium is not installed: run scripts/setup")
+    assets.check()
+    server = make_server(ASSETS)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=["--headless"])
+            try:
+                page = browser.new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/fuzz.html")
+                target = PageTarget(page)
+                return run(target, cases, seed), target.errors()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pyscript-ffi fuzz", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--target", choices=["page", "host"], default="page")
+    parser.add_argument("--cases", type=int, default=100_000, help="cases to send (100000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    if args.cases < 1:
+        parser.error("--cases must be at least 1")
+    errors: list[str] = []
+    if args.target == "host":
+        out = run(HostTarget(), args.cases, args.seed)
+    else:
+        out, errors = run_page(args.cases, args.seed)
+        out.failures += [f"page error: {e}" for e in errors]
+    print(report(out))
+    if args.json:
+        args.json.write_text(json.dumps(asdict(out), indent=1))
+    return 1 if out.failures else 0
+
+
+__all__ = ["SANDBOX", "HostTarget", "Outcome", "PageTarget", "main", "report", "run"]

@@ -1,0 +1,73 @@
+"""Interrupts and withdrawn calls lose nothing, in a Pyodide worker: a release riding on a call
+the page never took goes out with the next one, a reply that lands after its call gave up
+returns what it lent, and an interrupt that lands anywhere (a request, a proxy being made, a
+collected proxy) is raised in the user's code and leaks no handle. The
+CPython host's twin is tests/integration/test_withdrawn.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import open_harness
+
+#: interrupts sent into a loop that makes and drops proxies (the issue saw 10 of 49 lost)
+INTERRUPTS = 40
+
+
+SETTLED = "async () => { await w.sync.settle(); return w.statistics().liveHandles; }"
+
+
+@pytest.fixture(scope="module")
+def interrupts_page(browser, tests_server):
+    page = open_harness(browser, tests_server, "/scenarios/interrupts.py", timeout_ms=500)
+    yield page
+    page.close()
+
+
+def _page(page):
+    """The module's page, its live handles (settled) as its baseline."""
+    page.baseline = page.evaluate(SETTLED)
+    return page
+
+
+def test_a_release_riding_on_a_withdrawn_call_goes_out_with_the_next(interrupts_page):
+    page = _page(interrupts_page)
+    result = page.evaluate("w.sync.withdrawn_release()")
+    assert "did not take the call within 0.5 s" in result["withdrawn"], result
+    assert result["after"] == "after"
+    live = page.evaluate(SETTLED)
+    assert live == page.baseline, "the release the withdrawn call carried was lost"
+
+
+def test_a_reply_that_lands_after_its_call_gave_up_returns_its_lends(interrupts_page):
+    page = _page(interrupts_page)
+    result = page.evaluate("w.sync.late_reply()")
+    assert "did not answer within 0.5 s" in result["late"], result
+    assert result["after"] == "after"
+    assert page.evaluate(SETTLED) == page.baseline, "the late reply's lend was never returned"
+
+
+def test_every_interrupt_is_raised_and_leaks_nothing(interrupts_page):
+    page = _page(interrupts_page)
+    outcome = page.evaluate("""async (n) => {
+        const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+        const tally = { raised: 0, other: [], lost: 0 };
+        for (let i = 0; i < n; i++) {
+            const call = w.sync.churn().then(() => 'returned', (e) => e.message);
+            await sleep(5 + (i * 7) % 40);
+            w.interrupt();
+            const what = await Promise.race([call, sleep(10000).then(() => 'lost')]);
+            if (what === 'lost') { tally.lost++; break; }
+            if (what.includes('KeyboardInterrupt')) tally.raised++;
+            else tally.other.push(what.slice(0, 300));
+        }
+        return tally;
+    }""", INTERRUPTS)
+    assert outcome == {"raised": INTERRUPTS, "other": [], "lost": 0}, outcome
+    report = page.evaluate("w.sync.report()")
+    # (the loop saw nearly all: one that lands as the export starts, before churn's try, is
+    # raised from the call itself; WebKit, slower to start a call, showed one of 40 so)
+    assert INTERRUPTS - 5 <= report["interrupts"] <= INTERRUPTS, report
+    assert report["unraisable"] == [], report
+    live = page.evaluate(SETTLED)
+    assert live == page.baseline, f"{live - page.baseline} handles leaked"
