@@ -9,7 +9,7 @@
 
 import { DATA_OFFSET, PROTOCOL_VERSION, Op, Slot, State, Status } from "./protocol.js";
 import { HANDLERS } from "./dispatch.js";
-import { ProtocolError, describe, statusOf } from "./errors.js";
+import { HandleError, ProtocolError, describe, statusOf } from "./errors.js";
 import { Policy } from "./policy.js";
 import { Transfer, serveRequest } from "./transfer.js";
 import { Values } from "./values.js";

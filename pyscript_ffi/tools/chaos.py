@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
-from .. import assets
-from ..server import make_server
+from .served import chromium_page
 
 ASSETS = Path(__file__).with_name("chaos_assets")
 BOOT_SECONDS = 240
@@ -87,28 +84,9 @@ def drive(page: Any, *, pyodide: int, micropython: int, seconds: float, seed: in
 
 def measure(pyodide: int, micropython: int, seconds: float, seed: int) -> dict[str, Any]:
     """`drive` in a fresh headless Chromium, the page served by the package's own server."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("chaos: Debian's chromium is not installed: run scripts/setup")
-    assets.check()
-    server = make_server(ASSETS)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=["--headless"])
-            try:
-                page = browser.new_page()
-                page.set_default_timeout((BOOT_SECONDS * 2 + seconds + 180) * 1000)
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/chaos.html")
-                return drive(page, pyodide=pyodide, micropython=micropython, seconds=seconds,
-                             seed=seed)
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chromium_page(ASSETS, "chaos.html", tool="chaos",
+                       timeout_ms=(BOOT_SECONDS * 2 + seconds + 180) * 1000) as page:
+        return drive(page, pyodide=pyodide, micropython=micropython, seconds=seconds, seed=seed)
 
 
 def main(argv: list[str]) -> int:

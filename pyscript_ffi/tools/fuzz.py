@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -30,6 +28,7 @@ from typing import Any, Protocol
 from broker.protocol import Op, Status
 
 from .fuzz_cases import SANDBOX, Case, Cases, Model, pack, refs_in, reply_refs
+from .served import chromium_page
 
 ASSETS = Path(__file__).with_name("fuzz_assets")
 #: a case answered later than this is a failure: no case does real work, so this catches a hang
@@ -216,31 +215,9 @@ def report(out: Outcome) -> str:
 
 def run_page(cases: int, seed: int) -> tuple[Outcome, list[str]]:
     """`run` against fuzz.html in a fresh headless Chromium; (outcome, page errors)."""
-    from playwright.sync_api import sync_playwright
-
-    from .. import assets
-    from ..server import make_server
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("fuzz: Debian's chromium is not installed: run scripts/setup")
-    assets.check()
-    server = make_server(ASSETS)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=["--headless"])
-            try:
-                page = browser.new_page()
-                page.set_default_timeout(60_000)
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/fuzz.html")
-                target = PageTarget(page)
-                return run(target, cases, seed), target.errors()
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chromium_page(ASSETS, "fuzz.html", tool="fuzz", timeout_ms=60_000) as page:
+        target = PageTarget(page)
+        return run(target, cases, seed), target.errors()
 
 
 def main(argv: list[str]) -> int:

@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import assets
-from ..server import make_server
 from .bench import _cores
-from .browsers.chromium import ARGS as BENCH_ARGS
+from .served import chromium_page
 
 ASSETS = Path(__file__).with_name("stress_assets")
 #: bench's flags, plus exact heap figures (performance.memory is coarse without the first) and
 #: a page-visible gc() so the heap is measured after a full collection
-CHROMIUM_ARGS = [*BENCH_ARGS, "--enable-precise-memory-info", "--js-flags=--expose-gc"]
+PROFILING_ARGS = ["--enable-precise-memory-info", "--js-flags=--expose-gc"]
 #: How far the main thread's JS heap may end above its baseline, after gc(), and still pass.
 #: It does not come back to the byte: V8 keeps code and inline-cache feedback made during the
 #: run, and hash tables (the handle table's maps) keep spare capacity. Measured here: +6 KB
@@ -232,39 +228,17 @@ def measure(workers: int = 8, calls: int = 100_000, leak_calls: int = 1_000_000)
     Raises SystemExit if Chromium or an asset is missing; a phase that does not finish gives an
     Outcome whose problems() say so.
     """
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("stress: Debian's chromium is not installed: run scripts/setup")
-    try:
-        assets.check()
-    except assets.MissingAsset as exc:
-        raise SystemExit(f"stress: {exc}") from None
-    server = make_server(ASSETS)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/stress.html"
     fields: dict[str, Any] = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            fields["chromium"] = browser.version
-            try:
-                page = browser.new_page()
-                page.set_default_timeout(60_000)
-                page.goto(url)
-                page.wait_for_function("window.stressReady === true")
-                try:
-                    _drive(page, fields, workers, calls, leak_calls)
-                    totals = _phase(page, "totals", [], 60)
-                except PhaseFailed as exc:
-                    fields["failure"] = str(exc)
-                    totals = {}
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chromium_page(ASSETS, "stress.html", tool="stress", timeout_ms=60_000,
+                       extra_args=PROFILING_ARGS) as page:
+        fields["chromium"] = page.context.browser.version
+        page.wait_for_function("window.stressReady === true")
+        try:
+            _drive(page, fields, workers, calls, leak_calls)
+            totals = _phase(page, "totals", [], 60)
+        except PhaseFailed as exc:
+            fields["failure"] = str(exc)
+            totals = {}
     fields.update(served_calls=totals.get("calls", 0), error_replies=totals.get("errors", 0),
                   bad_drops=totals.get("badDrops", 0), handles_issued=totals.get("issued", 0))
     return Outcome(workers, calls, leak_calls, **fields)

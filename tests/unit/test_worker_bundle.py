@@ -39,6 +39,7 @@ BUNDLE = [
     "pyscript_ffi/_worker.py",
     "pyscript_ffi/api.py",
     "pyscript_ffi/channel.py",
+    "pyscript_ffi/interrupts.py",
     "pyscript_ffi/paths.py",
     "pyscript_ffi/promises.py",
     "pyscript_ffi/proxy.py",
