@@ -1,5 +1,5 @@
 """``pyscript-ffi serve [DIR] [--port P]``, ``pyscript-ffi build DIR -o OUT [--force]``, and the
-developer tools ``pyscript-ffi bench``, ``stress`` and ``model`` (also as ``python -m
+developer tools ``pyscript-ffi bench``, ``stress``, ``model`` and ``upstream`` (also as ``python -m
 pyscript_ffi ...``)."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
                         "Chromium", add_help=False)
     commands.add_parser("model", help="the page's serving designs as plain JavaScript in Node",
                         add_help=False)
+    commands.add_parser("upstream", help="PyScript's own Python test suite, offline, on our "
+                        "core or on PyScript's, in headless Chromium", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command in ("serve", "build"):
         if rest:
