@@ -15,6 +15,7 @@
 // tag-page-thread.js and tag-worker.js run them, tag-registry.js is what Python reaches
 // (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
 
+import { publishDomCalls } from "./pyscript-dom.js";
 import { TagDiscovery } from "./tag-discovery.js";
 import { showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
@@ -23,6 +24,7 @@ import { WorkerTags } from "./tag-worker.js";
 
 const registry = new TagRegistry();
 registry.publish();
+publishDomCalls();
 const pageThread = new PageThreadTags();
 const workers = new WorkerTags(registry);
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pyscript_ffi import _runtime
 
-from . import ffi
+from . import ffi, util
 from .context import config, current_target
 from .display import HTML, display
+from .events import Event, when
 
 __all__ = [
-    "HTML", "RUNNING_IN_WORKER", "config", "create_named_worker", "current_target", "display",
-    "document", "ffi", "js", "sync", "window", "workers",
+    "HTML", "RUNNING_IN_WORKER", "Event", "config", "create_named_worker", "current_target",
+    "display", "document", "ffi", "js", "sync", "util", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")
