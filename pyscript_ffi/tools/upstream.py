@@ -83,8 +83,10 @@ def prepare(suite: Path, upytest: Path, dest: Path, core: str, origin: str,
         config["files"] = files
         packages = config.get("packages", [])
         dropped = [p for p in packages if p in ONLINE_PACKAGES]
-        if dropped:
+        if dropped:  # (an empty list would still make PyScript load micropip)
             config["packages"] = [p for p in packages if p not in ONLINE_PACKAGES]
+            if not config["packages"]:
+                del config["packages"]
             notes.append(f"{kind}: dropped packages {dropped} (not available offline)")
         if core == "pyscript":
             config["interpreter"] = origin + INTERPRETERS[kind]
