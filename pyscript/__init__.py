@@ -13,10 +13,11 @@ from . import ffi, util
 from .context import config, current_target
 from .display import HTML, display
 from .events import Event, when
+from .fetch import fetch
 
 __all__ = [
     "HTML", "RUNNING_IN_WORKER", "Event", "config", "create_named_worker", "current_target",
-    "display", "document", "ffi", "js", "sync", "util", "when", "window", "workers",
+    "display", "document", "ffi", "fetch", "js", "sync", "util", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")

@@ -1,30 +1,12 @@
 """pyscript.events and pyscript.util as PyScript code sees them, run by py.html and mpy.html on
-the page's thread and in a worker: `run(where)` gathers facts into #facts-<where> (JSON), which
-tests/browser/test_pyscript_events.py compares with what PyScript gives."""
+the page's thread and in a worker: `run(where)` gathers facts into #events-<where> (JSON), which
+tests/browser/test_pyscript_api.py compares with what PyScript gives."""
 
 import asyncio
-import json
+
+from checks_common import raises, report, traceback_of, until
 
 from pyscript import RUNNING_IN_WORKER, Event, document, util, when, window
-
-
-async def until(condition, seconds=10.0):
-    """Wait (bounded) for `condition()`: a worker's handlers run when it is between calls."""
-    waited = 0.0
-    while not condition():
-        if waited > seconds:
-            return False
-        await asyncio.sleep(0.02)
-        waited += 0.02
-    return True
-
-
-def raises(kind, call):
-    try:
-        call()
-    except kind as exc:
-        return str(exc)
-    return None
 
 
 def event_facts():
@@ -177,20 +159,6 @@ def util_facts():
     }
 
 
-def traceback_of(exc):
-    import io
-    import sys
-
-    out = io.StringIO()
-    if hasattr(sys, "print_exception"):  # MicroPython
-        sys.print_exception(exc, out)
-    else:
-        import traceback
-
-        traceback.print_exception(exc, file=out)
-    return out.getvalue()
-
-
 async def run(where):
     facts = {"in_worker": RUNNING_IN_WORKER}
     try:
@@ -200,4 +168,4 @@ async def run(where):
         facts.update(util_facts())
     except Exception as exc:  # the test shows what failed, with its traceback
         facts["error"] = traceback_of(exc)
-    document.getElementById("facts-" + where).textContent = json.dumps(facts)
+    report("events", where, facts)

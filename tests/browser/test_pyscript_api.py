@@ -1,7 +1,8 @@
-"""pyscript.events (`when`, `Event`) and pyscript.util on /_ffi/core.js, in real Chromium: the
-pages of tests/browser/pages/pyscript_api/ run events_checks.py on the page's thread and in a
-worker, on Pyodide (py.html) and MicroPython (mpy.html); each gives its facts as JSON, compared
-here with PyScript's behaviour."""
+"""PyScript's Python API on /_ffi/core.js, in real Chromium, one module per test: the pages of
+tests/browser/pages/pyscript_api/ run a check module per PyScript module (events_checks.py,
+fetch_checks.py, ...) on the page's thread and in a worker, on Pyodide (py.html) and MicroPython
+(mpy.html); each writes its facts as JSON into #<module>-<where>, compared here with PyScript
+0.7.31's behaviour."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
+MODULES = ["events", "fetch"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -40,17 +42,23 @@ def api_page(request, chromium, tests_server):
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(f"{tests_server}/browser/pages/pyscript_api/{request.param}.html")
-    for where in WHERE:
-        page.wait_for_function(f"document.getElementById('facts-{where}').textContent",
-                               timeout=2 * BOOT_MS)
+    for module in MODULES:
+        for where in WHERE:
+            page.wait_for_function(f"document.getElementById('{module}-{where}').textContent",
+                                   timeout=2 * BOOT_MS)
     yield page
     page.close()
 
 
+def facts_of(page, module: str, where: str) -> dict:
+    facts = json.loads(page.inner_text(f"#{module}-{where}"))
+    assert "error" not in facts, facts["error"]
+    return facts
+
+
 @pytest.mark.parametrize("where", WHERE)
 def test_events_and_util(api_page, where):
-    facts = json.loads(api_page.inner_text(f"#facts-{where}"))
-    assert "error" not in facts, facts["error"]
+    facts = facts_of(api_page, "events", where)
     assert facts.pop("in_worker") is (where == "worker")
     prefix = f"{where}-"
     # every button of the class, the element list's `once` handler only once
@@ -63,3 +71,22 @@ def test_events_and_util(api_page, where):
     assert facts.pop("when_round_trips") == (1 if where == "worker" else None)
     assert facts == FACTS
     assert not api_page.errors, api_page.errors
+
+
+SAMPLE = '{"name": "pyscript-ffi", "rows": [1, 2, 3]}'  # pages/pyscript_api/data/sample.json
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_fetch(api_page, where):
+    assert facts_of(api_page, "fetch", where) == {
+        "ok": True, "status": 200,
+        "json": {"name": "pyscript-ffi", "rows": [1, 2, 3]},
+        "chained_json": {"name": "pyscript-ffi", "rows": [1, 2, 3]},
+        "text": SAMPLE,
+        "bytearray": ["bytearray", SAMPLE[:9]],
+        "arrayBuffer": ["memoryview", SAMPLE[-3:]],
+        "blob_size": len(SAMPLE),
+        "head": [200, ""],
+        "missing": [False, 404],  # an HTTP error is a response, not an exception
+        "network_failure": True,  # the browser's TypeError, raised
+    }
