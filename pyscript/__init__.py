@@ -21,6 +21,9 @@ __all__ = [
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")
+#: submodules imported on first use (``from pyscript import web``: MicroPython asks this
+#: module's __getattr__ rather than importing the submodule itself)
+_SUBMODULES = ("web",)
 
 
 def __getattr__(name: str) -> object:
@@ -32,6 +35,11 @@ def __getattr__(name: str) -> object:
         from .context import sync
 
         return sync()
+    if name in _SUBMODULES:
+        import sys
+
+        __import__(f"{__name__}.{name}")
+        return sys.modules[f"{__name__}.{name}"]
     if name in _MAIN_ONLY:
         if _runtime.current().channel is not None:
             raise AttributeError(f"pyscript.{name} works only on the page's thread, as in "

@@ -13,7 +13,8 @@ mode is the page with upstream's query string (``?type=py`` picks Pyodide, ``&wo
 waited for until upytest writes its JSON result into ``#result``, within ``--timeout`` seconds.
 
 Printed: pass / fail / skip counts per mode and per test file, and each failing test's name with
-the last line of its traceback. ``--json FILE`` writes every result.
+the last line of its traceback. ``--json FILE`` writes every result. ``--per-file`` runs each
+test file on its own (a file that fails to import is one failure, not a stopped run).
 """
 
 from __future__ import annotations
@@ -44,12 +45,47 @@ INTERPRETERS = {"py": "/_ffi/pyodide/pyodide.mjs", "mpy": "/_ffi/micropython/mic
 OFFLINE = ['--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1']
 
 
+#: `--per-file`'s main.py: each test file run on its own, so one that fails to import (a name
+#: the core lacks) counts as one failure instead of stopping the whole run
+PER_FILE_MAIN = """\
+import asyncio
+import json
+import os
+
+import upytest
+from pyscript import document
+
+
+async def main():
+    result = {"passes": [], "fails": [], "skipped": []}
+    for name in sorted(os.listdir("./tests")):
+        if not (name.startswith("test_") and name.endswith(".py")):
+            continue
+        path = "./tests/" + name
+        try:
+            one = await upytest.run(path, random=True)
+        except Exception as exc:
+            result["fails"].append({"module_name": path, "test_name": "<import>",
+                                    "status": "fail", "traceback": repr(exc), "reason": None})
+            continue
+        for key in result:
+            result[key].extend(one[key])
+    out = document.createElement("div")
+    out.id = "result"
+    out.textContent = json.dumps(result)
+    document.body.append(out)
+
+
+task = asyncio.create_task(main())
+"""
+
+
 class SuiteError(RuntimeError):
     """The suite folder or upytest.py is not what this runner expects."""
 
 
 def prepare(suite: Path, upytest: Path, dest: Path, core: str, origin: str,
-            leave_out: tuple[str, ...]) -> list[str]:
+            leave_out: tuple[str, ...], per_file: bool = False) -> list[str]:
     """Copy the suite into `dest` (as dest/tests/python, upstream's place) and rewrite it for
     `core` served at `origin`; returns the notes on what was changed."""
     for needed in ("index.html", "helper.js", "main.py", "settings_py.json", "tests"):
@@ -66,6 +102,9 @@ def prepare(suite: Path, upytest: Path, dest: Path, core: str, origin: str,
         if (home / "tests" / name).exists():
             (home / "tests" / name).unlink()
             notes.append(f"left out tests/{name} (needs the internet)")
+    if per_file:
+        (home / "main.py").write_text(PER_FILE_MAIN)
+        notes.append("main.py runs each test file on its own (--per-file)")
     script, css = CORES[core]
     page = (home / "index.html").read_text()
     page = re.sub(r'src="[^"]*core\.js"', f'src="{script}"', page)
@@ -159,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one mode may take (default 300)")
     parser.add_argument("--include-online", action="store_true",
                         help=f"keep {', '.join(ONLINE_ONLY)} (it fails offline)")
+    parser.add_argument("--per-file", action="store_true",
+                        help="run each test file on its own: a file that fails to import "
+                        "counts as one failure (<import>) instead of stopping the run")
     parser.add_argument("--json", type=Path, help="write every mode's full result here")
     args = parser.parse_args(argv)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
@@ -176,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         try:
             notes = prepare(args.suite, args.upytest, Path(folder), args.core, origin,
-                            () if args.include_online else ONLINE_ONLY)
+                            () if args.include_online else ONLINE_ONLY, args.per_file)
         except (OSError, SuiteError) as exc:
             print(f"pyscript-ffi upstream: {exc}", file=sys.stderr)
             return 2
