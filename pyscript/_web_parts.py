@@ -53,17 +53,26 @@ class Style(dict):  # type: ignore[type-arg]
     """An element's inline style as a dict of CSS names (``"background-color"``); setting or
     deleting a key sets or removes the property. Reading gives what was set through it."""
 
-    def __init__(self, element: Any) -> None:
-        self._style = element._dom_element.style
+    def __init__(self, element: Any, known: Any = None) -> None:
+        """`known`: properties the element was made with (already set in the DOM)."""
+        self._element = element
+        self._declaration: Any = None  # the DOM's, read on first change
         super().__init__()
+        for key, value in (known or {}).items():
+            super().__setitem__(key, value)
+
+    def _css(self) -> Any:
+        if self._declaration is None:
+            self._declaration = self._element._dom_element.style
+        return self._declaration
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
-        self._style.setProperty(key, str(value))
+        self._css().setProperty(key, str(value))
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
-        self._style.removeProperty(key)
+        self._css().removeProperty(key)
 
 
 class HasOptions:

@@ -104,12 +104,15 @@ class Element:
         self._on_events: dict[str, Event] = {}
         if is_none(dom_element):
             self._dom_element = _create(type(self).get_tag_name(), classes, style, kwargs, [])
-            self._listen(kwargs)
+            self._made(style, kwargs)
             return
         self._dom_element = dom_element
         self.update(classes=classes, style=style, **kwargs)
 
-    def _listen(self, kwargs: dict[str, Any]) -> None:
+    def _made(self, style: Any, kwargs: dict[str, Any]) -> None:
+        """After `_create`: the style it set remembered, the ``on_*`` keywords listened for."""
+        if style:
+            self._style = Style(self, style)
         for key, value in kwargs.items():
             if key.startswith("on_"):
                 self.get_event(key).add_listener(value)
@@ -297,7 +300,7 @@ class ContainerElement(Element):
         if is_none(dom_element):
             self._on_events = {}
             self._dom_element = _create(type(self).get_tag_name(), classes, style, kwargs, given)
-            self._listen(kwargs)
+            self._made(style, kwargs)
             return
         super().__init__(dom_element=dom_element, style=style, classes=classes, **kwargs)
         for child in given:

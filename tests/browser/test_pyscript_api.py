@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch"]
+MODULES = ["events", "fetch", "web"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -90,3 +90,47 @@ def test_fetch(api_page, where):
         "missing": [False, 404],  # an HTTP error is a response, not an exception
         "network_failure": True,  # the browser's TypeError, raised
     }
+
+
+#: what web_checks.facts_of_web finds, wherever it runs (PyScript 0.7.31's behaviour)
+WEB = {
+    "box_html": '<p class="line one">first</p><b>bold</b><span>third</span>',
+    "box_class": "card wide",
+    "box_color": "red",
+    "box_title": "a box",
+    "found": [1, "p", "first"],
+    "line_classes": ["line", "one"],
+    "children": ["p", "b", "span"],  # each child wrapped in its tag's class
+    "by_id": True,
+    "missing_id": None,
+    "index": ["first", ["bold", "third"]],
+    "parent": True,
+    "reserved_names": ["INPUT", "DEL", "x"],  # input_, del_, for_ -> htmlFor
+    "classes_after": [["card", "extra", "more"], "card extra more"],
+    "style_after": "",
+    "appended": "text5<em>em</em><i>i</i>",
+    "append_bad": True,
+    "update_all": ["t", "t", 2],
+    "collection_slice": "ElementCollection",
+    "on_click": ["click", "second"],  # on_click= and on_click.add_listener, one Event
+    "no_such_event": True,
+    "options": [["0", "1", "2"], "2"],
+    "options_removed": 2,
+    "options_cleared": 0,
+    "clone": ["cloned-{where}", "first"],
+}
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_web(api_page, where):
+    facts = facts_of(api_page, "web", where)
+    made = facts.pop("made")
+    assert made == [f'<div class="x y" id="{where}-made" title="made" hidden="" '
+                    'style="color: blue;"><b>one</b>two</div>', True]
+    # in a worker: an element with its classes, style, attributes and children is one round
+    # trip; a box of three (two made as its arguments) three; a find one
+    trips = {"made_round_trips": 1, "box_round_trips": 3, "find_round_trips": 1}
+    for name, count in trips.items():
+        assert facts.pop(name) == (count if where == "worker" else None), name
+    expected = dict(WEB, clone=[f"cloned-{where}", "first"])
+    assert facts == expected
