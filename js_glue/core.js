@@ -16,6 +16,7 @@
 // (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
 
 import { publishDomCalls } from "./pyscript-dom.js";
+import { publishStorageCalls } from "./pyscript-storage.js";
 import { TagDiscovery } from "./tag-discovery.js";
 import { showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
@@ -25,6 +26,7 @@ import { WorkerTags } from "./tag-worker.js";
 const registry = new TagRegistry();
 registry.publish();
 publishDomCalls();
+publishStorageCalls();
 const pageThread = new PageThreadTags();
 const workers = new WorkerTags(registry);
 

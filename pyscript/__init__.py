@@ -10,14 +10,17 @@ from __future__ import annotations
 from pyscript_ffi import _runtime
 
 from . import ffi, util
+from ._py_import import py_import
 from .context import config, current_target
 from .display import HTML, display
 from .events import Event, when
 from .fetch import fetch
+from .storage import Storage, storage
 
 __all__ = [
-    "HTML", "RUNNING_IN_WORKER", "Event", "config", "create_named_worker", "current_target",
-    "display", "document", "ffi", "fetch", "js", "sync", "util", "when", "window", "workers",
+    "HTML", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
+    "current_target", "display", "document", "ffi", "fetch", "js", "py_import", "storage", "sync",
+    "util", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")

@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web"]
+MODULES = ["events", "fetch", "web", "storage"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -134,3 +134,19 @@ def test_web(api_page, where):
         assert facts.pop(name) == (count if where == "worker" else None), name
     expected = dict(WEB, clone=[f"cloned-{where}", "first"])
     assert facts == expected
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_storage(api_page, where):
+    assert facts_of(api_page, "storage", where) == {
+        "reopened": ["bytes", "dict", "false", "float", "int", "list", "none", "str", "tuple",
+                     "view"],  # "gone" was deleted before the sync
+        "same_values": True,  # each of storage_checks.VALUES with its type (tuple stays tuple)
+        "bytes": ["bytearray", [0, 255]],
+        "view": ["memoryview", "ab"],
+        "custom_class": "Counting",  # storage(name, storage_class=...)
+        "bad_value": True,
+        "bad_value_not_kept": True,
+        "empty_name": True,
+        "cleared": 0,  # clear() wrote through
+    }
