@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web", "storage"]
+MODULES = ["events", "fetch", "web", "storage", "modules"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -149,4 +149,16 @@ def test_storage(api_page, where):
         "bad_value_not_kept": True,
         "empty_name": True,
         "cleared": 0,  # clear() wrote through
+    }
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_js_modules(api_page, where):
+    facts = facts_of(api_page, "modules", where)
+    assert facts.pop("in_worker") is (where == "worker")
+    assert facts == {
+        "page_module": ["page module", 5],  # a worker calls the page's copy
+        # a "worker" module loads in the worker's own scope, and only there
+        "worker_module": "worker module in a worker" if where == "worker" else "ImportError",
+        "not_listed": True,  # ImportError naming the module
     }
