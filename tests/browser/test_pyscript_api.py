@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web", "storage", "modules"]
+MODULES = ["events", "fetch", "web", "storage", "modules", "media"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -162,3 +162,11 @@ def test_js_modules(api_page, where):
         "worker_module": "worker module in a worker" if where == "worker" else "ImportError",
         "not_listed": True,  # ImportError naming the module
     }
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_media(api_page, where):
+    facts = facts_of(api_page, "media", where)
+    # headless Chromium refuses a camera without asking (no hang); a stream is fine too
+    assert facts.pop("stream") in ("refused", "stream")
+    assert facts == {"is_list": True, "kinds_valid": True, "dict_access": True}
