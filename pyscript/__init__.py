@@ -16,11 +16,12 @@ from .display import HTML, display
 from .events import Event, when
 from .fetch import fetch
 from .storage import Storage, storage
+from .websocket import WebSocket
 
 __all__ = [
     "HTML", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
     "current_target", "display", "document", "ffi", "fetch", "js", "py_import", "storage", "sync",
-    "util", "when", "window", "workers",
+    "util", "WebSocket", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")

@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web", "storage", "modules", "media"]
+MODULES = ["events", "fetch", "web", "storage", "modules", "media", "websocket"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -170,3 +170,16 @@ def test_media(api_page, where):
     # headless Chromium refuses a camera without asking (no hang); a stream is fine too
     assert facts.pop("stream") in ("refused", "stream")
     assert facts == {"is_list": True, "kinds_valid": True, "dict_access": True}
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_websocket(api_page, where):
+    assert facts_of(api_page, "websocket", where) == {
+        "binary_type": "arraybuffer",
+        "connecting": True,
+        # nothing listens on port 9: onerror (plain) then onclose (async), each given an event
+        "events": [["error", "error"], ["close", "close", 1006]],
+        "closed": True,
+        "bad_handler": "WebSocket() got unknown handlers ['onmesage']: use onclose, onerror, "
+                       "onmessage, onopen",
+    }
