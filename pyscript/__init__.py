@@ -27,7 +27,7 @@ __all__ = [
 _MAIN_ONLY = ("workers", "create_named_worker")
 #: submodules imported on first use (``from pyscript import web``: MicroPython asks this
 #: module's __getattr__ rather than importing the submodule itself)
-_SUBMODULES = ("web", "media")
+_SUBMODULES = ("web", "media", "fs")
 
 
 def __getattr__(name: str) -> object:

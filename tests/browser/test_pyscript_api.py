@@ -14,7 +14,7 @@ from .harness import BOOT_MS
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web", "storage", "modules", "media", "websocket"]
+MODULES = ["events", "fetch", "web", "storage", "modules", "media", "websocket", "fs"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -40,6 +40,7 @@ FACTS = {
 def api_page(request, chromium, tests_server):
     page = chromium.new_page()
     page.errors = []
+    page.kind = request.param
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(f"{tests_server}/browser/pages/pyscript_api/{request.param}.html")
     for module in MODULES:
@@ -183,3 +184,17 @@ def test_websocket(api_page, where):
         "bad_handler": "WebSocket() got unknown handlers ['onmesage']: use onclose, onerror, "
                        "onmessage, onopen",
     }
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_fs(api_page, where):
+    facts = facts_of(api_page, "fs", where)
+    mount = facts.pop("mount")
+    if where == "worker":  # refused, naming the reason
+        assert mount == ["RuntimeError", True, False]
+    elif api_page.kind == "mpy":
+        assert mount == ["RuntimeError", False, True]
+    else:  # Pyodide on the page's thread in Chromium: the File System Access API is there
+        assert mount == "possible"
+    assert facts == {"mounted": ["dict", 0], "sync_unmounted": "KeyError",
+                     "unmount_unmounted": "KeyError", "revoke_unmounted": False}
