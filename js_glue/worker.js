@@ -100,7 +100,13 @@ async function bootMicro(/** @type {Caller} */ caller, /** @type {string} */ src
     }
   }
   if (tag) await prepare(micropython, "micropython", { ...tag, worker: true, where: src });
-  const exports = Array.from(app.run(code, src));
+  let exported = app.run(code, src);
+  if (exported == null) {
+    // a file that awaits at its top level (as PyScript allows): MicroPython runs it as a coroutine
+    await micropython.runPythonAsync(code);
+    exported = app.main_exports(src);
+  }
+  const exports = Array.from(exported);
   runtime = {
     /** @param {any} m */
     deliver(m) {

@@ -198,3 +198,20 @@ def test_fs(api_page, where):
         assert mount == "possible"
     assert facts == {"mounted": ["dict", 0], "sync_unmounted": "KeyError",
                      "unmount_unmounted": "KeyError", "revoke_unmounted": False}
+
+
+def test_top_level_await_in_a_micropython_worker_tag(chromium, tests_server):
+    """As PyScript allows: the tag's code awaits at its top level, and its exports work after."""
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{tests_server}/browser/pages/pyscript_api/tla.html")
+        page.wait_for_function("document.getElementById('tla').textContent",
+                               timeout=2 * BOOT_MS)
+        assert page.inner_text("#tla") == "awaited 42"
+        assert page.evaluate("document.querySelector('script[name=tla]').xworker.sync"
+                             ".value()") == 42
+        assert not errors, errors
+    finally:
+        page.close()
