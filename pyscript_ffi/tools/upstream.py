@@ -152,7 +152,7 @@ def run_mode(browser: Any, url: str, timeout: float) -> dict[str, Any]:
         try:
             page.wait_for_selector("#result", timeout)
         except TimeoutError:
-            return {"error": f"no #result within {timeout:g} s", "console": console[-15:],
+            return {"error": f"no #result within {timeout:g} s", "console": console[-25:],
                     "page_errors": page.errors()}
         result: dict[str, Any] = json.loads(page.inner_text("#result"))
         result["seconds"] = time.monotonic() - started

@@ -200,17 +200,22 @@ def test_fs(api_page, where):
                      "unmount_unmounted": "KeyError", "revoke_unmounted": False}
 
 
-def test_top_level_await_in_a_micropython_worker_tag(chromium, tests_server):
-    """As PyScript allows: the tag's code awaits at its top level, and its exports work after."""
+@pytest.mark.parametrize("kind", TYPES)
+def test_top_level_await_in_a_worker_tag(chromium, tests_server, kind):
+    """As PyScript allows: a worker tag's code awaits at its top level (on MicroPython too), the
+    page's events reach its handlers meanwhile, and its exports work once it is done."""
     page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(f"{tests_server}/browser/pages/pyscript_api/tla.html")
-        page.wait_for_function("document.getElementById('tla').textContent",
+        page.wait_for_function(f"document.getElementById('tla-{kind}').textContent",
                                timeout=2 * BOOT_MS)
-        assert page.inner_text("#tla") == "awaited 42"
-        assert page.evaluate("document.querySelector('script[name=tla]').xworker.sync"
+        assert page.inner_text(f"#tla-{kind}") == "waiting"
+        page.click(f"#go-{kind}")
+        page.wait_for_function(f"document.getElementById('tla-{kind}').textContent"
+                               " === 'clicked'", timeout=10_000)
+        assert page.evaluate(f"document.querySelector('script[name=tla-{kind}]').xworker.sync"
                              ".value()") == 42
         assert not errors, errors
     finally:
