@@ -6,7 +6,7 @@ import asyncio
 
 from checks_common import raises, report, traceback_of, until
 
-from pyscript import RUNNING_IN_WORKER, Event, document, util, when, window
+from pyscript import RUNNING_IN_WORKER, Event, document, ffi, util, when, window
 
 
 def event_facts():
@@ -148,12 +148,17 @@ def util_facts():
 
     thing = Thing()
     missing = util.NotSupported("thing", "thing is not here")
+    import js  # this thread's own global scope: in a worker, a worker-local object
+
+    local = js.Object.new()
+    assigned = ffi.assign(local, {"a": 1}, {"b": [2]})
     return {
         "as_bytearray": [type(copied).__name__, list(copied)],
         "as_bytearray_empty": len(util.as_bytearray(window.ArrayBuffer.new(0))),
         "is_awaitable": [util.is_awaitable(coroutine_function), util.is_awaitable(make_closure()),
                          util.is_awaitable(thing.method), util.is_awaitable(thing.plain),
                          util.is_awaitable(print), util.is_awaitable(lambda: None)],
+        "assign_local": [assigned is local, local.a, local.b[0]],
         "not_supported": [raises(AttributeError, lambda: missing.x),
                           raises(TypeError, lambda: missing(1)), "thing" in repr(missing)],
     }
