@@ -52,6 +52,17 @@ def api_page(request, browser, tests_server):
     page.close()
 
 
+#: what the checks provoke on purpose, which some engines (and MicroPython's own await of a
+#: rejected Promise on the page's thread) also report as page errors: the WebSocket to a closed
+#: port (websocket_checks), the fetch of one (fetch_checks), the camera a headless browser
+#: refuses (media_checks)
+PROVOKED = ("127.0.0.1:9", "NetworkError when attempting to fetch", "Requested device not found")
+
+
+def unexpected_errors(page) -> list[str]:
+    return [e for e in page.errors() if not any(p in e for p in PROVOKED)]
+
+
 def facts_of(page, module: str, where: str) -> dict:
     facts = json.loads(page.inner_text(f"#{module}-{where}"))
     assert "error" not in facts, facts["error"]
@@ -72,7 +83,7 @@ def test_events_and_util(api_page, where):
     # in a worker, `when` on a selector matching three buttons: one round trip
     assert facts.pop("when_round_trips") == (1 if where == "worker" else None)
     assert facts == FACTS
-    assert not api_page.errors(), api_page.errors()
+    assert not unexpected_errors(api_page), unexpected_errors(api_page)
 
 
 SAMPLE = '{"name": "pyscript-ffi", "rows": [1, 2, 3]}'  # pages/pyscript_api/data/sample.json
@@ -127,8 +138,8 @@ WEB = {
 def test_web(api_page, where):
     facts = facts_of(api_page, "web", where)
     made = facts.pop("made")
-    assert made == [f'<div class="x y" id="{where}-made" title="made" hidden="" '
-                    'style="color: blue;"><b>one</b>two</div>', True]
+    assert made == ["DIV", "x y", f"{where}-made", "made", True, "color: blue;",
+                    "<b>one</b>two"]
     # in a worker: an element with its classes, style, attributes and children is one round
     # trip; a box of three (two made as its arguments) three; a find one
     trips = {"made_round_trips": 1, "box_round_trips": 3, "find_round_trips": 1}

@@ -32,7 +32,8 @@ async def facts_of_web(where):
     found, find_trips = round_trips(lambda: web.page.find("#" + where + "-box p"))
     facts = {
         "made_round_trips": made_trips,
-        "made": [made.outerHTML, made.hidden],
+        "made": [made.tagName, made.className, made.id, made.title, made.hidden,
+                 made.getAttribute("style"), made.innerHTML],
         "box_round_trips": box_trips,
         "find_round_trips": find_trips,
         "box_html": box.innerHTML,
