@@ -19,29 +19,20 @@ import msgpack
 from . import values
 from .calls import WorkerCalls, WorkerFunction
 from .dispatch import HANDLERS
-from .errors import (
-    ChannelError,
-    ConversionError,
-    FfiError,
-    HandleError,
-    MissingProperty,
-    PermissionDenied,
-    ProtocolError,
-)
+from .errors import ChannelError, ConversionError, FfiError, HandleError, ProtocolError
 from .handles import HandleTable
 from .protocol import GLOBAL_HANDLE, Ext, Op, Status
 from .shared import SharedBuffer
 from .transfer import Server
-from .wire import Codec, Reply, callback_ext, remote_ext, unpack_callback, unpack_remote
-
-_STATUS = {HandleError: Status.BAD_HANDLE, ProtocolError: Status.BAD_REQUEST,
-           MissingProperty: Status.MISSING, PermissionDenied: Status.DENIED}
-
-
-def _error_reply(exc: BaseException) -> Reply:
-    status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), Status.THROWN)
-    stack = "".join(traceback.format_exception(exc))
-    return Reply(status, None, type(exc).__name__, str(exc), stack)
+from .wire import (
+    Codec,
+    Reply,
+    callback_ext,
+    error_reply,
+    remote_ext,
+    unpack_callback,
+    unpack_remote,
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +85,7 @@ class Connection:
         try:
             frame = self._server.read_request()
         except ProtocolError as exc:  # answered: the worker waits for a reply
-            frame = Reply(Status.BAD_REQUEST, None, "ProtocolError", str(exc))
+            frame = Reply(Status.BAD_REQUEST, None, "ProtocolError", str(exc), "")
         except ChannelError:
             return  # the worker gave up mid-frame
         self._server.write_reply(self.handle(frame))
@@ -113,11 +104,11 @@ class Connection:
                 data = self.codec.encode_reply(reply)
             except FfiError as exc:
                 self._errors += 1
-                data = self.codec.encode_reply(_error_reply(exc))
+                data = self.codec.encode_reply(error_reply(exc))
         except Exception:  # noqa: BLE001 - a bug here must still answer the worker
             traceback.print_exc()
             data = self.codec.encode_reply(
-                Reply(Status.INTERNAL, None, "InternalError", "reply could not be encoded"))
+                Reply(Status.INTERNAL, None, "InternalError", "reply could not be encoded", ""))
         self._out += len(data)
         return data
 
@@ -129,11 +120,11 @@ class Connection:
             if bad_drop is not None and request.op is Op.RELEASE:
                 raise bad_drop
             target = self.handles.get(request.target)
-            return Reply(Status.OK, HANDLERS[request.op](
-                self, target, request.subject, list(request.args)))
+            result = HANDLERS[request.op](self, target, request.subject, list(request.args))
+            return Reply(Status.OK, result, "", "", "")
         except Exception as exc:  # noqa: BLE001 - every failure becomes an error reply
             self._errors += 1
-            return _error_reply(exc)
+            return error_reply(exc)
 
     def _apply_drops(self, drops: tuple[int, ...]) -> HandleError | None:
         if len(drops) % 2:

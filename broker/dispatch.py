@@ -19,6 +19,7 @@ interpreter's internals.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
 from typing import Any, Protocol
 
 from .errors import MissingProperty, PermissionDenied, ProtocolError
@@ -78,14 +79,14 @@ def _set(target: Any, key: Any, value: Any) -> None:
 
 
 def _delete(target: Any, key: Any) -> bool:
+    """Delete the item or attribute `key`. True, also if there was none: as JavaScript's
+    ``delete``, which answers true for an absent property."""
     key = _key(key)
-    try:
+    with suppress(AttributeError, LookupError):
         if _is_item(target, key):
             del target[key]
         else:
             delattr(target, key)
-    except (AttributeError, LookupError):
-        return True  # as JavaScript's delete of an absent property
     return True
 
 

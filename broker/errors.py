@@ -20,12 +20,12 @@ error reply, and `raise_for_reply` turns an error reply back into one of these.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, ClassVar
 
-# MicroPython lets a class have one exception base, and has no PermissionError or TimeoutError:
-# there these errors are pyscript-ffi's own only (docs/conversions.md, MicroPython).
-_ONE_BASE = sys.implementation.name == "micropython"
+from .interpreter import ERRORS_HAVE_BUILTIN_BASES
+
+# Where an error cannot also derive from a built-in one (MicroPython), it is pyscript-ffi's own
+# only (docs/conversions.md, MicroPython).
 
 
 class FfiError(Exception):
@@ -56,7 +56,7 @@ class MissingProperty(FfiError):
     """A GET of a key the object does not have; proxies re-raise it as AttributeError/KeyError."""
 
 
-if TYPE_CHECKING or not _ONE_BASE:
+if TYPE_CHECKING or ERRORS_HAVE_BUILTIN_BASES:
     class _PermissionDeniedBase(FfiError, PermissionError):
         pass
 
@@ -79,7 +79,7 @@ class ChannelError(FfiError):
     """The channel between the two sides failed."""
 
 
-if TYPE_CHECKING or not _ONE_BASE:
+if TYPE_CHECKING or ERRORS_HAVE_BUILTIN_BASES:
     class _CallTimeoutBase(ChannelError, TimeoutError):
         pass
 else:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
+
 __all__ = ["py_import"]
 
 
@@ -19,7 +21,7 @@ async def py_import(*names: str) -> list[Any]:
             installed (packages cannot be installed here once the interpreter runs).
     """
     missing = [name for name in names if name not in sys.modules]
-    if missing and sys.implementation.name != "micropython":
+    if missing and not MICROPYTHON:
         import pyodide_js  # type: ignore[import-not-found]
 
         await pyodide_js.loadPackage([name.split(".")[0] for name in missing])
@@ -29,7 +31,7 @@ async def py_import(*names: str) -> list[Any]:
             __import__(name)
         except ImportError as exc:
             where = ("MicroPython installs no packages once it runs: list it in the config's "
-                     "`packages`" if sys.implementation.name == "micropython" else
+                     "`packages`" if MICROPYTHON else
                      "Pyodide could not load it: list it in the config's `packages`")
             raise ImportError(f"py_import: cannot import {name!r} ({exc}): {where}") from None
         modules.append(sys.modules[name])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import JsPromise, _runtime, run_sync
 
 from .util import NotSupported
@@ -36,8 +37,7 @@ def _read_config() -> dict[str, Any]:
 
 config = _read_config()
 """The tag's config (files, packages, ...), with ``type``: "py" or "mpy", as in PyScript."""
-config["type"] = _tag.type if _tag is not None else (
-    "mpy" if __import__("sys").implementation.name == "micropython" else "py")
+config["type"] = "mpy" if MICROPYTHON else "py"
 
 
 def _registry() -> Any:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import sys
 from typing import TYPE_CHECKING, Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import _runtime
 
 from ._dom_calls import dom_call
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Event", "when"]
 
-_MICROPYTHON = sys.implementation.name == "micropython"
 
 
 class Event:
@@ -165,7 +164,7 @@ def _wrapper(func: Any) -> _Handler:
 
 
 def _is_coroutine(value: object) -> bool:
-    if _MICROPYTHON:  # MicroPython's coroutines are generators
+    if MICROPYTHON:  # MicroPython's coroutines are generators
         return type(value).__name__ == "generator"
     return inspect.iscoroutine(value)
 

@@ -13,9 +13,9 @@ browser's ``TypeError`` as ``JsException`` (a ``JsProxy`` error on the page's th
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import _runtime
 
 from .util import as_bytearray
@@ -71,7 +71,7 @@ class FetchRequest:
     def __await__(self) -> Generator[Any, None, FetchResponse]:
         return self.response().__await__()
 
-    if sys.implementation.name == "micropython":  # its `await` iterates, it has no __await__
+    if MICROPYTHON:  # its `await` iterates, it has no __await__
         def __iter__(self) -> Any:
             return self.response()
 

@@ -12,9 +12,9 @@ crosses as a proxy, and mountNativeFS needs the object itself).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import _runtime
 
 from .ffi import to_js
@@ -30,7 +30,7 @@ def _why_not() -> str | None:
     if _runtime.current().channel is not None:
         return ("it runs in a worker: mount on the page's thread (a <script type=\"py\"> "
                 "without worker), whose interpreter can take the directory handle")
-    if sys.implementation.name == "micropython":
+    if MICROPYTHON:
         return "MicroPython here has no native file system mount: use a type=\"py\" tag"
     if not hasattr(window, "showDirectoryPicker"):
         agent = str(window.navigator.userAgent)

@@ -10,9 +10,9 @@ and the worker then calls it through its channel. A name neither side lists rais
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import _runtime, run_sync
 
 try:
@@ -57,6 +57,6 @@ def __getattr__(name: str) -> Any:
                    "config's js_modules (\"main\" or \"worker\")")
         # `from pyscript.js_modules import x` turns an AttributeError into ImportError; on
         # MicroPython it does not, so raise that
-        raise (ImportError if sys.implementation.name == "micropython" else AttributeError)(
+        raise (ImportError if MICROPYTHON else AttributeError)(
             message)
     return module

@@ -3,14 +3,13 @@ on Pyodide and MicroPython, on the page's thread and in a worker."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
+from broker.interpreter import MICROPYTHON
 from pyscript_ffi import JsProxy
 
 __all__ = ["NotSupported", "as_bytearray", "is_awaitable"]
 
-_MICROPYTHON = sys.implementation.name == "micropython"
 
 
 def as_bytearray(buffer: Any) -> bytearray:
@@ -57,7 +56,7 @@ def is_awaitable(obj: object) -> bool:
     """True if calling `obj` gives a coroutine: an ``async def`` function, closure or bound
     method. (MicroPython compiles ``async def`` to a generator function, so there a generator
     function counts too, as in PyScript.)"""
-    if _MICROPYTHON:
+    if MICROPYTHON:
         text = repr(obj)
         if "<closure <generator>" in text or ("<bound_method" in text and "<generator>" in text):
             return True

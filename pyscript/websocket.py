@@ -9,8 +9,9 @@ Pyodide), and ``send`` takes ``str`` or bytes-like data.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
+
+from broker.interpreter import MICROPYTHON
 
 from .util import as_bytearray, is_awaitable
 
@@ -94,7 +95,7 @@ class WebSocket:
 
         payload = bytes(data)
         buffer = js.Uint8Array.new(len(payload))
-        if sys.implementation.name != "micropython":
+        if not MICROPYTHON:
             buffer.assign(payload)  # Pyodide: one copy
         else:
             for index, byte in enumerate(payload):

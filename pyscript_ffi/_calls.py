@@ -8,10 +8,11 @@ answer back: ``post(call, frame, error)`` with either the encoded result or a tr
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from broker.errors import HandleError
+from broker.interpreter import format_exception
+from broker.interpreter import is_awaitable as _awaitable
 from broker.protocol import Message
 
 if TYPE_CHECKING:
@@ -25,13 +26,9 @@ if TYPE_CHECKING:
 
 
 def is_awaitable(value: Any) -> bool:
-    """A coroutine or other awaitable (MicroPython's coroutines are generators: they have send).
-    A proxy is never one here: an export that returns a main-thread Promise (or any page
-    object) hands the page that object itself."""
-    if hasattr(type(value), "_ffi_ext"):
-        return False
-    return hasattr(value, "__await__") or (sys.implementation.name == "micropython"
-                                           and hasattr(value, "send"))
+    """A coroutine or other awaitable. A proxy is never one here: an export that returns a
+    main-thread Promise (or any page object) hands the page that object itself."""
+    return not hasattr(type(value), "_ffi_ext") and _awaitable(value)
 
 
 def on_event_loop(awaitable: Awaitable[Any], done: Callable[[Any], None],
@@ -51,19 +48,6 @@ def on_event_loop(awaitable: Awaitable[Any], done: Callable[[Any], None],
     # Pyodide's loop takes ensure_future outside a running task; MicroPython has create_task only
     schedule = getattr(asyncio, "ensure_future", None) or asyncio.create_task
     schedule(finish())
-
-
-def describe_exception(exc: BaseException) -> str:
-    """The traceback of `exc`, as Python prints it."""
-    if sys.implementation.name == "micropython":
-        import io
-
-        out = io.StringIO()
-        sys.print_exception(exc, out)  # type: ignore[attr-defined]
-        return out.getvalue()
-    import traceback
-
-    return "".join(traceback.format_exception(exc))
 
 
 class PageCalls:
@@ -120,4 +104,4 @@ class PageCalls:
         self._post(call, frame, None)
 
     def _fail(self, call: int, exc: BaseException) -> None:
-        self._post(call, None, describe_exception(exc))
+        self._post(call, None, format_exception(exc))

@@ -25,9 +25,15 @@ import zipfile
 from pathlib import Path
 
 PACKAGES = ("broker", "pyscript_ffi", "pyscript")
-#: what of pyscript_ffi no worker imports: the dev tools, the page assets, the host-side CLI
-NOT_FOR_WORKERS = frozenset({"tools", "_assets", "__main__.py", "assets.py", "server.py",
-                             "build.py"})
+#: what of each package no worker (nor PyMain on the page's thread) imports, left out of the
+#: bundle: the CPython host (broker's serving side, its shared buffer and transfer, and
+#: pyscript_ffi's worker threads), the dev tools, the page assets, the host-side CLI
+NOT_FOR_WORKERS = {
+    "broker": frozenset({"host.py", "connection.py", "dispatch.py", "values.py", "calls.py",
+                         "shared.py", "transfer.py"}),
+    "pyscript_ffi": frozenset({"threads.py", "tools", "_assets", "__main__.py", "assets.py",
+                               "server.py", "build.py"}),
+}
 
 #: npm packages a page loads: (URL folder under /_ffi/, npm name, the files the boot loads)
 NPM: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -155,7 +161,7 @@ def _worker_sources() -> list[Path]:
     for package in PACKAGES:
         for path in sorted((base / package).rglob("*")):
             relative = path.relative_to(base).parts
-            if package == "pyscript_ffi" and relative[1] in NOT_FOR_WORKERS:
+            if relative[1] in NOT_FOR_WORKERS.get(package, ()):
                 continue
             if path.suffix == ".py" or path.name == "py.typed":
                 files.append(path)

@@ -16,10 +16,10 @@ any other (its handle is released when it is collected), and the page keeps noth
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from broker.errors import CallTimeout
+from broker.interpreter import monotonic
 from broker.protocol import Op, RemoteFlag
 
 if TYPE_CHECKING:
@@ -93,26 +93,16 @@ def run_sync(promise: Any, timeout: float | None = None) -> Any:
             f"run_sync waits for a main-thread Promise (a proxy of a thenable), not a "
             f"{type(promise).__name__}; a coroutine needs an event loop: await it instead")
     limit = default_timeout if timeout is None else float(timeout)
-    clock = _monotonic()
-    start = clock()
+    start = monotonic()
     delay = _FIRST_PAUSE
     while True:
         settled, value = _poll(promise)
         if settled:
             return value
-        left = limit - (clock() - start)
+        left = limit - (monotonic() - start)
         if left <= 0:
             raise CallTimeout(f"the Promise did not settle within {limit:g} s (run_sync); wait "
                               "longer with run_sync(promise, timeout=...), or await it")
         pause(min(delay, left))
         delay = min(MAX_PAUSE, delay * 2)
 
-
-def _monotonic() -> Callable[[], float]:
-    if sys.implementation.name == "micropython":
-        import time
-
-        return lambda: time.ticks_ms() / 1000  # type: ignore[attr-defined]
-    import time
-
-    return time.monotonic

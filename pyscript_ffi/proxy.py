@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from broker.errors import MissingProperty
+from broker.interpreter import AWAIT_ITERATES
 from broker.protocol import ITER_BATCH, Op, RemoteFlag
 from broker.wire import remote_ext
 
@@ -230,7 +231,7 @@ class JsPromise(JsProxy):
     def __await__(self) -> Generator[Any, None, Any]:
         return promises.awaiting(self)
 
-    if sys.implementation.name == "micropython":  # its `await` iterates, it has no __await__
+    if AWAIT_ITERATES:  # MicroPython's `await` iterates (broker.interpreter)
         def __iter__(self) -> Any:
             return promises.awaiting(self)
 

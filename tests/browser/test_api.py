@@ -34,13 +34,15 @@ def test_callbacks_called_by_the_page(api_page):
     result = api_page.evaluate("""async () => {
         const once = fixtures.onceFn, kept = fixtures.keptFn;
         const out = { first: await once(21), kept: [await kept(2), await kept(3)],
-                      greet: await fixtures.api.greet("page") };
+                      greet: await fixtures.api.greet("page"),
+                      pyscript: await fixtures.pyscriptFn("the page") };
         out.second = await once(1).then(() => "no error", (e) => e.message);
         out.left = await w.sync.destroy_kept();
         out.destroyed = await kept(1).then(() => "no error", (e) => e.message);
         return out;
     }""")
     assert result["first"] == 42 and result["kept"] == [6, 9] and result["greet"] == "hello page"
+    assert result["pyscript"] == "called by the page"  # pyscript.ffi.create_proxy's, from JS
     assert "plain function" in result["second"] and "create_proxy" in result["second"]
     assert "destroy()" in result["destroyed"]
     assert result["left"] == 0, "callbacks stayed in the worker's table"

@@ -16,6 +16,8 @@ from .harness import (
 )
 
 SCENARIOS = scenario_names("core.py")
+#: what tests/scenarios/core.py facts() returns in a worker
+FACTS = {"in_worker": True, "window_is_scope": True}
 
 
 @pytest.fixture(scope="module", params=INTERPRETERS)
@@ -40,7 +42,7 @@ def test_listener_fires_in_worker_on_real_click(core_page):
 
 
 def test_worker_facts(core_page):
-    assert core_page.evaluate("w.sync.facts()") == {"in_worker": True, "window_is_scope": True}
+    assert core_page.evaluate("w.sync.facts()") == FACTS
 
 
 def test_calls_after_wasm_memory_grows(core_page):
@@ -109,7 +111,7 @@ def test_interrupt_while_waiting_for_the_page(core_page):
     error = _interrupt_after(core_page, "wait_for_page", 300)
     assert error is not None and "KeyboardInterrupt" in error, error
     assert core_page.evaluate("w.sync.interrupted_count()") >= 1
-    assert core_page.evaluate("w.sync.facts()") is not None  # still usable
+    assert core_page.evaluate("w.sync.facts()") == FACTS  # still usable
     assert_no_leak(core_page)
 
 
@@ -120,7 +122,7 @@ def test_interrupt_running_python_on_pyodide(browser, tests_server):
     error = _interrupt_after(page, "spin", 300)
     assert error is not None and "KeyboardInterrupt" in error, error
     assert page.evaluate("w.sync.interrupted_count()") == 1
-    assert page.evaluate("w.sync.facts()") is not None
+    assert page.evaluate("w.sync.facts()") == FACTS  # still usable
     page.close()
 
 

@@ -58,8 +58,8 @@ def run(name):
         app.calls.exports["run_scenario"](name)
         return "ok"
     except BaseException as exc:
-        from pyscript_ffi._calls import describe_exception
-        return describe_exception(exc)
+        from broker.interpreter import format_exception
+        return format_exception(exc)
 `);
   const run = mp.globals.get("run");
   // These block until a Promise settles, which needs the page's event loop to run meanwhile:

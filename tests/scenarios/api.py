@@ -92,18 +92,25 @@ def scenario_pyscript_compatibility():
     assert d == document and w == js.window and pyscript.RUNNING_IN_WORKER
     assert (di, g2, q2) == (direct, gather, query)
     # PyScript's own semantics (docs/api.md, "The pyscript package"): to_js gives a JS object,
-    # assign returns its target, create_proxy(f)() calls f, is_none knows None
+    # assign returns its target, create_proxy(f)() calls f here (and the page calls it:
+    # test_api.py, test_callbacks_called_by_the_page), is_none knows None
     assert ffi.to_js is t2 and t2({"k": 1}).k == 1 and t2(5) == 5
     target = js.Object.new()
     assert a2(target, {"x": 1}) is target and target.x == 1
-    assert c2(lambda: "called")() == "called"
+    calls = []
+    kept = c2(lambda x: calls.append(x) or x + 1)
+    assert kept(1) == 2 and calls == [1]
     assert n2(None) and not n2(0)
 
 
 def setup_callbacks():
-    """For the page to call (test_api.py): a plain function, lent once, and kept proxies."""
+    """For the page to call (test_api.py): a plain function, lent once, and kept proxies (one
+    made by pyscript.ffi.create_proxy)."""
+    from pyscript.ffi import create_proxy as pyscript_create_proxy
+
     fx.onceFn = lambda x: x * 2
     fx.keptFn = create_proxy(lambda x: x * 3)
+    fx.pyscriptFn = pyscript_create_proxy(lambda name: f"called by {name}")
     fx.api = {"greet": create_proxy(lambda name: f"hello {name}")}
 
 

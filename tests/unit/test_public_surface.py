@@ -54,3 +54,26 @@ def test_the_call_path_imports_one_way_down():
     assert _imports_within_the_package(package / "channel.py") == set()
     assert "channel" in _imports_within_the_package(package / "proxy.py")
     assert _imports_within_the_package(package / "_method_calls.py") == set()  # below proxy.py
+
+
+def _reads_the_interpreter_name(path: Path) -> bool:
+    """Whether `path` reads ``sys.implementation`` (in any spelling: ``sys.implementation``,
+    ``from sys import implementation``, ``__import__("sys").implementation``)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Attribute) and node.attr == "implementation":
+            return True
+        if isinstance(node, ast.ImportFrom) and node.module == "sys" and any(
+                a.name == "implementation" for a in node.names):
+            return True
+    return False
+
+
+def test_one_module_decides_the_interpreter():
+    # MicroPython's differences are named once, in broker/interpreter.py; the shared runtime and
+    # the pyscript layer over it consult those names (or are handed a strategy where a worker
+    # starts) and never ask themselves
+    runtime = [path for package in ("broker", "pyscript_ffi", "pyscript")
+               for path in (ROOT / package).rglob("*.py") if "tools" not in path.parts]
+    readers = {path.relative_to(ROOT).as_posix() for path in runtime
+               if _reads_the_interpreter_name(path)}
+    assert readers == {"broker/interpreter.py"}

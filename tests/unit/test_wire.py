@@ -11,9 +11,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broker.errors import ConversionError, HandleError, JsException, MissingProperty, ProtocolError
-from broker.protocol import Op, Status
-from broker.wire import Codec, Reply, plain_codec
+from broker.errors import (
+    ConversionError,
+    FfiError,
+    HandleError,
+    InternalError,
+    JsException,
+    MissingProperty,
+    PermissionDenied,
+    ProtocolError,
+)
+from broker.protocol import Ext, Op, Status
+from broker.wire import (
+    Codec,
+    ErrorBody,
+    Reply,
+    Request,
+    error_for,
+    error_reply,
+    plain_codec,
+    remote_ext,
+    status_for,
+)
 
 VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "values.json").read_text())
 
@@ -40,7 +59,7 @@ def build(tagged):
     if tag == "callback":
         return msgpack.ExtType(2, v.to_bytes(4, "big"))
     if tag == "error":
-        return tuple(v)
+        return ErrorBody(*v)
     raise ValueError(tag)
 
 
@@ -113,7 +132,8 @@ def test_request_round_trip():
 @pytest.mark.parametrize(
     ("status", "exc_type"),
     [(Status.THROWN, JsException), (Status.BAD_HANDLE, HandleError),
-     (Status.BAD_REQUEST, ProtocolError), (Status.MISSING, MissingProperty)],
+     (Status.BAD_REQUEST, ProtocolError), (Status.MISSING, MissingProperty),
+     (Status.DENIED, PermissionDenied), (Status.INTERNAL, InternalError)],
 )
 def test_error_replies_raise_their_exception(status, exc_type):
     codec = plain_codec()
@@ -130,7 +150,7 @@ def test_error_replies_raise_their_exception(status, exc_type):
 def test_decode_result_is_decode_reply_unwrapped(status, exc_type):
     codec = plain_codec()
     value = [1, "a", None]
-    assert codec.decode_result(codec.encode_reply(Reply(Status.OK, value))) == value
+    assert codec.decode_result(codec.encode_reply(Reply(Status.OK, value, "", "", ""))) == value
     with pytest.raises(exc_type, match="boom"):
         codec.decode_result(codec.encode_reply(Reply(status, None, "TypeError", "boom", "at x")))
     for bad in (b"\x92\xc3\x01", b"\x91\x00", b"\x93\x00\x01\x02"):  # [true, 1], [0], [0, 1, 2]
@@ -145,6 +165,55 @@ def test_js_exception_keeps_name_message_stack():
         codec.decode_reply(data).unwrap()
     assert (info.value.name, info.value.message, info.value.stack) == (
         "RangeError", "too far", "at f (a.js:1)")
+
+
+@pytest.mark.parametrize(
+    "exc", [HandleError("h"), ProtocolError("p"), MissingProperty("m"), PermissionDenied("d"),
+            JsException("RangeError", "r"), ValueError("v"), InternalError("i")])
+def test_status_and_exception_map_both_ways(exc):
+    # what the serving side answers for an exception is what the calling side raises for it;
+    # an exception of no table entry is THROWN, raised again as a JsException of its name
+    reply = error_reply(exc)
+    assert reply.status is status_for(exc)
+    raised = error_for(reply.status, reply.name, reply.message, reply.stack)
+    expected = type(exc) if reply.status is not Status.THROWN else JsException
+    assert type(raised) is expected and str(exc) in str(raised)
+    assert reply.name == type(exc).__name__ and f"{type(exc).__name__}: " in reply.stack
+
+
+def test_each_error_status_stands_for_its_own_exception():
+    statuses = [status for status in Status if status is not Status.OK]
+    kinds = [type(error_for(status, "E", "m", "")) for status in statuses]
+    assert len(set(kinds)) == len(statuses) and all(issubclass(k, FfiError) for k in kinds)
+
+
+def test_records_are_frozen():
+    request = Request(Op.GET, 0, "x", (), ())
+    reply = Reply(Status.OK, 1, "", "", "")
+    for record, field in ((request, "op"), (reply, "value"), (ErrorBody("E", "m", ""), "name")):
+        with pytest.raises(AttributeError):
+            setattr(record, field, None)
+        with pytest.raises(AttributeError):
+            record.other = None  # type: ignore[attr-defined]
+
+
+def test_error_ext_decodes_to_a_named_record():
+    codec = plain_codec()
+    data = codec.encode_reply(Reply(Status.MISSING, None, "KeyError", "k", "at g"))
+    assert msgpack.unpackb(data, ext_hook=lambda code, _: code)[1] == Ext.ERROR
+    assert codec.decode_value(data) == [int(Status.MISSING), ErrorBody("KeyError", "k", "at g")]
+    # an array of three strings is a value, not an error: only the ext is taken for one
+    for body in (["KeyError", "k", "at g"], ("KeyError", "k", "at g")):
+        with pytest.raises(ProtocolError, match="ERROR ext"):
+            codec.decode_reply(codec.encode_value([int(Status.MISSING), body]))
+
+
+def test_plain_codec_leaves_references_as_ext_types():
+    codec = plain_codec()
+    reference = remote_ext(17, 0)
+    assert codec.decode_value(codec.encode_value([reference])) == [reference]
+    with pytest.raises(ConversionError, match="by value"):
+        codec.encode_value(object())
 
 
 def test_unsendable_values_are_conversion_errors():
