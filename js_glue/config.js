@@ -2,19 +2,19 @@
 // PyScript's config, read as PyScript reads it: a `config` attribute naming a .json or .toml
 // file, or inline JSON (or TOML); a <py-config>/<mpy-config> tag. Then what it asks for, done
 // in an interpreter before the first script runs: `files` fetched into its file system, and
-// `packages` loaded (Pyodide: wheels it can load offline, or wheel URLs).
+// `packages` loaded (Pyodide: wheels it can load offline, or wheel URLs). (`js_modules` is
+// js-modules.js's.)
 // Runs on the page (core.js) and in a worker (worker.js), so it never touches the DOM.
 
 import { parse as parseToml } from "./vendor/smol-toml/dist/index.js";
 
 const PYODIDE_DIR = new URL("./pyodide/", import.meta.url).href;
 /** The keys this reads; any other is ignored with a console warning. */
-const KNOWN = new Set(["files", "packages"]);
+const KNOWN = new Set(["files", "packages", "js_modules"]);
 /** Keys PyScript knows that have no effect here (each warned about once, with the reason). */
 const NOT_HERE = {
   interpreter: "the interpreter is the one pyscript-ffi serves",
   plugins: "PyScript's plugins are not part of pyscript-ffi",
-  js_modules: "not supported yet: import the module in a <script type=\"module\">",
   fetch: "the old `fetch` key is not supported: use `files`",
   packages_cache: "packages are served locally, never cached in IndexedDB",
   experimental_create_proxy: "not needed: a worker's functions are proxied as they are",

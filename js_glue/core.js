@@ -18,6 +18,9 @@
 // tag-page-thread.js and tag-worker.js run them, tag-registry.js is what Python reaches
 // (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
 
+import { publishModuleCalls } from "./js-modules.js";
+import { publishDomCalls } from "./pyscript-dom.js";
+import { publishStorageCalls } from "./pyscript-storage.js";
 import { TagDiscovery } from "./tag-discovery.js";
 import { showError, showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
@@ -26,6 +29,9 @@ import { WorkerTags } from "./tag-worker.js";
 
 const registry = new TagRegistry();
 registry.publish();
+publishDomCalls();
+publishStorageCalls();
+publishModuleCalls();
 const pageThread = new PageThreadTags();
 const workers = new WorkerTags(registry);
 

@@ -5,6 +5,7 @@
 // does (so that in a worker `js.document` is the page's document).
 
 import { applyConfig, warnUnknownKeys } from "./config.js";
+import { importModules } from "./js-modules.js";
 
 /**
  * @typedef {object} TagContext  what a worker started by a tag learns at boot (structured-cloned)
@@ -25,6 +26,8 @@ import { applyConfig, warnUnknownKeys } from "./config.js";
  */
 export async function prepare(interpreter, kind, context) {
   warnUnknownKeys(context.config, context.where);
+  // this side's js_modules, as `jsModules` (pyscript/js_modules.py)
+  context.jsModules = await importModules(context.config.js_modules?.[context.worker ? "worker" : "main"], context.baseURL);
   interpreter.registerJsModule("_pyscript_ffi_core", context);
   await applyConfig(interpreter, kind, { value: context.config, baseURL: context.baseURL });
   interpreter.runPython(`import pyscript._core\npyscript._core.start(${context.worker ? "True" : "False"})`);

@@ -55,10 +55,11 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
-  const exports = (await app.run(code, src)).toJs();
+  // the page's calls into Python (callbacks) are answered while the file awaits at its top level
   runtime = app;
-  self.postMessage({ kind: Message.READY, exports, snapshot: used });
   for (const message of early.splice(0)) runtime.deliver(message);
+  const exports = (await app.run(code, src)).toJs();
+  self.postMessage({ kind: Message.READY, exports, snapshot: used });
 }
 
 /**
@@ -87,13 +88,19 @@ async function bootMicro(/** @type {Caller | RelayCaller} */ caller, /** @type {
     }
   }
   if (tag) await prepare(micropython, "micropython", { ...tag, worker: true, where: src });
-  const exports = Array.from(app.run(code, src));
+  // the page's calls into Python (callbacks) are answered while the file awaits at its top level
   runtime = {
     /** @param {any} m */
     deliver(m) {
       app.deliver(m.kind, m.call ?? 0, m.kind === Message.EXPORT ? m.name : m.id, m.frame ? toHex(m.frame) : "");
     },
   };
-  self.postMessage({ kind: Message.READY, exports, snapshot: "off" });
   for (const message of early.splice(0)) runtime.deliver(message);
+  let exported = app.run(code, src);
+  if (exported == null) {
+    // a file that awaits at its top level (as PyScript allows): MicroPython runs it as a coroutine
+    await micropython.runPythonAsync(code);
+    exported = app.main_exports(src);
+  }
+  self.postMessage({ kind: Message.READY, exports: Array.from(exported), snapshot: "off" });
 }

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from pyscript_ffi import _runtime
 
-from . import ffi
+from . import ffi, util
+from ._py_import import py_import
 from .context import config, current_target
 from .display import HTML, display
+from .events import Event, when
+from .fetch import fetch
+from .storage import Storage, storage
+from .websocket import WebSocket
 
 __all__ = [
-    "HTML", "RUNNING_IN_WORKER", "config", "create_named_worker", "current_target", "display",
-    "document", "ffi", "js", "sync", "window", "workers",
+    "HTML", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
+    "current_target", "display", "document", "ffi", "fetch", "js", "py_import", "storage", "sync",
+    "util", "WebSocket", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")
+#: submodules imported on first use (``from pyscript import web``: MicroPython asks this
+#: module's __getattr__ rather than importing the submodule itself)
+_SUBMODULES = ("web", "media", "fs")
 
 
 def __getattr__(name: str) -> object:
@@ -30,6 +39,11 @@ def __getattr__(name: str) -> object:
         from .context import sync
 
         return sync()
+    if name in _SUBMODULES:
+        import sys
+
+        __import__(f"{__name__}.{name}")
+        return sys.modules[f"{__name__}.{name}"]
     if name in _MAIN_ONLY:
         if _runtime.current().channel is not None:
             raise AttributeError(f"pyscript.{name} works only on the page's thread, as in "

@@ -14,6 +14,8 @@ from typing import Any
 from broker.interpreter import MICROPYTHON
 from pyscript_ffi import JsPromise, _runtime, run_sync
 
+from .util import NotSupported
+
 try:
     import _pyscript_ffi_core as _tag  # type: ignore[import-not-found]
 except ImportError:  # a PyWorker or PyMain of our own, or a CPython host thread: no tag
@@ -57,26 +59,6 @@ def current_target() -> str:
     if _worker_target is None:
         _worker_target = _registry().workerTarget(_tag.id)
     return _worker_target
-
-
-class NotSupported:
-    """A name PyScript gives only in the other context: any use raises, saying why."""
-
-    def __init__(self, name: str, error: str) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "error", error)
-
-    def __repr__(self) -> str:
-        return f"<NotSupported {self.name} [{self.error}]>"
-
-    def __getattr__(self, attr: str) -> Any:
-        raise AttributeError(self.error)
-
-    def __setattr__(self, attr: str, value: object) -> None:
-        raise AttributeError(self.error)
-
-    def __call__(self, *args: object) -> Any:
-        raise TypeError(self.error)
 
 
 class _PageFunction:

@@ -45,16 +45,23 @@ def create_proxy(func: Any) -> Any:
     return pyscript_ffi.create_proxy(func)
 
 
+def _to_js_here(value: Any, **options: Any) -> Any:
+    """`value` as this interpreter's own JavaScript, a dict as a plain object (not a Map)."""
+    import js  # this thread's own global scope
+
+    try:
+        from pyodide.ffi import to_js as local
+    except ImportError:
+        from jsffi import to_js as local
+        return local(value)
+    options.setdefault("dict_converter", js.Object.fromEntries)
+    return local(value, **options)
+
+
 def to_js(value: Any, **options: Any) -> Any:
     """`value` as JavaScript, a dict as a plain object (not a Map)."""
     if _local():
-        try:
-            from pyodide.ffi import to_js as local
-        except ImportError:
-            from jsffi import to_js as local
-            return local(value)
-        options.setdefault("dict_converter", _runtime.current().js.Object.fromEntries)
-        return local(value, **options)
+        return _to_js_here(value, **options)
     if isinstance(value, (dict, list, tuple)):
         return _runtime.current().js.Object(value)  # Object(o) is o: the page's copy
     return value
@@ -66,11 +73,14 @@ def is_none(value: object) -> bool:
 
 
 def assign(source: Any, *args: Any) -> Any:
-    """``Object.assign(source, to_js(arg))`` for each of `args`; returns `source`."""
-    if not _local():
+    """``Object.assign(source, to_js(arg))`` for each of `args`; returns `source`: the page's
+    object (from a worker, one round trip) or one of this interpreter's own, as PyScript's
+    worker allows (``assign(js.Object.new(), {...})``)."""
+    if not _local() and isinstance(source, pyscript_ffi.JsProxy):  # a page object
         pyscript_ffi.assign(source, *args)  # one round trip for all of them
         return source
-    merge = _runtime.current().js.Object.assign
+    import js  # an object of this interpreter's own (in a worker: `js.Object.new()`)
+
     for arg in args:
-        merge(source, to_js(arg))
+        js.Object.assign(source, _to_js_here(arg))
     return source

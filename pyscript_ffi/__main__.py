@@ -1,6 +1,6 @@
 """``pyscript-ffi serve [DIR] [--port P]``, ``pyscript-ffi build DIR -o OUT [--force]``, and the
-developer tools ``pyscript-ffi bench``, ``stress``, ``model``, ``fuzz`` and ``chaos`` (also as
-``python -m pyscript_ffi ...``)."""
+developer tools ``pyscript-ffi bench``, ``stress``, ``model``, ``fuzz``, ``chaos`` and ``upstream``
+(also as ``python -m pyscript_ffi ...``)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("chaos", help="workers of both interpreters calling while the page "
                         "interrupts, replaces and busies them, in headless Chromium",
                         add_help=False)
+    commands.add_parser("upstream", help="PyScript's own Python test suite, offline, on our "
+                        "core or on PyScript's, in headless Chromium", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if args.command in ("serve", "build"):
         if rest:

@@ -53,10 +53,24 @@ class Runtime(WorkerRuntime):
         self._stub = stub
 
     def run(self, code, filename):
-        """Run the user's file; returns the names it lists in __export__."""
+        """Run the user's file; returns the names it lists in __export__. A file that awaits
+        at its top level does not compile here (MicroPython's compile() has no flag for it):
+        None, and worker.js runs it with MicroPython's runPythonAsync, then main_exports."""
+        try:
+            compiled = compile(code, filename, "exec")
+        except SyntaxError as exc:
+            if "'await' outside" in str(exc):
+                return None
+            raise
         namespace = self._namespace(filename)
-        exec(code, namespace)
+        exec(compiled, namespace)
         return self._exported(namespace, filename)
+
+    def main_exports(self, filename):
+        """The exports of a file runPythonAsync ran (in the __main__ module's globals)."""
+        import __main__
+
+        return self._exported(__main__.__dict__, filename)
 
     def use_stdio(self, frame_hex):
         """BOOT's io frame (hex): the names of the streams the page takes."""

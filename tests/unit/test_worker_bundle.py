@@ -48,20 +48,35 @@ BUNDLE = [
     "pyscript_ffi/tracking.py",
     "pyscript/__init__.py",
     "pyscript/_core.py",
+    "pyscript/_dom_calls.py",
     "pyscript/_editor.py",
+    "pyscript/_py_import.py",
+    "pyscript/_web_parts.py",
     "pyscript/context.py",
     "pyscript/display.py",
+    "pyscript/events.py",
+    "pyscript/fetch.py",
     "pyscript/ffi.py",
+    "pyscript/fs.py",
+    "pyscript/js_modules.py",
+    "pyscript/media.py",
     "pyscript/named_workers.py",
+    "pyscript/storage.py",
+    "pyscript/util.py",
+    "pyscript/web.py",
+    "pyscript/websocket.py",
 ]
 
 #: where each interpreter starts: the worker boots (js_glue/worker.js), PyMain on the page's
 #: thread (js_glue/main.js), PyScript's tags (js_glue/environment.js), an editor env's worker
 #: (js_glue/tag-editor-env.js), a PyScript worker under the plugin (js_glue/pyscript-worker.js),
-#: and user code's imports
+#: and user code's imports (the pyscript submodules PyScript code imports by name:
+#: `from pyscript import web`)
 ENTRY_POINTS = ["pyscript_ffi/_pyodide.py", "pyscript_ffi/_micro.py", "pyscript_ffi/_runtime.py",
                 "pyscript_ffi/__init__.py", "pyscript/__init__.py", "pyscript/_core.py",
-                "pyscript/_editor.py", "pyscript_ffi/_under_pyscript.py"]
+                "pyscript/_editor.py", "pyscript_ffi/_under_pyscript.py",
+                "pyscript/web.py", "pyscript/media.py", "pyscript/fs.py",
+                "pyscript/js_modules.py"]
 
 
 def _zip_names() -> list[str]:
