@@ -2,15 +2,16 @@
 offline in headless Chromium on our ``/_ffi/core.js`` or on real PyScript, in its four modes:
 
     python -m pyscript_ffi upstream --suite CHECKOUT/core/tests/python --upytest UPYTEST.py \\
-        --core ours|pyscript [--modes mpy-main,mpy-worker,py-main,py-worker]
+        --core ours|pyscript|pyscript+plugin [--modes mpy-main,mpy-worker,py-main,py-worker]
 
-The suite and upytest.py are copied to a temporary folder; the page is rewritten to load our
-core or PyScript 0.7.31 (``node_modules/@pyscript/core``, served as ``/_ffi/vendor/pyscript/``);
-the configs fetch upytest.py from that folder instead of GitHub, PyScript's ``interpreter`` key
-points at the local Pyodide or MicroPython, and packages that need the internet (Pillow) are
-dropped. Chromium resolves no host but 127.0.0.1, so anything still online fails loudly. Each
-mode is the page with upstream's query string (``?type=py`` picks Pyodide, ``&worker`` a worker),
-waited for until upytest writes its JSON result into ``#result``, within ``--timeout`` seconds.
+The suite and upytest.py are copied to a temporary folder; the page is rewritten to load our core or
+PyScript 0.7.31 (``node_modules/@pyscript/core``, served as ``/_ffi/vendor/pyscript/``), alone or
+with our plugin before it (``pyscript+plugin``, docs/pyscript.md); the configs fetch upytest.py from
+that folder instead of GitHub, PyScript's ``interpreter`` key points at the local Pyodide or
+MicroPython, and packages that need the internet (Pillow) are dropped. Chromium resolves no host but
+127.0.0.1, so anything still online fails loudly. Each mode is the page with upstream's query string
+(``?type=py`` picks Pyodide, ``&worker`` a worker), waited for until upytest writes its JSON result
+into ``#result``, within ``--timeout`` seconds.
 
 Printed: pass / fail / skip counts per mode and per test file, and each failing test's name with
 the last line of its traceback. ``--json FILE`` writes every result. ``--per-file`` runs each
@@ -38,8 +39,14 @@ ONLINE_ONLY = ("test_fetch.py",)
 ONLINE_PACKAGES = ("Pillow",)
 CORES = {
     "ours": ("/_ffi/core.js", "/_ffi/core.css"),
-    "pyscript": ("/_ffi/vendor/pyscript/dist/core.js", "/_ffi/vendor/pyscript/dist/core.css"),
+    "pyscript": (PYSCRIPT_JS := "/_ffi/vendor/pyscript/dist/core.js",
+                 PYSCRIPT_CSS := "/_ffi/vendor/pyscript/dist/core.css"),
+    # PyScript with our plugin before its core.js (docs/pyscript.md): its workers on our channel
+    "pyscript+plugin": (PYSCRIPT_JS, PYSCRIPT_CSS),
 }
+#: what the page loads before the core, per core
+PLUGIN = '<script type="module" src="/_ffi/pyscript-plugin.js"></script>\n'
+BEFORE_CORE = {"pyscript+plugin": PLUGIN}
 INTERPRETERS = {"py": "/_ffi/pyodide/pyodide.mjs", "mpy": "/_ffi/micropython/micropython.mjs"}
 #: Chromium may reach only our server
 OFFLINE = ['--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1']
@@ -107,7 +114,8 @@ def prepare(suite: Path, upytest: Path, dest: Path, core: str, origin: str,
         notes.append("main.py runs each test file on its own (--per-file)")
     script, css = CORES[core]
     page = (home / "index.html").read_text()
-    page = re.sub(r'src="[^"]*core\.js"', f'src="{script}"', page)
+    page = re.sub(r'(<script[^>]*)src="[^"]*core\.js"',
+                  lambda m: BEFORE_CORE.get(core, "") + f'{m.group(1)}src="{script}"', page)
     page = re.sub(r'href="[^"]*core\.css"', f'href="{css}"', page)
     (home / "index.html").write_text(page)
     for kind in ("py", "mpy"):
@@ -127,7 +135,7 @@ def prepare(suite: Path, upytest: Path, dest: Path, core: str, origin: str,
             if not config["packages"]:
                 del config["packages"]
             notes.append(f"{kind}: dropped packages {dropped} (not available offline)")
-        if core == "pyscript":
+        if core.startswith("pyscript"):
             config["interpreter"] = origin + INTERPRETERS[kind]
         path.write_text(json.dumps(config, indent=2))
     return notes

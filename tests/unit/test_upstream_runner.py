@@ -31,7 +31,7 @@ def fake_suite(root: Path) -> Path:
     return suite
 
 
-@pytest.mark.parametrize("core", ["ours", "pyscript"])
+@pytest.mark.parametrize("core", ["ours", "pyscript", "pyscript+plugin"])
 def test_prepare_rewrites_the_suite_for_an_offline_run(tmp_path, core):
     suite = fake_suite(tmp_path / "src")
     dest = tmp_path / "site"
@@ -42,6 +42,12 @@ def test_prepare_rewrites_the_suite_for_an_offline_run(tmp_path, core):
     script, css = upstream.CORES[core]
     assert f'src="{script}"' in page and f'href="{css}"' in page
     assert "../../dist/" not in page
+    # the plugin, where asked for, loads before the core (docs/pyscript.md), else it is absent
+    plugin = page.find("/_ffi/pyscript-plugin.js")
+    if core == "pyscript+plugin":
+        assert -1 < plugin < page.find(f'src="{script}"')
+    else:
+        assert plugin == -1
     assert (home / "upytest.py").read_text() == "# upytest\n"
     assert not (home / "tests" / "test_fetch.py").exists()
     assert (home / "main.py").read_text() == "upstream main\n"  # upstream's own, unless per_file
@@ -49,7 +55,7 @@ def test_prepare_rewrites_the_suite_for_an_offline_run(tmp_path, core):
     assert py["files"] == {"./upytest.py": "", "./tests/test_web.py": "tests/test_web.py"}
     assert "packages" not in py  # Pillow dropped; an empty list would still load micropip
     mpy = json.loads((home / "settings_mpy.json").read_text())
-    if core == "pyscript":  # PyScript's interpreter key, pointed at the local copies
+    if core != "ours":  # PyScript's interpreter key, pointed at the local copies
         assert py["interpreter"] == "http://127.0.0.1:9999/_ffi/pyodide/pyodide.mjs"
         assert mpy["interpreter"] == "http://127.0.0.1:9999/_ffi/micropython/micropython.mjs"
     else:
