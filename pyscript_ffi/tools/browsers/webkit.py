@@ -40,6 +40,15 @@ MINIBROWSER_PATHS = [
 #: what WebKitGTK needs to give an isolated page SharedArrayBuffer
 ENVIRONMENT = {"JSC_useSharedArrayBuffer": "1"}
 START_TIMEOUT_S = 60.0
+#: base.NAMED_KEYS and base.MODIFIERS as Selenium's `Keys` names them (RETURN is the main Enter
+#: key; Selenium's ENTER is the keypad's)
+SELENIUM_KEYS = {
+    "Enter": "RETURN", "Backspace": "BACKSPACE", "Tab": "TAB", "Escape": "ESCAPE",
+    "Delete": "DELETE", "Home": "HOME", "End": "END", "PageUp": "PAGE_UP",
+    "PageDown": "PAGE_DOWN", "ArrowUp": "ARROW_UP", "ArrowDown": "ARROW_DOWN",
+    "ArrowLeft": "ARROW_LEFT", "ArrowRight": "ARROW_RIGHT",
+    "Control": "CONTROL", "Alt": "ALT", "Shift": "SHIFT", "Meta": "META",
+}
 
 
 def minibrowser() -> str | None:
@@ -112,6 +121,23 @@ class WebKitPage(Page):
         element = self._element(selector)
         element.clear()
         element.send_keys(text)
+
+    def _type(self, text: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self._driver).send_keys(text).perform()
+
+    def _press(self, modifiers: tuple[str, ...], key: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        actions = ActionChains(self._driver)
+        for modifier in modifiers:
+            actions.key_down(getattr(Keys, SELENIUM_KEYS[modifier]))
+        actions.send_keys(getattr(Keys, SELENIUM_KEYS[key]) if key in SELENIUM_KEYS else key)
+        for modifier in reversed(modifiers):
+            actions.key_up(getattr(Keys, SELENIUM_KEYS[modifier]))
+        actions.perform()
 
     def errors(self) -> list[str]:
         return list(self._driver.execute_script("return window.__pageErrors ?? []"))
