@@ -39,10 +39,12 @@ def wait_for_text(page, selector: str, expected: str, timeout: float = 60) -> No
 
 
 def paste(page, text: str) -> None:
-    """`text` pasted into the focused element: a paste event carrying it, as a user's paste."""
+    """`text` pasted into the focused element: a paste event carrying it, as a user's paste.
+    Firefox's ClipboardEvent keeps no text from a `clipboardData` given to its constructor; it
+    takes the text from its own `dataType` and `data` members, which the other engines ignore."""
     page.evaluate("""(text) => { const data = new DataTransfer(); data.setData("text/plain", text);
-        document.activeElement.dispatchEvent(new ClipboardEvent("paste",
-        { clipboardData: data, bubbles: true, cancelable: true })); }""", text)
+        document.activeElement.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data,
+        dataType: "text/plain", data: text, bubbles: true, cancelable: true })); }""", text)
 
 
 @pytest.fixture(scope="module")
