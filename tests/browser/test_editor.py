@@ -119,12 +119,14 @@ def test_typing_and_shift_enter(browser, tests_server):
     page.wait_for_function(
         f"document.querySelectorAll('.py-editor-box, .mpy-editor-box').length === {EDITORS}",
         timeout=60)
-    page.click("#first + * .cm-content")
+    # CodeMirror is in a shadow root (which only Playwright's selectors pierce) in the host
+    # element after the run button: a click in the middle of the host lands in its content
+    page.click("#first + * .py-editor-input > div")
     page.press("Control+a")
     page.type("x = 7")
     page.press("Shift+Enter")
     wait_for_output(page, "first", "", timeout=5)
-    page.click("#second + * .cm-content")
+    page.click("#second + * .py-editor-input > div")
     page.press("Control+a")
     page.type("for i in range(x, 9):")
     page.press("Enter")

@@ -115,7 +115,22 @@ class WebKitPage(Page):
         return self._driver.find_element(By.CSS_SELECTOR, selector)
 
     def click(self, selector: str) -> None:
-        self._element(selector).click()
+        from selenium.common.exceptions import ElementNotInteractableException
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+        element = self._element(selector)
+        try:
+            element.click()
+        except ElementNotInteractableException:
+            # WebKitWebDriver refuses to click (or point at) an element whose middle shows a
+            # shadow root's content; the pointer pressed and released at that point is the click
+            x, y = self._driver.execute_script(
+                "arguments[0].scrollIntoView({ block: 'center' });"
+                " const r = arguments[0].getBoundingClientRect();"
+                " return [Math.floor(r.x + r.width / 2), Math.floor(r.y + r.height / 2)];", element)
+            actions = ActionBuilder(self._driver)
+            actions.pointer_action.move_to_location(x, y).click()
+            actions.perform()
 
     def fill(self, selector: str, text: str) -> None:
         element = self._element(selector)
