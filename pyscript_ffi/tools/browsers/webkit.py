@@ -129,7 +129,7 @@ class WebKitPage(Page):
                 " const r = arguments[0].getBoundingClientRect();"
                 " return [Math.floor(r.x + r.width / 2), Math.floor(r.y + r.height / 2)];", element)
             actions = ActionBuilder(self._driver)
-            actions.pointer_action.move_to_location(x, y).click()
+            actions.pointer_action.move_to_location(x, y).click()  # type: ignore[no-untyped-call]
             actions.perform()
 
     def fill(self, selector: str, text: str) -> None:
