@@ -143,8 +143,8 @@ TERMINAL_TEXT = """(selector) => {
 
 
 def test_terminal_quiz_is_played_through_its_terminal(browser, examples_server):
-    """Keys go in through xterm's own input (what its key handler calls), in every engine;
-    tests/browser/test_terminal.py also types with Chromium's real keyboard."""
+    """Played with the engine's own key events (the driver's `Page.type` and `Page.press`) on
+    the clicked terminal, in every engine."""
     page = browser.new_page()
     page.goto(f"{examples_server}/terminal-quiz/")
 
@@ -154,20 +154,21 @@ def test_terminal_quiz_is_played_through_its_terminal(browser, examples_server):
     def wait_for(text: str, timeout: float = 30) -> None:
         page.wait_for_function(f"({TERMINAL_TEXT})('#quiz').includes({text!r})", timeout=timeout)
 
-    def type_keys(data: str) -> None:
-        page.evaluate("(d) => document.querySelector('#quiz').terminal.input(d, true)", data)
+    def answer(text: str) -> None:
+        page.type(text)
+        page.press("Enter")
 
     wait_for("Your name?", timeout=BOOT_S)
-    type_keys("Ada\r")
+    page.click("#quiz + * .xterm")
+    answer("Ada")
     for question in range(5):
         page.wait_for_function(f"({TERMINAL_TEXT})('#quiz').split('\\n').filter("
                                f"(l) => / x \\d+ =/.test(l)).length === {question + 1}",
                                timeout=30)
         a, _, b = screen().splitlines()[-1].removesuffix("=").split()[:3]
-        answer = int(a) * int(b) + (1 if question == 0 else 0)  # the first answer is wrong
-        type_keys(f"{answer}\r")
+        answer(str(int(a) * int(b) + (1 if question == 0 else 0)))  # the first one is wrong
     wait_for("Again? (y/n)")
-    type_keys("n\r")
+    answer("n")
     wait_for("Bye!")
     lines = screen().splitlines()
     assert "Ada, you scored 4/5" in lines

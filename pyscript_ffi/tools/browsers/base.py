@@ -44,6 +44,38 @@ ERROR_RECORDER = """() => {
 }"""
 
 
+#: the keys `Page.press` names beside single characters, as Playwright and puppeteer name them
+NAMED_KEYS = frozenset({
+    "Enter", "Backspace", "Tab", "Escape", "Delete", "Home", "End", "PageUp", "PageDown",
+    "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight",
+})
+#: the modifiers a chord holds down, outermost first ("Control+Shift+z")
+MODIFIERS = ("Control", "Alt", "Shift", "Meta")
+
+
+def chord(keys: str) -> tuple[tuple[str, ...], str]:
+    """"Shift+Enter" as (("Shift",), "Enter"): the modifiers held and the key pressed; raises
+    ValueError naming what is wrong with `keys`."""
+    *held, key = keys.split("+")
+    unknown = [name for name in held if name not in MODIFIERS]
+    if unknown or len(set(held)) != len(held):
+        raise ValueError(f"bad modifiers {unknown or held} in {keys!r}: each at most once, of "
+                         f"{', '.join(MODIFIERS)}")
+    if len(key) != 1 and key not in NAMED_KEYS:
+        raise ValueError(f"unknown key {key!r} in {keys!r}: a single character or one of "
+                         f"{', '.join(sorted(NAMED_KEYS))}")
+    return tuple(held), key
+
+
+def printable(text: str) -> str:
+    """`text` if every character is one a key types; else ValueError (press the key instead)."""
+    bad = [c for c in text if not c.isprintable()]
+    if bad:
+        raise ValueError(f"type() takes printable text; {bad[0]!r} in {text!r} is not: "
+                         "press('Enter') (or the key's name) for it")
+    return text
+
+
 class BrowserMissing(RuntimeError):
     """The engine's browser or driver is not installed; the message says how to install it."""
 
@@ -91,6 +123,24 @@ class Page(ABC):
     @abstractmethod
     def fill(self, selector: str, text: str) -> None:
         """Clear the first matching input and type `text` into it."""
+
+    @abstractmethod
+    def _type(self, text: str) -> None:
+        """Type printable `text` with the engine's keyboard into the focused element."""
+
+    @abstractmethod
+    def _press(self, modifiers: tuple[str, ...], key: str) -> None:
+        """Hold `modifiers` down, press and release `key` with the engine's keyboard, let go."""
+
+    def type(self, text: str) -> None:
+        """Type `text` into the focused element (click it first), a key event per character,
+        as a user's keyboard would; control characters are refused (`press` them by name)."""
+        self._type(printable(text))
+
+    def press(self, keys: str) -> None:
+        """Press a key, or a chord: "Enter", "Backspace", "Shift+Enter", "Control+c" (a
+        letter in lower case; Shift makes the capital), into the focused element."""
+        self._press(*chord(keys))
 
     @abstractmethod
     def errors(self) -> list[str]:

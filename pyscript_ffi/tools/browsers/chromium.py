@@ -36,6 +36,12 @@ class ChromiumPage(Page):
     def fill(self, selector: str, text: str) -> None:
         self.playwright_page.fill(selector, text)
 
+    def _type(self, text: str) -> None:
+        self.playwright_page.keyboard.type(text)
+
+    def _press(self, modifiers: tuple[str, ...], key: str) -> None:
+        self.playwright_page.keyboard.press("+".join((*modifiers, key)))
+
     def errors(self) -> list[str]:
         return list(self._errors)
 

@@ -42,6 +42,12 @@ class FirefoxPage(Page):
     def fill(self, selector: str, text: str) -> None:
         self._call("fill", selector=selector, text=text)
 
+    def _type(self, text: str) -> None:
+        self._call("type", text=text)
+
+    def _press(self, modifiers: tuple[str, ...], key: str) -> None:
+        self._call("press", modifiers=list(modifiers), key=key)
+
     def errors(self) -> list[str]:
         return list(self._call("errors"))
 

@@ -66,6 +66,22 @@ const OPS = {
     await tab.type(selector, text);
     return null;
   },
+  async type({ page: id, text }) {
+    await page(id).page.keyboard.type(text);
+    return null;
+  },
+  // puppeteer sends "Enter" over BiDi as WebDriver's \uE007, which Firefox reports as code
+  // "NumpadEnter" (key "Enter", as the main key's)
+  async press({ page: id, modifiers, key }) {
+    const keyboard = page(id).page.keyboard;
+    for (const modifier of modifiers) await keyboard.down(modifier);
+    try {
+      await keyboard.press(key);
+    } finally {
+      for (const modifier of [...modifiers].reverse()) await keyboard.up(modifier);
+    }
+    return null;
+  },
   async errors({ page: id }) {
     return page(id).errors;
   },

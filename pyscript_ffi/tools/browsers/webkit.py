@@ -40,6 +40,15 @@ MINIBROWSER_PATHS = [
 #: what WebKitGTK needs to give an isolated page SharedArrayBuffer
 ENVIRONMENT = {"JSC_useSharedArrayBuffer": "1"}
 START_TIMEOUT_S = 60.0
+#: base.NAMED_KEYS and base.MODIFIERS as Selenium's `Keys` names them (RETURN is the main Enter
+#: key; Selenium's ENTER is the keypad's)
+SELENIUM_KEYS = {
+    "Enter": "RETURN", "Backspace": "BACKSPACE", "Tab": "TAB", "Escape": "ESCAPE",
+    "Delete": "DELETE", "Home": "HOME", "End": "END", "PageUp": "PAGE_UP",
+    "PageDown": "PAGE_DOWN", "ArrowUp": "ARROW_UP", "ArrowDown": "ARROW_DOWN",
+    "ArrowLeft": "ARROW_LEFT", "ArrowRight": "ARROW_RIGHT",
+    "Control": "CONTROL", "Alt": "ALT", "Shift": "SHIFT", "Meta": "META",
+}
 
 
 def minibrowser() -> str | None:
@@ -106,12 +115,44 @@ class WebKitPage(Page):
         return self._driver.find_element(By.CSS_SELECTOR, selector)
 
     def click(self, selector: str) -> None:
-        self._element(selector).click()
+        from selenium.common.exceptions import ElementNotInteractableException
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+        element = self._element(selector)
+        try:
+            element.click()
+        except ElementNotInteractableException:
+            # WebKitWebDriver refuses to click (or point at) an element whose middle shows a
+            # shadow root's content; the pointer pressed and released at that point is the click
+            x, y = self._driver.execute_script(
+                "arguments[0].scrollIntoView({ block: 'center' });"
+                " const r = arguments[0].getBoundingClientRect();"
+                " return [Math.floor(r.x + r.width / 2), Math.floor(r.y + r.height / 2)];", element)
+            actions = ActionBuilder(self._driver)
+            actions.pointer_action.move_to_location(x, y).click()  # type: ignore[no-untyped-call]
+            actions.perform()
 
     def fill(self, selector: str, text: str) -> None:
         element = self._element(selector)
         element.clear()
         element.send_keys(text)
+
+    def _type(self, text: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(self._driver).send_keys(text).perform()
+
+    def _press(self, modifiers: tuple[str, ...], key: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        actions = ActionChains(self._driver)
+        for modifier in modifiers:
+            actions.key_down(getattr(Keys, SELENIUM_KEYS[modifier]))
+        actions.send_keys(getattr(Keys, SELENIUM_KEYS[key]) if key in SELENIUM_KEYS else key)
+        for modifier in reversed(modifiers):
+            actions.key_up(getattr(Keys, SELENIUM_KEYS[modifier]))
+        actions.perform()
 
     def errors(self) -> list[str]:
         return list(self._driver.execute_script("return window.__pageErrors ?? []"))
