@@ -37,9 +37,18 @@ const workers = new WorkerTags(registry);
 
 const EDITORS = 'script[type="py-editor"], script[type="mpy-editor"]';
 
-/** Make an editor tag an editor, loading the editor's module on the first. */
+/** The editor's module, imported on the first editor tag. One promise for every tag, so they
+ * start in the order they were found (the promises of separate import() calls of one module
+ * may settle in any order, and an env's config is taken from its first tag). */
+const editorModule = (() => {
+  /** @type {Promise<typeof import("./tag-editor.js")> | null} */
+  let loading = null;
+  return () => (loading ??= import("./tag-editor.js"));
+})();
+
+/** Make an editor tag an editor. */
 function startEditor(/** @type {Element} */ script) {
-  import("./tag-editor.js").then(
+  editorModule().then(
     ({ startEditor }) => startEditor(script),
     (e) => showError(`pyscript-ffi: the editor's module could not load: ${e?.message ?? e}`),
   );
