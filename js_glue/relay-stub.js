@@ -1,8 +1,8 @@
 // @ts-check
 // The worker's end of the relay transport (relay.js): one synchronous round trip is one
 // synchronous XMLHttpRequest to our service worker, which the page answers. It offers what
-// stub.js's Caller offers (roundtrip, frameView, pause, timeoutMs), so the Python above it is
-// the same for both transports.
+// stub.js's Caller offers (roundtrip, frameView, takeLate, pause, timeoutMs), so the Python above
+// it is the same for both transports.
 //
 // What the platform allows: the page's interrupt() reaches this worker only when it next calls
 // the page (that call raises KeyboardInterrupt); Python that runs without calling the page
@@ -100,6 +100,16 @@ export class RelayCaller {
     if (kind === "reply" && body !== null) return new Uint8Array(body);
     if (FAILURES.has(kind)) return kind;
     throw new ProtocolError(`pyscript-ffi: the relay's service worker answered a call with ${JSON.stringify(kind)}`);
+  }
+
+  /**
+   * A reply that landed after its call gave up: never here. The request that gave up was
+   * answered (BUSY) by the service worker, so the page's late reply has no way back to this
+   * worker, and what it lent stays lent until the worker ends (docs/reliability.md).
+   * @returns {undefined}
+   */
+  takeLate() {
+    return undefined;
   }
 
   /** No shared buffer to fill in place: the frame always goes as the request's body. */
