@@ -17,6 +17,7 @@ import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, INTERRUPT_SIGNAL, Message, Slot } fr
 import { Server, hasWaitAsync } from "./serving.js";
 import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
+import { publishDomCalls } from "./pyscript-dom.js";
 import { Relay, relayUrl } from "./relay.js";
 import { keepSnapshot } from "./snapshot.js";
 
@@ -82,6 +83,7 @@ export function PyWorker(src, options = {}) {
   }
   if (!(bufferBytes > DATA_OFFSET + 1024)) throw new RangeError(`bufferBytes must be over ${DATA_OFFSET + 1024}`);
   checkStdio(options, "PyWorker");
+  publishDomCalls(); // a worker's `pyscript.web` and `when` reach the page through these
   const url = new URL(src, document.baseURI).href;
   let worker = /** @type {Worker | null} */ (null);
   let channel = /** @type {Channel | null} */ (null);

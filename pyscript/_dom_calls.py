@@ -3,8 +3,8 @@ whole DOM operation of the ``pyscript`` package (``when``'s registration, ...) i
 
 ``dom_call(name)`` is the page's function, read (all of them at once) on first use and kept, so a
 call of it is one CALL, on MicroPython too (where ``obj.name(...)`` would be a GET and a CALL);
-or None on the page's own thread and on pages without /_ffi/core.js (a PyWorker of
-/_ffi/main.js), where the caller takes the per-element path.
+or None on the page's own thread and on pages without them (core.js and main.js's PyWorker
+publish them), where the caller takes the per-element path.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from pyscript_ffi import _runtime, gather
 
 #: the calls js_glue/pyscript-dom.js publishes
-NAMES = ("listen", "build", "find", "children", "byId")
+NAMES = ("listen", "build", "append", "classes", "updateAll", "find", "findAll", "children",
+         "byId")
 _found: dict[str, Any] | None = None
 
 

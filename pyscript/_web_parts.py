@@ -8,6 +8,8 @@ from typing import Any
 
 from pyscript_ffi import _runtime
 
+from ._dom_calls import dom_call
+
 __all__ = ["Classes", "HasOptions", "Options", "Style"]
 
 
@@ -17,48 +19,92 @@ def _names(class_name: str) -> list[str]:
 
 class Classes(set):  # type: ignore[type-arg]
     """An element's CSS classes as a set; each change is made to its ``classList`` too. (The
-    set is read from the DOM when first asked for.)"""
+    set is read from the DOM when first asked for: one round trip from a worker, none for an
+    element still a description, whose changes go into the description.)"""
 
     def __init__(self, element: Any) -> None:
-        self._class_list = element._dom_element.classList
-        super().__init__(str(element._dom_element.className).split())
+        self._element = element
+        spec = _described_classes(element)
+        super().__init__(spec if spec is not None else
+                         str(element._dom_element.className).split())
+
+    def known(self, names: list[str]) -> None:
+        """`names` were added in the DOM (ElementCollection.update_all): the set has them too."""
+        for name in names:
+            super().add(name)
+
+    def _change(self, op: str, names: list[str]) -> None:
+        """Do `op` ("add", "remove", "clear") with `names` in the DOM, or in the description."""
+        spec = _described_classes(self._element)
+        if spec is not None:
+            if op == "add":
+                spec.extend(n for n in names if n not in spec)
+            else:
+                spec[:] = [] if op == "clear" else [n for n in spec if n not in names]
+            return
+        call = dom_call("classes")
+        if call is not None:
+            call(self._element._dom_element, op, names)
+            return
+        class_list = self._element._dom_element.classList
+        if op == "clear":
+            class_list.value = ""
+        for name in names:
+            class_list.add(name) if op == "add" else class_list.remove(name)
 
     def add(self, class_name: str) -> None:
         """Add a class (or several, space-separated)."""
-        for name in _names(class_name):
+        names = _names(class_name)
+        for name in names:
             super().add(name)
-            self._class_list.add(name)
+        self._change("add", names)
 
     def remove(self, class_name: str) -> None:
         """Remove a class (or several); one that is absent is warned about on the console."""
+        present = []
         for name in _names(class_name):
             if name in self:
                 super().remove(name)
-                self._class_list.remove(name)
+                present.append(name)
             else:
                 _runtime.current().window.console.warn(
                     f"Class '{name}' not found in element classes.")
+        if present:
+            self._change("remove", present)
 
     def discard(self, class_name: Any) -> None:
-        for name in _names(class_name):
+        names = _names(class_name)
+        for name in names:
             super().discard(name)
-            self._class_list.remove(name)  # (removing an absent class does nothing)
+        self._change("remove", names)  # (removing an absent class does nothing)
 
     def clear(self) -> None:
         super().clear()
-        self._class_list.value = ""
+        self._change("clear", [])
+
+
+def _described_classes(element: Any) -> list[str] | None:
+    """The class list of `element`'s description (in a worker, before it is made), or None: it
+    is made, or its description sets ``className`` itself (after the classes: made first)."""
+    spec = element._spec
+    return None if spec is None or "className" in spec[1] else spec[2]
 
 
 class Style(dict):  # type: ignore[type-arg]
     """An element's inline style as a dict of CSS names (``"background-color"``); setting or
-    deleting a key sets or removes the property. Reading gives what was set through it."""
+    deleting a key sets or removes the property (in the element's description while it is
+    one). Reading gives what was set through it."""
 
     def __init__(self, element: Any, known: Any = None) -> None:
         """`known`: properties the element was made with (already set in the DOM)."""
         self._element = element
         self._declaration: Any = None  # the DOM's, read on first change
         super().__init__()
-        for key, value in (known or {}).items():
+        self.known(known or {})
+
+    def known(self, properties: dict[str, Any]) -> None:
+        """`properties` were set in the DOM (or the description): the dict has them too."""
+        for key, value in properties.items():
             super().__setitem__(key, value)
 
     def _css(self) -> Any:
@@ -68,11 +114,19 @@ class Style(dict):  # type: ignore[type-arg]
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
-        self._css().setProperty(key, str(value))
+        spec = self._element._spec
+        if spec is not None:
+            spec[3][key] = value
+        else:
+            self._css().setProperty(key, str(value))
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
-        self._css().removeProperty(key)
+        spec = self._element._spec
+        if spec is not None:
+            spec[3].pop(key, None)
+        else:
+            self._css().removeProperty(key)
 
 
 class HasOptions:

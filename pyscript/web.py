@@ -11,11 +11,15 @@ MicroPython, on the page's thread and in a worker.
 ``object_`` for the names Python reserves); ``Element``, ``ElementCollection``, ``Classes``,
 ``Style``, ``Options`` and ``Page`` behave as PyScript 0.7.31's.
 
-In a worker each whole operation is one round trip, through the page's calls of
-js_glue/pyscript-dom.js (pyscript/_dom_calls.py): making an element with its attributes,
-classes, style and children; ``find``; ``children``; looking up an id. The wrappers learn each
-element's tag in the same trip. Reading or setting one attribute is one round trip, as any
-proxy's.
+In a worker an element made new (``web.div(...)``) is not sent at once: it is a description
+until the page's DOM needs it, when it and every element made inside it (``web.tr(web.td(s))``)
+are made together in one round trip, or in the round trip that appends them
+(``page.append(table)``). Through the page's calls of js_glue/pyscript-dom.js
+(pyscript/_dom_calls.py) each whole operation is one round trip: ``find`` (on an element or a
+collection), ``children``, looking up an id, ``append``, a change of ``classes`` (and none while
+the element is a description), ``update_all`` on a collection. The wrappers learn each element's
+tag in the same trip. Reading or setting one attribute is one round trip, as any proxy's, and
+so is reading an element's ``classes`` the first time.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ def _wrap_if_not_none(dom_element: Any) -> Element | None:
     return None if is_none(dom_element) else Element.wrap_dom_element(dom_element)
 
 
+def _find_in_all(roots: list[Any], selector: str) -> ElementCollection | None:
+    """What each of `roots` finds, in one round trip from a worker (None elsewhere)."""
+    call = dom_call("findAll")
+    return None if call is None else ElementCollection(_wrap_tagged(*call(roots, selector)))
+
+
 def _find_and_wrap(root: Any, selector: str) -> ElementCollection:
     call = dom_call("find")
     if call is not None:
@@ -77,6 +87,15 @@ class Element:
     event triggers; ``classes`` is a set, ``style`` a dict, both kept in the DOM."""
 
     element_classes_by_tag_name: dict[str, type[Element]] = {}
+
+    #: the DOM element (None while this is a description, in a worker: `_spec`)
+    _dom: Any = None
+    #: in a worker, until the page's DOM needs it: [tag, props, classes, style, children]
+    #: (pyscript-dom.js's Spec; a child is another description's Element, a DOM element, a str
+    #: of HTML or {"text": s}), made in one round trip with its children (`_materialize`)
+    _spec: list[Any] | None = None
+    #: the description whose children include this one, while both are descriptions
+    _holder: Element | None = None
 
     @classmethod
     def get_tag_name(cls) -> str:
@@ -103,11 +122,18 @@ class Element:
                  **kwargs: Any) -> None:
         self._on_events: dict[str, Event] = {}
         if is_none(dom_element):
-            self._dom_element = _create(type(self).get_tag_name(), classes, style, kwargs, [])
+            _create(self, classes, style, kwargs, [])
             self._made(style, kwargs)
             return
-        self._dom_element = dom_element
+        self._dom = dom_element
         self.update(classes=classes, style=style, **kwargs)
+
+    @property
+    def _dom_element(self) -> Any:
+        """The DOM element (a description is made first: `_materialize`)."""
+        if self._spec is not None:
+            _materialize(self)
+        return self._dom
 
     def _made(self, style: Any, kwargs: dict[str, Any]) -> None:
         """After `_create`: the style it set remembered, the ``on_*`` keywords listened for."""
@@ -141,7 +167,10 @@ class Element:
         return getattr(self._dom_element, _dom_name(name))
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
+        if name == "_dom_element":  # (the property has no setter: it is `_dom`)
+            self._spec = self._holder = None
+            object.__setattr__(self, "_dom", value)
+        elif name.startswith("_"):
             object.__setattr__(self, name, value)
         elif name.startswith("on_"):
             self.get_event(name).add_listener(value)
@@ -196,14 +225,22 @@ class Element:
 
     def append(self, *items: Any) -> None:
         """Append elements, collections, lists or tuples of them, DOM nodes, NodeLists, or
-        str, int, float and bool (as text).
+        str, int, float and bool (as text). In a worker one round trip, which makes the
+        elements still descriptions too.
 
         Raises:
             TypeError: an item of another type.
         """
-        nodes = _nodes(items)
-        if nodes:
-            self._dom_element.append(*nodes)
+        call = dom_call("append")
+        if call is None:
+            nodes = _nodes(items)
+            if nodes:
+                self._dom_element.append(*nodes)
+            return
+        entries = _entries(None, _flat(items), text=True)
+        if entries:
+            _settle([e for e in entries if isinstance(e, Element)],
+                    call(self._dom_element, _encoded(entries)))
 
     def clone(self, clone_id: str | None = None) -> Element:
         clone = Element.wrap_dom_element(self._dom_element.cloneNode(True))
@@ -233,61 +270,134 @@ class Element:
         return f"<{type(self).__name__} element>"
 
 
-def _nodes(items: Any) -> list[Any]:
-    nodes: list[Any] = []
+def _flat(items: Any) -> list[Any]:
+    """`items` with lists, tuples and collections opened (DOM NodeLists too); str, int, float
+    and bool as str.
+
+    Raises:
+        TypeError: an item of another type.
+    """
+    flat: list[Any] = []
     for item in items:
         if isinstance(item, Element):
-            nodes.append(item._dom_element)
+            flat.append(item)
         elif isinstance(item, ElementCollection):
-            nodes.extend(e._dom_element for e in item)
+            flat.extend(item)
         elif isinstance(item, (list, tuple)):
-            nodes.extend(_nodes(item))
+            flat.extend(_flat(item))
         elif isinstance(item, (str, int, float, bool)):
-            nodes.append(str(item))
+            flat.append(str(item))
         elif hasattr(item, "tagName"):
-            nodes.append(item)
+            flat.append(item)
         elif hasattr(item, "length"):
-            nodes.extend(item)
+            flat.extend(item)
         else:
             raise TypeError(f"Cannot append {type(item).__name__} to element: append elements, "
                             "DOM nodes or text")
-    return nodes
+    return flat
 
 
-def _create(tag: str, classes: Any, style: Any, kwargs: dict[str, Any],
-            children: list[Any]) -> Any:
-    """A new `tag` element with its classes, style, attributes and children (one round trip from
-    a worker); the caller listens for the ``on_*`` keywords."""
+def _nodes(items: Any) -> list[Any]:
+    """`items` (see `_flat`) as what a DOM element's ``append`` takes."""
+    return [i._dom_element if isinstance(i, Element) else i for i in _flat(items)]
+
+
+def _entries(holder: Element | None, children: list[Any], text: bool) -> list[Any]:
+    """`children` (Elements, DOM elements, str) as a Spec's children or ``append``'s items: a
+    description is held by `holder` (made with it; one held elsewhere is made first), an
+    Element made is its DOM element, a str is HTML or, with `text`, ``{"text": s}``."""
+    entries: list[Any] = []
+    taken: set[int] = set()  # the descriptions taken here (one given twice moves, as in the DOM)
+    for child in children:
+        if isinstance(child, Element):
+            if id(child) in taken:
+                entries = [e for e in entries if e is not child] + [child]
+            elif child._spec is not None and child._holder is None:
+                child._holder = holder
+                taken.add(id(child))
+                entries.append(child)
+            else:
+                entries.append(child._dom_element)
+        elif isinstance(child, str):
+            entries.append({"text": child} if text else child)
+        else:
+            entries.append(child)
+    return entries
+
+
+def _encoded(entries: list[Any]) -> list[Any]:
+    """Entries as they cross: a description as its Spec, its children encoded too."""
+    return [_spec_of(e) if isinstance(e, Element) else e for e in entries]
+
+
+def _spec_of(element: Element) -> list[Any]:
+    tag, props, classes, style, children = element._spec  # type: ignore[misc]
+    return [tag, props, classes, style, _encoded(children)]
+
+
+def _descriptions(element: Element, out: list[Element]) -> list[Element]:
+    """`element` and the descriptions it holds, depth-first (the order the page makes them)."""
+    out.append(element)
+    for child in element._spec[4]:  # type: ignore[index]
+        if isinstance(child, Element):
+            _descriptions(child, out)
+    return out
+
+
+def _settle(roots: list[Element], made: Any) -> None:
+    """Give each description of `roots` (and those they hold) its DOM element from `made`, the
+    page's elements in the same order."""
+    described: list[Element] = []
+    for root in roots:
+        _descriptions(root, described)
+    for index, element in enumerate(described):
+        object.__setattr__(element, "_dom", made[index])
+        element._spec = element._holder = None
+
+
+def _materialize(element: Element) -> None:
+    """Make `element`'s description in the page (one round trip), with the description holding
+    it and everything that holds."""
+    root = element
+    while root._holder is not None:
+        root = root._holder
+    _settle([root], dom_call("build")(_spec_of(root)))
+
+
+def _create(element: Element, classes: Any, style: Any, kwargs: dict[str, Any],
+            children: list[Any]) -> None:
+    """Make `element` new, with its classes, style, attributes and children (elements,
+    collections, or anything else as HTML): in a worker a description (no round trip), on the
+    page's thread at once. The caller listens for the ``on_*`` keywords."""
+    tag = type(element).get_tag_name()
     names: list[str] = []
     if classes:
         for entry in [classes] if isinstance(classes, str) else classes:
             names.extend(n for n in entry.split() if n)
     props = {_dom_name(k): v for k, v in kwargs.items() if not k.startswith("on_")}
-    html = [c if isinstance(c, (Element, ElementCollection)) else str(c) for c in children]
-    call = dom_call("build")
-    if call is not None:
-        element = call(tag, props, names, dict(style or {}), _nodes_or_html(html))
-    else:
-        element = _document().createElement(tag)
-        for name in names:
-            element.classList.add(name)
-        for key, value in (style or {}).items():
-            element.style.setProperty(key, str(value))
-        for key, value in props.items():
-            setattr(element, key, value)
-        for child in html:
-            if isinstance(child, str):
-                element.insertAdjacentHTML("beforeend", child)
-            else:
-                element.append(*_nodes([child]))
-    return element
-
-
-def _nodes_or_html(children: list[Any]) -> list[Any]:
-    out: list[Any] = []
+    given: list[Any] = []
     for child in children:
-        out.extend([child] if isinstance(child, str) else _nodes([child]))
-    return out
+        if isinstance(child, ElementCollection):
+            given.extend(child)
+        else:
+            given.append(child if isinstance(child, Element) else str(child))
+    if dom_call("build") is not None:
+        element._spec = [tag, props, names, dict(style or {}), []]
+        element._spec[4] = _entries(element, given, text=False)
+        return
+    dom = _document().createElement(tag)
+    for name in names:
+        dom.classList.add(name)
+    for key, value in (style or {}).items():
+        dom.style.setProperty(key, str(value))
+    for key, value in props.items():
+        setattr(dom, key, value)
+    for child in given:
+        if isinstance(child, str):
+            dom.insertAdjacentHTML("beforeend", child)
+        else:
+            dom.append(child._dom_element)
+    element._dom = dom
 
 
 class ContainerElement(Element):
@@ -299,7 +409,7 @@ class ContainerElement(Element):
         given = list(args) + list(children or [])
         if is_none(dom_element):
             self._on_events = {}
-            self._dom_element = _create(type(self).get_tag_name(), classes, style, kwargs, given)
+            _create(self, classes, style, kwargs, given)
             self._made(style, kwargs)
             return
         super().__init__(dom_element=dom_element, style=style, classes=classes, **kwargs)
@@ -361,14 +471,34 @@ class ElementCollection:
         return self._elements
 
     def find(self, selector: str) -> ElementCollection:
+        """What each element finds, in order (one round trip from a worker)."""
+        together = _find_in_all([e._dom_element for e in self._elements], selector)
+        if together is not None:
+            return together
         found: list[Element] = []
         for element in self._elements:
             found.extend(_find_and_wrap(element._dom_element, selector))
         return ElementCollection(found)
 
     def update_all(self, classes: Any = None, style: Any = None, **kwargs: Any) -> None:
-        for element in self._elements:
-            element.update(classes=classes, style=style, **kwargs)
+        """Each element's ``update``: one round trip from a worker for them all (unless a
+        keyword is an ``on_*`` listener, added element by element)."""
+        call = dom_call("updateAll")
+        if call is None or any(k.startswith("on_") for k in kwargs):
+            for element in self._elements:
+                element.update(classes=classes, style=style, **kwargs)
+            return
+        names: list[str] = []
+        for entry in ([classes] if isinstance(classes, str) else classes) if classes else []:
+            names.extend(n for n in entry.split() if n)
+        style = dict(style or {})
+        call([e._dom_element for e in self._elements], names, style,
+             {_dom_name(k): v for k, v in kwargs.items()})
+        for element in self._elements:  # the Python sides kept as update() keeps them
+            if element._classes is not None:
+                element._classes.known(names)
+            if style:
+                element.style.known(style)
 
 
 class canvas(ContainerElement):  # noqa: N801 (PyScript's names are the tags')

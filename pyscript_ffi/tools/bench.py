@@ -3,7 +3,8 @@ one or more browser engines (Chromium by default; ``--engines chromium,firefox,w
 
 Per engine, one run, one page: first the plain-JS SharedArrayBuffer round trip (the floor) in
 three variants, then pyscript-ffi from a Pyodide worker on each workload, the phases of one
-round trip, several workers at once, a MicroPython worker, then PyScript itself (npm
+round trip, a ``pyscript.web`` workload (a 500-row table) in the worker and on the page's own
+thread, several workers at once, a MicroPython worker, then PyScript itself (npm
 @pyscript/core) from its own worker on the same Pyodide and the same workloads; and, once, the
 CPython host beside its own floors (bench_host.py). Prints one table per engine (median, p99,
 mean, calls/s, median / floor) with our medians over PyScript's, checks in Chromium that no
@@ -82,6 +83,14 @@ RELAY_1MB_CALLS = 20
 RELAY_WORKER_COUNTS = (1, 4)
 #: --quick: these only, no MicroPython, no host, no many-worker rows (but the relay's)
 QUICK = ["title", "write", "gather10"]
+#: the pyscript.web workload (workloads.py web_table): rows of the table, and runs measured in
+#: our worker and on the page's thread (each after one unmeasured run); PyScript's worker runs
+#: it once (500 rows take it 30-70 s), after a run of WEB_WARM_ROWS; --quick: fewer rows
+WEB_ROWS = 500
+WEB_QUICK_ROWS = 50
+WEB_RUNS = 5
+WEB_QUICK_RUNS = 3
+WEB_WARM_ROWS = 10
 #: what the page has, per engine (reported beside its table), and its timer's step in us (the
 #: smallest change of performance.now() seen: 5 us in isolated Chromium, 20 us in Firefox)
 FEATURES = """() => {
@@ -268,6 +277,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             rows = _parallel_rows(page, "([c, n, w]) => bench.parallel(c, 'title', n, w)",
                                   workers, calls, wake)
             out["parallel"] += [{**r, "wake": wake} for r in rows]
+        _measure_web(page, out, quick)
         if not quick:
             _measure_micro(page, calls, out)
         _measure_relay(page, calls, out)
@@ -368,6 +378,21 @@ def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
         page.close()
 
 
+def _measure_web(page: Any, out: dict[str, Any], quick: bool) -> None:
+    """The pyscript.web workload in our Pyodide worker, then on the page's own thread (Pyodide
+    by PyMain, booted here): out["web"], with PyScript's worker added by _measure_pyscript."""
+    rows, runs = (WEB_QUICK_ROWS, WEB_QUICK_RUNS) if quick else (WEB_ROWS, WEB_RUNS)
+    web: dict[str, Any] = {"rows": rows, "runs": runs}
+    for who, run in (("worker", "bench.web"), ("main", "bench.webMain")):
+        if who == "main":
+            web["main_boot_ms"] = page.evaluate("bench.startMain()")
+        page.evaluate(f"([r, n]) => {run}(r, n)", [rows, 1])  # (unmeasured)
+        got = page.evaluate(f"([r, n]) => {run}(r, n)", [rows, runs])
+        web[who] = row(f"pyscript.web {rows} rows: {who}", got["samples"], got["total"])
+        web[f"{who}_round_trips"] = got["round_trips"]
+    out["web"] = web
+
+
 def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
     """The same workloads from a MicroPython worker."""
     out["micro_boot_ms"] = page.evaluate("bench.startMicro()")
@@ -422,6 +447,13 @@ def _measure_pyscript(page: Any, origin: str, calls: int, out: dict[str, Any],
             got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, calls])
             out["pyscript"].append(row(labels[name], got["samples"], got["total"]))
             out["pyscript_round_trips"][labels[name]] = got["round_trips"]
+        if "web" in out:  # the pyscript.web workload, once (PyScript's own pyscript.web)
+            web = out["web"]
+            page.evaluate("([r, n]) => pyscript.web(r, n)", [WEB_WARM_ROWS, 1])
+            got = page.evaluate("([r, n]) => pyscript.web(r, n)", [web["rows"], 1])
+            web["pyscript"] = row(f"pyscript.web {web['rows']} rows: PyScript", got["samples"],
+                                  got["total"])
+            web["pyscript_round_trips"] = got["round_trips"]
         if not quick:
             out["pyscript_parallel"] = _parallel_rows(
                 page, "([c, n, o, ms]) => pyscript.parallel(c, 'title', n, o, ms)", workers,
@@ -508,7 +540,7 @@ def main(argv: list[str]) -> int:
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}
-        args.json.write_text(json.dumps(serial, indent=1))
+        args.json.write_text(json.dumps(serial, indent=1, default=asdict))  # (web's Rows)
     return 0
 
 

@@ -27,6 +27,10 @@ PHASES = ["Python before encode (proxy, request)", "encode (msgpack)", "into JS 
           "Python after decode (unwrap, return)"]
 COMPARED = ["title", "write", "create"]  # issue 6's three, with the target on the first
 TARGET_SPEEDUP = 3.0  # issue 6: our document.title at least 3x faster than PyScript's worker
+#: issue 23: the pyscript.web workload in our worker within this of the page's thread, and at
+#: least WEB_TARGET_SPEEDUP faster than in PyScript's worker
+WEB_TARGET_OF_MAIN = 3.0
+WEB_TARGET_SPEEDUP = 10.0
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,41 @@ def comparison(out: dict[str, Any]) -> list[str]:
     return lines
 
 
+def web_lines(out: dict[str, Any]) -> list[str]:
+    """The pyscript.web workload (bench._measure_web): ms per run in our worker, on the page's
+    thread and in PyScript's worker, round trips per run, the floor's share (round trips times
+    the plain-JS round trip), and the two ratios against their targets."""
+    web = out.get("web")
+    if not web:
+        return []
+    floor = min(r.median_us for r in out["floor"] if r.name != "floor: copy1mb")
+    lines = [f"pyscript.web, {web['rows']} rows (build a table, toggle a class on every row, read "
+             f"every row's text), ms per run (median of {web['runs']}; PyScript: 1), round trips "
+             "per run"]
+
+    def line(label: str, found: Row, trips: float | None) -> str:
+        share = (f"; the floor's share {trips * floor / 1e3:.1f} ms" if trips else "")
+        count = f"{trips:,.0f}" if trips is not None else "-"
+        return f"  {label:36} {found.median_us / 1e3:10.1f} ms {count:>9} round trips{share}"
+
+    lines.append(line("pyscript-ffi, Pyodide worker", web["worker"], web["worker_round_trips"]))
+    lines.append(line("pyscript-ffi, page's thread (PyMain)", web["main"], None))
+    of_main = web["worker"].median_us / web["main"].median_us
+    verdicts = [f"worker / page's thread {of_main:.2f}x (target <= {WEB_TARGET_OF_MAIN:.0f}x: "
+                f"{'met' if of_main <= WEB_TARGET_OF_MAIN else 'NOT met'})"]
+    if web.get("pyscript") is not None:
+        lines.append(line(f"PyScript {out.get('pyscript_version') or ''} worker".replace("  ", " "),
+                          web["pyscript"], web.get("pyscript_round_trips")))
+        speedup = web["pyscript"].median_us / web["worker"].median_us
+        verdicts.append(f"PyScript's worker / ours {speedup:.1f}x (target >= "
+                        f"{WEB_TARGET_SPEEDUP:.0f}x: "
+                        f"{'met' if speedup >= WEB_TARGET_SPEEDUP else 'NOT met'})")
+    else:
+        verdicts.append("PyScript's worker: not measured")
+    lines.append("  " + "; ".join(verdicts))
+    return lines
+
+
 def _wrap(head: str, items: list[str], width: int = 100) -> list[str]:
     """`head` and the items, separated by "; ", in lines of at most `width`, never inside one."""
     lines = [head]
@@ -329,6 +368,7 @@ def report(out: dict[str, Any]) -> str:
             **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
         })
     lines += comparison(out)
+    lines += web_lines(out)
     outside = out.get("outside_requests", [])
     if outside is None:
         lines.append("requests that left 127.0.0.1: not watched in this engine (its driver "

@@ -150,13 +150,37 @@ def test_web(api_page, where):
     made = facts.pop("made")
     assert made == ["DIV", "x y", f"{where}-made", "made", True, "color: blue;",
                     "<b>one</b>two"]
-    # in a worker: an element with its classes, style, attributes and children is one round
-    # trip; a box of three (two made as its arguments) three; a find one
-    trips = {"made_round_trips": 1, "box_round_trips": 3, "find_round_trips": 1}
+    # in a worker: making an element, or a box of three (two made as its arguments), takes no
+    # round trip (each is a description); appending the box makes all three in one; a find one
+    trips = {"made_round_trips": 0, "box_round_trips": 0, "append_round_trips": 1,
+             "find_round_trips": 1}
     for name, count in trips.items():
         assert facts.pop(name) == (count if where == "worker" else None), name
+    described = facts.pop("descriptions")
+    for name, count in DESCRIBED_TRIPS.items():
+        assert described.pop(name) == (count if where == "worker" else None), name
+    assert described == DESCRIBED
     expected = dict(WEB, clone=[f"cloned-{where}", "first"])
     assert facts == expected
+
+
+#: what web_checks.facts_of_descriptions finds, wherever it runs
+DESCRIBED = {
+    "table_rows": [20, "row 19"],
+    "held_first": ["late", True, "b", "color: red;"],
+    "twice": "<i>i</i><span>s</span>",
+    "updated": ["row on all", ["all", "on", "row"], "t", "row all"],
+    "texts": ["row 0", "row 1", "row 2", "row 3"],
+}
+#: their round trips in a worker: a table of 20 rows described, then changed, in none; made and
+#: appended in one; a held cell read: its row made (one) and the read (one); a find one; the
+#: first read of an element's classes one, a change of them one; a find over a collection and
+#: an update_all of 20 rows one each; reading four rows' text four
+DESCRIBED_TRIPS = {"table_round_trips": 0, "described_changes_round_trips": 0,
+                   "append_tree_round_trips": 1, "held_round_trips": 2, "find_rows_round_trips": 1,
+                   "classes_read_round_trips": 1, "classes_add_round_trips": 1,
+                   "collection_find_round_trips": 1, "update_all_round_trips": 1,
+                   "texts_round_trips": 4}
 
 
 @pytest.mark.parametrize("where", WHERE)

@@ -1,22 +1,24 @@
 """The workloads the bench times inside a worker: pyscript-ffi's (Pyodide or MicroPython), or
 PyScript's own for the comparison (npm @pyscript/core), where `document` is proxied to the page
-by coincident and reflected-ffi. Each returns per-call samples (s) and the batch's total time:
-time.perf_counter is coarsened to 5 us in an isolated page, so the batch total gives the mean
-exactly and the samples give the spread. Round trips: pyscript-ffi's statistics() counts them;
-under PyScript the page counts the messages coincident sends it, one per synchronous call."""
+by coincident and reflected-ffi; and `web_table` on the page's own thread too (PyMain), where
+it is published as the page's `benchWebTable`. Each returns per-call samples (s) and the
+batch's total time: time.perf_counter is coarsened to 5 us in an isolated page, so the batch
+total gives the mean exactly and the samples give the spread. Round trips: pyscript-ffi's
+statistics() counts them; under PyScript the page counts the messages coincident sends it, one
+per synchronous call."""
 
 import time
 
 try:
-    from pyscript_ffi import document, gather, js, statistics
+    from pyscript_ffi import RUNNING_IN_WORKER, document, gather, js, statistics
 
     STAGE = "stage"
     COUNTER_TRIPS = 0  # reading statistics() takes no round trip
 
     def round_trips_so_far():
-        return statistics().calls
+        return statistics().calls if RUNNING_IN_WORKER else 0  # (the page's thread: none)
 except ImportError:  # PyScript's worker
-    from pyscript import document, window
+    from pyscript import RUNNING_IN_WORKER, document, window
     from pyscript.ffi import gather
 
     js = window
@@ -247,3 +249,11 @@ def web_table(rows, n):
         assert len(texts) == rows and texts[-1] == f"row {rows - 1}", texts[-1:]
     round_trips = (round_trips_so_far() - calls - COUNTER_TRIPS) / n
     return {"samples": samples, "total": sum(samples), "round_trips": round_trips}
+
+
+if not RUNNING_IN_WORKER and hasattr(worker_scope, "document"):  # PyMain, on the page's thread
+    import json
+
+    from pyodide.ffi import create_proxy
+
+    worker_scope.benchWebTable = create_proxy(lambda rows, n: json.dumps(web_table(rows, n)))

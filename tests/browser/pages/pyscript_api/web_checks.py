@@ -1,6 +1,6 @@
 """pyscript.web as PyScript code sees it (see events_checks.py): making elements, finding them,
-their classes, style, children, events and options; in a worker, the round trips of a whole
-element and of a find."""
+their classes, style, children, events and options; in a worker, the round trips of each
+operation (an element made is a description until the page needs it)."""
 
 from checks_common import raises, report, traceback_of, until
 
@@ -19,8 +19,50 @@ def round_trips(action):
     return value, pyscript_ffi.statistics().calls - before
 
 
+def trips_of(facts, name, action):
+    """`action()`'s value; its round trips go into facts[name + "_round_trips"]."""
+    value, facts[name + "_round_trips"] = round_trips(action)
+    return value
+
+
+def facts_of_descriptions(where):
+    """Elements made in a worker are made in the page when first needed, each tree in one round
+    trip: what the page then has is what making them at once gives."""
+    facts = {}
+    rows = trips_of(facts, "table", lambda: web.table(
+        *[web.tr(web.td(f"row {i}"), classes="row") for i in range(20)], id=where + "-table"))
+    cell = web.td("late")
+    row = web.tr(cell)
+
+    def change_described():
+        row.classes.add("b c")
+        row.classes.discard("c")
+        row.style["color"] = "red"
+
+    trips_of(facts, "described_changes", change_described)
+    trips_of(facts, "append_tree", lambda: web.page.append(rows))
+    facts["table_rows"] = [len(rows.find("tr")), rows.find("td")[19].textContent]
+    # a held element needed first: the element holding it is made with it
+    facts["held_first"] = [trips_of(facts, "held", lambda: cell.textContent), cell.parent == row,
+                           row.className, row.getAttribute("style")]
+    twice = web.span("s")
+    facts["twice"] = web.div(twice, "<i>i</i>", twice).innerHTML  # appended twice: moved
+    found = trips_of(facts, "find_rows", lambda: rows.find(".row"))
+    trips_of(facts, "classes_read", lambda: found[0].classes)
+    trips_of(facts, "classes_add", lambda: found[0].classes.add("on"))
+    trips_of(facts, "collection_find", lambda: found[0:3].find("td"))
+    trips_of(facts, "update_all", lambda: found.update_all(classes="all", title="t"))
+    facts["updated"] = [found[0].className, sorted(found[0].classes), found[5].title,
+                        found[5].className]
+    texts = trips_of(facts, "texts", lambda: [r.textContent for r in found[:4]])
+    facts["texts"] = texts
+    rows._dom_element.remove()
+    return facts
+
+
 async def facts_of_web(where):
     web.page.find("#" + where + "-nothing")  # the first use of the page's calls looks them up
+    assert web.page.body is not None  # (the body is read once, then kept)
     made, made_trips = round_trips(lambda: web.div(
         "<b>one</b>", "two", id=where + "-made", classes=["x", "y"], style={"color": "blue"},
         title="made", hidden=True))
@@ -28,13 +70,14 @@ async def facts_of_web(where):
         web.p("first", classes="line one"), "<b>bold</b>", web.span("third"),
         id=where + "-box", classes=["card", "wide"], style={"color": "red"}, title="a box",
         data_x="ignored"))
-    web.page.append(box)
+    _, append_trips = round_trips(lambda: web.page.append(box))
     found, find_trips = round_trips(lambda: web.page.find("#" + where + "-box p"))
     facts = {
         "made_round_trips": made_trips,
         "made": [made.tagName, made.className, made.id, made.title, made.hidden,
                  made.getAttribute("style"), made.innerHTML],
         "box_round_trips": box_trips,
+        "append_round_trips": append_trips,
         "find_round_trips": find_trips,
         "box_html": box.innerHTML,
         "box_class": box.className,
@@ -82,6 +125,7 @@ async def facts_of_web(where):
     clone = box[0].clone("cloned-" + where)
     facts["clone"] = [clone.id, clone.textContent]
     box.remove()
+    facts["descriptions"] = facts_of_descriptions(where)
     return facts
 
 
