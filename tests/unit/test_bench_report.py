@@ -22,6 +22,7 @@ from pyscript_ffi.tools.bench_report import (
     parallel_summary,
     phases,
     report,
+    web_lines,
 )
 
 LABELS = dict(WORKLOADS)
@@ -246,3 +247,32 @@ def test_the_service_worker_transport_has_its_rows_and_its_many_worker_line():
     assert title[-5:] == ["2000.0", "6000.0", "2000.0", "500", "200.00"]  # / the best floor
     assert _line(lines, f"service worker: {LABELS['bytes_1mb']}").split()[-1] == "40.00"
     assert "900/s (1.80x)" in _line(lines, "pyscript-ffi (service worker)")
+
+
+def _web(worker_ms: float, main_ms: float, pyscript_ms: float | None) -> dict[str, object]:
+    web: dict[str, object] = {"rows": 500, "runs": 5, "worker": _row("w", worker_ms * 1e3),
+                              "worker_round_trips": 1503.0, "main": _row("m", main_ms * 1e3),
+                              "main_round_trips": 0}
+    if pyscript_ms is not None:
+        web.update(pyscript=_row("p", pyscript_ms * 1e3), pyscript_round_trips=426936.0)
+    return web
+
+
+def test_the_pyscript_web_rows_give_both_ratios_and_judge_both_targets():
+    lines = web_lines(_out(40, 25, web=_web(90, 40, 30000)))
+    assert lines[0].startswith("pyscript.web, 500 rows")
+    worker = _line(lines, "  pyscript-ffi, Pyodide worker")
+    # ms per run, round trips, and their cost at the best floor (10 us): 15.0 ms
+    assert "90.0 ms" in worker and "1,503 round trips" in worker and "share 15.0 ms" in worker
+    assert "426,936 round trips" in _line(lines, "  PyScript 0.7.31 worker")
+    assert lines[-1] == ("  worker / page's thread 2.25x (target <= 3x: met); PyScript's worker "
+                         "/ ours 333.3x (target >= 10x: met)")
+    missed = web_lines(_out(40, 25, web=_web(300, 40, 2000)))[-1]
+    assert "7.50x (target <= 3x: NOT met)" in missed and "6.7x (target >= 10x: NOT met)" in missed
+
+
+def test_the_pyscript_web_rows_say_when_pyscript_was_not_measured():
+    assert web_lines(_out(40, 25, web=_web(90, 40, None)))[-1].endswith(
+        "PyScript's worker: not measured")
+    assert web_lines(_out(40, 25)) == []  # a run from before the rows: none
+    assert "pyscript.web, 500 rows" in report(_out(40, 25, web=_web(90, 40, 30000)))
