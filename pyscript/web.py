@@ -226,7 +226,7 @@ class Element:
     def append(self, *items: Any) -> None:
         """Append elements, collections, lists or tuples of them, DOM nodes, NodeLists, or
         str, int, float and bool (as text). In a worker one round trip, which makes the
-        elements still descriptions too.
+        elements still descriptions too; none if this element is a description itself.
 
         Raises:
             TypeError: an item of another type.
@@ -236,6 +236,9 @@ class Element:
             nodes = _nodes(items)
             if nodes:
                 self._dom_element.append(*nodes)
+            return
+        if self._spec is not None:  # a description: they join it (made with it)
+            self._spec[4].extend(_entries(self, _flat(items), text=True))
             return
         entries = _entries(None, _flat(items), text=True)
         if entries:

@@ -169,15 +169,18 @@ DESCRIBED = {
     "table_rows": [20, "row 19"],
     "held_first": ["late", True, "b", "color: red;"],
     "twice": "<i>i</i><span>s</span>",
+    "appended_to_described": ["<li>one</li><li>two</li>3<li>4</li>"],
     "updated": ["row on all", ["all", "on", "row"], "t", "row all"],
     "texts": ["row 0", "row 1", "row 2", "row 3"],
 }
 #: their round trips in a worker: a table of 20 rows described, then changed, in none; made and
-#: appended in one; a held cell read: its row made (one) and the read (one); a find one; the
+#: appended in one; a held cell read: its row made (one) and the read (one); appending to a
+#: description none, and reading it two (made, read); a find one; the
 #: first read of an element's classes one, a change of them one; a find over a collection and
 #: an update_all of 20 rows one each; reading four rows' text four
 DESCRIBED_TRIPS = {"table_round_trips": 0, "described_changes_round_trips": 0,
                    "append_tree_round_trips": 1, "held_round_trips": 2, "find_rows_round_trips": 1,
+                   "append_to_described_round_trips": 0, "described_read_round_trips": 2,
                    "classes_read_round_trips": 1, "classes_add_round_trips": 1,
                    "collection_find_round_trips": 1, "update_all_round_trips": 1,
                    "texts_round_trips": 4}

@@ -45,6 +45,9 @@ def facts_of_descriptions(where):
     # a held element needed first: the element holding it is made with it
     facts["held_first"] = [trips_of(facts, "held", lambda: cell.textContent), cell.parent == row,
                            row.className, row.getAttribute("style")]
+    listing = web.ul(web.li("one"))
+    trips_of(facts, "append_to_described", lambda: listing.append(web.li("two"), "3", [web.li(4)]))
+    facts["appended_to_described"] = [trips_of(facts, "described_read", lambda: listing.innerHTML)]
     twice = web.span("s")
     facts["twice"] = web.div(twice, "<i>i</i>", twice).innerHTML  # appended twice: moved
     found = trips_of(facts, "find_rows", lambda: rows.find(".row"))
