@@ -109,11 +109,13 @@ FEATURES = """() => {
 def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
             facts: dict[str, Any] | None = None, quick: bool = False,
             engines: tuple[str, ...] = ("chromium",),
-            done: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+            done: Callable[[dict[str, Any]], None] | None = None,
+            web_rows: int | None = None) -> dict[str, Any]:
     """The CPython host's rows (not with `quick`), then each engine in turn, one browser at a
     time: {"host": rows, "engines": {engine: its rows and facts}}; `done` gets each engine's as
     it ends (a run of three engines takes many minutes). Chromium's medians are drawn to `chart`
-    when given (`facts` go into its subtitle)."""
+    when given (`facts` go into its subtitle). `web_rows`: the pyscript.web workload's rows, if
+    not the default (WEB_ROWS, WEB_QUICK_ROWS with `quick`)."""
     try:
         assets.pyscript_core()
     except assets.MissingAsset as exc:
@@ -128,7 +130,7 @@ def measure(calls: int, workers: tuple[int, ...], chart: Path | None = None,
     try:
         for engine in engines:
             out = measure_engine(engine, origin, calls, workers, quick,
-                                 chart if engine == "chromium" else None, facts)
+                                 chart if engine == "chromium" else None, facts, web_rows)
             got["engines"][engine] = out
             if done is not None:
                 done(out)
@@ -243,7 +245,8 @@ def _launch(engine: str) -> Any:
 
 def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...],
                    quick: bool = False, chart: Path | None = None,
-                   facts: dict[str, Any] | None = None) -> dict[str, Any]:
+                   facts: dict[str, Any] | None = None,
+                   web_rows: int | None = None) -> dict[str, Any]:
     """Everything for one engine, in one page of one browser session."""
     out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
                            "parallel": [], "pyscript": [], "pyscript_round_trips": {},
@@ -277,7 +280,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             rows = _parallel_rows(page, "([c, n, w]) => bench.parallel(c, 'title', n, w)",
                                   workers, calls, wake)
             out["parallel"] += [{**r, "wake": wake} for r in rows]
-        _measure_web(page, out, quick)
+        _measure_web(page, out, quick, web_rows)
         if not quick:
             _measure_micro(page, calls, out)
         _measure_relay(page, calls, out)
@@ -378,10 +381,11 @@ def _boot_in_new_page(pages: _Pages, boot: str, arg: Any = None) -> float:
         page.close()
 
 
-def _measure_web(page: Any, out: dict[str, Any], quick: bool) -> None:
+def _measure_web(page: Any, out: dict[str, Any], quick: bool, web_rows: int | None) -> None:
     """The pyscript.web workload in our Pyodide worker, then on the page's own thread (Pyodide
     by PyMain, booted here): out["web"], with PyScript's worker added by _measure_pyscript."""
     rows, runs = (WEB_QUICK_ROWS, WEB_QUICK_RUNS) if quick else (WEB_ROWS, WEB_RUNS)
+    rows = web_rows or rows
     web: dict[str, Any] = {"rows": rows, "runs": runs}
     for who, run in (("worker", "bench.web"), ("main", "bench.webMain")):
         if who == "main":
@@ -513,7 +517,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true",
                         help=f"only {', '.join(QUICK)}, phases and boot, ours and PyScript's "
                              "(for A/B of one lever; no chart, no many-worker rows)")
+    parser.add_argument("--web-rows", type=int, default=None,
+                        help=f"rows of the pyscript.web workload ({WEB_ROWS}; --quick "
+                             f"{WEB_QUICK_ROWS})")
     args = parser.parse_args(argv)
+    if args.web_rows is not None and args.web_rows < 1:
+        parser.error("--web-rows must be at least 1")
     if args.calls < 10:
         parser.error("--calls must be at least 10")
     # a SIGTERM (`timeout`, a CI's cancel) unwinds like an exception, so each engine's `with`
@@ -531,7 +540,8 @@ def main(argv: list[str]) -> int:
             print(f"chart: {out['chart']}")
         print(flush=True)
 
-    got = measure(args.calls, args.workers, chart, facts, args.quick, args.engines, done)
+    got = measure(args.calls, args.workers, chart, facts, args.quick, args.engines, done,
+                  args.web_rows)
     if got["host"]:
         print()
         print("\n".join(host_lines(got["host"])))
