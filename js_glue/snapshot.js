@@ -60,9 +60,9 @@ const IDLE_WAIT_MS = 2000;
 
 /**
  * keepSnapshot once the thread is idle (requestIdleCallback where it exists, else the next
- * task): writing 31 MB to Cache Storage while a boot went on took the boot's time on a machine
- * of 2 cores (measured: docs/benchmarks.md, "Design choices"). A page closed before then keeps
- * nothing, and its next boot makes a snapshot again.
+ * task): writing 31 MB to Cache Storage while the boot goes on would compete with it for the
+ * machine's cores. A page closed before then keeps nothing (Cache Storage stores an entry
+ * whole or not at all), and the origin's next boot makes a snapshot again.
  * @param {string} key @param {Uint8Array} bytes @returns {Promise<void>}
  */
 export function keepWhenIdle(key, bytes) {

@@ -69,8 +69,8 @@ let held = null;
 
 /**
  * A snapshot this worker made goes to the page to keep (moved, not copied: see keepSnapshot),
- * once READY or FAILED is posted: keeping 31 MB while the boot goes on slowed a new visitor's
- * boot (see keepWhenIdle). @param {string} key @param {Uint8Array} bytes
+ * once READY or FAILED is posted, off the boot's path (see keepWhenIdle).
+ * @param {string} key @param {Uint8Array} bytes
  */
 function keepOnPage(key, bytes) {
   held = { key, bytes };
