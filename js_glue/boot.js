@@ -2,7 +2,7 @@
 // Boots Pyodide from the locally served copy with msgpack and pyscript-ffi's Python packages,
 // for a worker (worker.js) or the page's own thread (PyMain in main.js).
 
-import { AFTER_RESTORE, canKeep, forgetSnapshot, keepSnapshot, readSnapshot, snapshotKey } from "./snapshot.js";
+import { AFTER_RESTORE, canKeep, forgetSnapshot, keepWhenIdle, readSnapshot, snapshotKey } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 const FFI_DIR = "/lib/pyscript_ffi";
@@ -28,7 +28,7 @@ async function fetchOk(url) {
  *   (default: Cache Storage, from this thread)
  * @returns {Promise<{ pyodide: any, code: string, snapshot: SnapshotUse }>}
  */
-export async function bootPyodide(src, { snapshot = true, keep = keepSnapshot } = {}) {
+export async function bootPyodide(src, { snapshot = true, keep = keepWhenIdle } = {}) {
   const indexURL = new URL("./pyodide/", here);
   const pyodideModule = import(new URL("pyodide.mjs", indexURL).href);
   const use = snapshot && canKeep();

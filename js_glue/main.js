@@ -19,7 +19,7 @@ import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { publishDomCalls } from "./pyscript-dom.js";
 import { Relay, relayUrl } from "./relay.js";
-import { keepSnapshot } from "./snapshot.js";
+import { keepWhenIdle } from "./snapshot.js";
 
 export { chooseTransport, diagnose, isolationProblem } from "./diagnose.js";
 
@@ -121,7 +121,7 @@ export function PyWorker(src, options = {}) {
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {
         if (data.kind === Message.RING) server?.ring();
         else if (data.kind === Message.SETTLE) channel?.settle(data);
-        else if (data.kind === Message.KEEP) keepSnapshot(data.key, data.bytes);
+        else if (data.kind === Message.KEEP) keepWhenIdle(data.key, data.bytes);
         else if (data.kind === Message.READY) {
           snapshotUse = data.snapshot;
           resolve(data.exports);

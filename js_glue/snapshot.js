@@ -55,6 +55,24 @@ export async function keepSnapshot(key, bytes) {
   }
 }
 
+/** The longest a snapshot waits for an idle moment before it is kept anyway (ms). */
+const IDLE_WAIT_MS = 2000;
+
+/**
+ * keepSnapshot once the thread is idle (requestIdleCallback where it exists, else the next
+ * task): writing 31 MB to Cache Storage while the boot goes on would compete with it for the
+ * machine's cores. A page closed before then keeps nothing (Cache Storage stores an entry
+ * whole or not at all), and the origin's next boot makes a snapshot again.
+ * @param {string} key @param {Uint8Array} bytes @returns {Promise<void>}
+ */
+export function keepWhenIdle(key, bytes) {
+  return new Promise((resolve) => {
+    const keep = () => keepSnapshot(key, bytes).then(resolve);
+    if (typeof requestIdleCallback === "function") requestIdleCallback(keep, { timeout: IDLE_WAIT_MS });
+    else setTimeout(keep, 0);
+  });
+}
+
 /** Drop a snapshot Pyodide refused (another build, damaged), so the next boot makes a new one. @param {string} key */
 export async function forgetSnapshot(key) {
   await (await caches.open(CACHE)).delete(key).catch(() => false);

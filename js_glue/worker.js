@@ -28,7 +28,9 @@ const early = [];
 self.onmessage = (event) => {
   const message = event.data;
   if (message.kind === Message.BOOT) {
-    boot(message).catch((e) => self.postMessage({ kind: Message.FAILED, error: e?.message ?? String(e) }));
+    boot(message)
+      .catch((e) => self.postMessage({ kind: Message.FAILED, error: e?.message ?? String(e) }))
+      .finally(sendHeld);
   } else if (runtime) {
     runtime.deliver(message);
   } else {
@@ -62,12 +64,21 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   self.postMessage({ kind: Message.READY, exports, snapshot: used });
 }
 
+/** @type {{ key: string, bytes: Uint8Array } | null} the snapshot this worker made, until READY */
+let held = null;
+
 /**
- * A snapshot this worker made goes to the page to keep (moved, not copied): see keepSnapshot.
+ * A snapshot this worker made goes to the page to keep (moved, not copied: see keepSnapshot),
+ * once READY or FAILED is posted, off the boot's path (see keepWhenIdle).
  * @param {string} key @param {Uint8Array} bytes
  */
 function keepOnPage(key, bytes) {
-  self.postMessage({ kind: Message.KEEP, key, bytes }, [bytes.buffer]);
+  held = { key, bytes };
+}
+
+function sendHeld() {
+  if (held) self.postMessage({ kind: Message.KEEP, ...held }, [held.bytes.buffer]);
+  held = null;
 }
 
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */

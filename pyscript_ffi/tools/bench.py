@@ -201,6 +201,19 @@ OUR_BOOT = """async (options) => {
   const ms = await bench.start(options);
   return [ms, window.workers[0].statistics().snapshot];
 }"""
+#: OUR_BOOT for a new visitor, whose page then stays open (unmeasured) until the snapshot its
+#: boot made is in Cache Storage, as a real visitor's page stays open a while after its boot
+#: (the page keeps it in idle time after ready: js_glue/snapshot.js keepWhenIdle)
+OUR_FIRST_BOOT = """async (options) => {
+  const ms = await bench.start(options);
+  const use = window.workers[0].statistics().snapshot;
+  for (let waited = 0; use === "made"; waited += 50) {
+    if ((await (await caches.open("pyscript-ffi")).keys()).length > 0) break;
+    if (waited > 30000) throw new Error("the snapshot made was not kept within 30 s");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return [ms, use];
+}"""
 
 
 def _measure_boots(pages: _Pages, origin: str, rounds: int) -> dict[str, list[Any]] | None:
@@ -217,7 +230,7 @@ def _measure_boots(pages: _Pages, origin: str, rounds: int) -> dict[str, list[An
                 return None
             with visitor:
                 if system == "ours":
-                    boots["first"].append(visitor.visit(OUR_BOOT, {}))
+                    boots["first"].append(visitor.visit(OUR_FIRST_BOOT, {}))
                     boots["repeat"].append(visitor.visit(OUR_BOOT, {}))
                     boots["repeat_no_snapshot"].append(visitor.visit(OUR_BOOT, {"snapshot": False}))
                 else:

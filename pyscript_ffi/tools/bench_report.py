@@ -41,13 +41,51 @@ class Row:
     p99_us: float
     mean_us: float
     calls_per_s: float
+    #: calls per latency bucket (HISTOGRAM_US), and us spent in each (where the mean goes)
+    histogram: tuple[int, ...] = ()
+    histogram_us: tuple[float, ...] = ()
+
+
+#: the histogram's bucket edges in us: < 10, 10-20, ..., >= 1000
+HISTOGRAM_US = (10, 20, 50, 100, 200, 500, 1000)
 
 
 def row(name: str, samples_s: list[float], total_s: float) -> Row:
     ordered = sorted(samples_s)
     n = len(ordered)
+    counts, spent = histogram([s * 1e6 for s in ordered])
     return Row(name, n, statistics.median(ordered) * 1e6, ordered[min(n - 1, int(n * 0.99))] * 1e6,
-               total_s / n * 1e6, n / total_s)
+               total_s / n * 1e6, n / total_s, counts, spent)
+
+
+def histogram(samples_us: list[float]) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Calls per bucket of HISTOGRAM_US (the last: at or above its last edge), and the us they
+    took together: the buckets whose share of the time is large are where the mean goes."""
+    counts = [0] * (len(HISTOGRAM_US) + 1)
+    spent = [0.0] * (len(HISTOGRAM_US) + 1)
+    for us in samples_us:
+        bucket = bisect.bisect_right(HISTOGRAM_US, us)
+        counts[bucket] += 1
+        spent[bucket] += us
+    return tuple(counts), tuple(spent)
+
+
+def histogram_lines(rows: list[Row]) -> list[str]:
+    """Each row's share of calls per latency bucket, % (and of the time they took, %)."""
+    rows = [r for r in rows if r.histogram]
+    if not rows:
+        return []
+    edges = ["<10", *(f"{a}-{b}" for a, b in zip(HISTOGRAM_US, HISTOGRAM_US[1:], strict=False)),
+             f">={HISTOGRAM_US[-1]}"]
+    lines = ["latency histogram: % of calls in each bucket, us (in brackets: % of their summed "
+             "time; timers step 5 us, so a 10 us call counts in 10-20)",
+             f"{'':38}" + "".join(f" {edge:>11}" for edge in edges)]
+    for r in rows:
+        calls, total = sum(r.histogram), sum(r.histogram_us) or 1.0
+        lines.append(f"{r.name[:38]:38}" + "".join(
+            f" {100 * c / calls:4.1f} ({100 * t / total:3.0f})"
+            for c, t in zip(r.histogram, r.histogram_us, strict=True)))
+    return lines
 
 
 def _offset(before: list[float], after: list[float]) -> tuple[float, float]:
@@ -367,6 +405,8 @@ def report(out: dict[str, Any]) -> str:
                if out.get("relay_parallel") else {}),
             **({"PyScript": out["pyscript_parallel"]} if out.get("pyscript_parallel") else {}),
         })
+    lines += histogram_lines([*out["floor"][:1], *out["ffi"],
+                              *(replace(r, name=f"PyScript: {r.name}") for r in out["pyscript"])])
     lines += comparison(out)
     lines += web_lines(out)
     outside = out.get("outside_requests", [])

@@ -158,3 +158,47 @@ def test_a_worker_killed_while_it_makes_or_hands_over_its_snapshot(page, when):
     assert after["use"] in ("made", "restored"), after
     _is_long_boot_like(after)
     assert _boot(page)["use"] == "restored"
+
+
+def test_the_snapshot_is_kept_after_ready_and_a_later_boot_restores_it(page):
+    """A first boot's snapshot is not written during the boot: Cache Storage is still empty as
+    `ready` settles (writing 31 MB slowed a new visitor's boot), and holds it soon after."""
+    at_ready = page.evaluate("""async (src) => {
+        const { PyWorker } = await import('/_ffi/main.js');
+        const w = PyWorker(src, {});
+        await w.ready;
+        const keys = (await (await caches.open('pyscript-ffi')).keys()).length;
+        window.kept = w;  // stays running: its page keeps the snapshot when idle
+        return { keys, use: w.statistics().snapshot };
+    }""", SRC)
+    assert at_ready == {"keys": 0, "use": "made"}
+    assert len(page.evaluate(KEPT)) == 1
+    page.evaluate("window.kept.terminate()")
+    restored = _boot(page)
+    assert restored["use"] == "restored"
+    _is_long_boot_like(restored)
+
+
+def test_a_page_closed_before_its_snapshot_is_kept_loses_nothing(page, browser, tests_server):
+    """The first page closes the moment its worker is ready (its snapshot not kept yet, or being
+    written): the origin's next page boots and works, whatever is kept restores, and a snapshot
+    is kept by then."""
+    first = browser.new_page()
+    first.goto(f"{tests_server}/browser/pages/blank.html")
+    try:
+        use = first.evaluate("""async (src) => {
+            const { PyWorker } = await import('/_ffi/main.js');
+            const w = PyWorker(src, {});
+            await w.ready;
+            return w.statistics().snapshot;
+        }""", SRC)
+    finally:
+        first.close()
+    assert use == "made"
+    after = _boot(page)
+    assert after["use"] in ("made", "restored"), after
+    _is_long_boot_like(after)
+    assert len(page.evaluate(KEPT)) == 1
+    again = _boot(page)
+    assert again["use"] == "restored"
+    _is_long_boot_like(again)

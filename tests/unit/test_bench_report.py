@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import re
 import threading
 
 import pytest
@@ -14,14 +15,18 @@ import pytest
 from pyscript_ffi.server import make_server
 from pyscript_ffi.tools.bench import ASSETS, _engines, _local, cpu_between
 from pyscript_ffi.tools.bench_report import (
+    HISTOGRAM_US,
     PHASES,
     WORKLOADS,
     Row,
     comparison,
+    histogram,
+    histogram_lines,
     host_lines,
     parallel_summary,
     phases,
     report,
+    row,
     web_lines,
 )
 
@@ -276,3 +281,33 @@ def test_the_pyscript_web_rows_say_when_pyscript_was_not_measured():
         "PyScript's worker: not measured")
     assert web_lines(_out(40, 25)) == []  # a run from before the rows: none
     assert "pyscript.web, 500 rows" in report(_out(40, 25, web=_web(90, 40, 30000)))
+
+
+def test_histogram_buckets_calls_and_their_time():
+    """Each sample falls in one bucket of HISTOGRAM_US (an edge opens the bucket above it), and
+    each bucket sums the time its calls took: the tail's share of the mean."""
+    counts, spent = histogram([5, 9.9, 10, 15, 20, 999, 1000, 3000])
+    assert len(counts) == len(spent) == len(HISTOGRAM_US) + 1
+    assert counts == (2, 2, 1, 0, 0, 0, 1, 2)
+    assert spent[0] == pytest.approx(14.9) and spent[-1] == 4000
+    r = row("document.title read", [us / 1e6 for us in (5, 15, 15, 3000)], 3035 / 1e6)
+    assert r.histogram == (1, 2, 0, 0, 0, 0, 0, 1)
+    lines = histogram_lines([r, _row("no samples", 10)])  # a row made without samples: left out
+    assert len(lines) == 3
+    assert lines[2].startswith("document.title read")
+    assert " 25.0 (  0) 50.0 (  1)" in lines[2] and " 25.0 ( 99)" in lines[2]
+
+
+def test_report_prints_the_histogram_of_floor_ours_and_pyscript():
+    out = _out(40, 25)
+    out["floor"][0] = row("floor: waitAsync", [1e-5] * 10, 1e-4)
+    out["ffi"][0] = row(LABELS["title"], [2e-5] * 10, 2e-4)
+    out["pyscript"][0] = row(LABELS["title"], [6e-5] * 10, 6e-4)
+    lines = report(out).splitlines()
+    table = lines[next(i for i, line in enumerate(lines) if line.startswith("latency histogram")):]
+    # 10 us opens the second bucket, 20 the third, 60 the fourth: every call, all the time
+    for label, bucket in (("floor: waitAsync", 1), (LABELS["title"], 2),
+                          (f"PyScript: {LABELS['title']}", 3)):
+        cells = re.findall(r"(\d+\.\d) \(\s*(\d+)\)", _line(table, label))
+        assert len(cells) == len(HISTOGRAM_US) + 1
+        assert cells[bucket] == ("100.0", "100"), (label, cells)
