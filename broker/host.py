@@ -132,7 +132,10 @@ class Host:
         """Queue `task` to run on the owner thread while it serves (any thread may call this).
         None only wakes the serving loop."""
         self._tasks.put(task)
-        self._rung.set()
+        # (Event.set takes a lock each time; set once, it stays set until poll clears it, which
+        # it does before it drains the queue: a task put after that drain finds it clear)
+        if not self._rung.is_set():
+            self._rung.set()
 
     def _check_owner(self, what: str) -> None:
         if threading.get_ident() != self._owner:
