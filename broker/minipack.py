@@ -191,7 +191,9 @@ def packb(obj, default=None, use_bin_type=True):
 
 def unpackb(data, ext_hook=None, raw=False, strict_map_key=False, use_list=True):
     """The one value `data` holds; ValueError if it is not exactly one well-formed value."""
-    reader = _Reader(bytes(data), ext_hook)
+    # bytes are read as they are; anything else (a bytearray: a large reply under MicroPython)
+    # through a view, not a copy of the whole frame: bin and ext payloads are copied out alone
+    reader = _Reader(data if type(data) is bytes else memoryview(data), ext_hook)
     value = reader.value(0)
     if reader.pos != len(reader.data):
         raise ValueError("extra data: %d bytes after the value" % (len(reader.data) - reader.pos))
@@ -258,7 +260,7 @@ class _Reader:
         if code in (0xD9, 0xDA, 0xDB):
             return self.str(self.number((">B", ">H", ">I")[code - 0xD9]))
         if code in (0xC4, 0xC5, 0xC6):
-            return self.take(self.number((">B", ">H", ">I")[code - 0xC4]))
+            return bytes(self.take(self.number((">B", ">H", ">I")[code - 0xC4])))
         if code in (0xDC, 0xDD):
             return self.array(self.number((">H", ">I")[code - 0xDC]), depth)
         if code in (0xDE, 0xDF):
@@ -297,7 +299,7 @@ class _Reader:
         code = self.take(1)[0]
         if code >= 0x80:
             code -= 0x100
-        data = self.take(n)
+        data = bytes(self.take(n))
         if self.ext_hook is None:
             return ExtType(code, data)
         return self.ext_hook(code, data)
