@@ -328,6 +328,13 @@ def micro_phases(name, n):
     start = clock()
     gc.collect()
     out["gc.collect() once"] = (clock() - start) * 1e6
+    for gap in (0, 10, 20, 30, 45, 60):  # the round trip after `gap` us of Python (busy)
+        def after_gap(gap=gap):
+            until = clock() + gap / 1e6
+            while clock() < until:
+                pass
+            transport.roundtrip(frame)
+        out[f"round trip after {gap} us of Python (less the gap)"] = batch(after_gap) - gap
     out["frame bytes"] = len(frame)
     out["reply bytes"] = len(reply)
     return out
