@@ -82,8 +82,17 @@ class Packer:
                 kind = type(item)
                 if inline and kind is int and 0 <= item < 0x80:
                     out.append(item)
+                elif inline and kind is str and len(item) < 32:  # (chars: bytes checked next)
+                    data = item.encode("utf-8")
+                    if len(data) < 32:
+                        out.append(0xA0 | len(data))
+                        out += data
+                    else:
+                        self._pack(item, out, depth + 1)
                 elif inline and item is None:
                     out.append(0xC0)
+                elif inline and (kind is list or kind is tuple) and not item:
+                    out.append(0x90)
                 else:
                     self._pack(item, out, depth + 1)
         elif obj is None:
@@ -191,6 +200,14 @@ def packb(obj, default=None, use_bin_type=True):
 
 def unpackb(data, ext_hook=None, raw=False, strict_map_key=False, use_list=True):
     """The one value `data` holds; ValueError if it is not exactly one well-formed value."""
+    n = len(data)
+    if 3 <= n <= 34 and data[0] == 0x92 and data[1] < 0x80:
+        # two small values, as most replies are ([0, value]): read here, without the reader
+        code = data[2]
+        if n == 3 and (code < 0x80 or code == 0xC0):
+            return [data[1], None if code == 0xC0 else code]
+        if 0xA0 <= code <= 0xBF and n == 3 + (code & 0x1F):
+            return [data[1], str(data[3:], "utf-8")]
     # bytes are read as they are; anything else (a bytearray: a large reply under MicroPython)
     # through a view, not a copy of the whole frame: bin and ext payloads are copied out alone
     reader = _Reader(data if type(data) is bytes else memoryview(data), ext_hook)

@@ -309,6 +309,7 @@ def micro_phases(name, n):
     try:
         out["channel.request, instant reply"] = batch(
             lambda: channel.request(op, target, subject, args))
+        out["the whole call, instant reply"] = batch(fn)
     finally:
         channel._transport = transport
     out["channel._take_drops"] = batch(channel._take_drops)
