@@ -33,7 +33,8 @@ export function toHex(bytes) {
  * MicroPython instance it made, caught as WebAssembly instantiates it: MicroPython's module does
  * not export its memory (HEAPU8) to JavaScript. null if no instance with MicroPython's exports
  * was made meanwhile (the stub then moves frames as hex). Measured (docs/benchmarks.md,
- * "MicroPython and the CPython host"): 1 MB each way 552 ms with hex frames, 110 ms in place.
+ * "MicroPython and the CPython host"): 1 MB each way 379-727 ms with hex frames, 29-110 ms in
+ * place, in the same runs.
  * @template T @param {() => Promise<T>} load @returns {Promise<{ made: T, memory: WebAssembly.Memory | null }>}
  */
 export async function withMemory(load) {
