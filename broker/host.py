@@ -91,9 +91,18 @@ class Host:
         if until is not None:
             until.add_done_callback(lambda _: self.submit(None))
         end = None if timeout is None else time.monotonic() + timeout
-        while not (until is not None and until.done()):
-            if until is None and self._closed:
-                return None
+        # whether to look at `until` and `close`: at the start, and after each None (what both
+        # queue when they happen) or a wait that ran out; not after each task, because the time
+        # between a reply and this thread's next wait is time the worker cannot run (the GIL),
+        # and Future.done() takes a lock
+        look = True
+        while True:
+            if look:
+                if until is not None and until.done():
+                    break
+                if until is None and self._closed:
+                    return None
+                look = False
             left = None if end is None else end - time.monotonic()
             if left is not None and left <= 0:
                 raise TimeoutError(f"the host served for {timeout:g} s and the awaited "
@@ -101,8 +110,11 @@ class Host:
             try:
                 task = self._tasks.get(timeout=left)
             except queue.Empty:
+                look = True
                 continue
-            if task is not None:
+            if task is None:
+                look = True
+            else:
                 task()
         return until.result() if until is not None else None
 
@@ -132,7 +144,10 @@ class Host:
         """Queue `task` to run on the owner thread while it serves (any thread may call this).
         None only wakes the serving loop."""
         self._tasks.put(task)
-        self._rung.set()
+        # (Event.set takes a lock each time; set once, it stays set until poll clears it, which
+        # it does before it drains the queue: a task put after that drain finds it clear)
+        if not self._rung.is_set():
+            self._rung.set()
 
     def _check_owner(self, what: str) -> None:
         if threading.get_ident() != self._owner:

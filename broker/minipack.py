@@ -57,7 +57,45 @@ class Packer:
     def _pack(self, obj, out, depth):
         if depth > MAX_DEPTH:
             raise ValueError("recursion limit exceeded")
-        if obj is None:
+        # the types of most frames first, by exact type: one test each rather than a chain of
+        # isinstance calls (this runs interpreted by MicroPython, where each call and test
+        # counts: a read's request and reply took ~19 us each to code in Chromium before)
+        kind = type(obj)
+        if kind is str:
+            data = obj.encode("utf-8")
+            n = len(data)
+            if n < 32:
+                out.append(0xA0 | n)
+            else:
+                _pack_length(out, n, 0xA0, 32, 0xD9, 0xDA, 0xDB)
+            out += data
+        elif kind is int and -32 <= obj < 0x80:
+            out.append(obj & 0xFF)
+        elif kind is list or kind is tuple:
+            n = len(obj)
+            if n < 16:
+                out.append(0x90 | n)
+            else:
+                _pack_length(out, n, 0x90, 16, None, 0xDC, 0xDD)
+            inline = depth < MAX_DEPTH  # (an item one level deeper is still allowed)
+            for item in obj:
+                kind = type(item)
+                if inline and kind is int and 0 <= item < 0x80:
+                    out.append(item)
+                elif inline and kind is str and len(item) < 32:  # (chars: bytes checked next)
+                    data = item.encode("utf-8")
+                    if len(data) < 32:
+                        out.append(0xA0 | len(data))
+                        out += data
+                    else:
+                        self._pack(item, out, depth + 1)
+                elif inline and item is None:
+                    out.append(0xC0)
+                elif inline and (kind is list or kind is tuple) and not item:
+                    out.append(0x90)
+                else:
+                    self._pack(item, out, depth + 1)
+        elif obj is None:
             out.append(0xC0)
         elif obj is True:
             out.append(0xC3)
@@ -162,7 +200,17 @@ def packb(obj, default=None, use_bin_type=True):
 
 def unpackb(data, ext_hook=None, raw=False, strict_map_key=False, use_list=True):
     """The one value `data` holds; ValueError if it is not exactly one well-formed value."""
-    reader = _Reader(bytes(data), ext_hook)
+    n = len(data)
+    if 3 <= n <= 34 and data[0] == 0x92 and data[1] < 0x80:
+        # two small values, as most replies are ([0, value]): read here, without the reader
+        code = data[2]
+        if n == 3 and (code < 0x80 or code == 0xC0):
+            return [data[1], None if code == 0xC0 else code]
+        if 0xA0 <= code <= 0xBF and n == 3 + (code & 0x1F):
+            return [data[1], str(data[3:], "utf-8")]
+    # bytes are read as they are; anything else (a bytearray: a large reply under MicroPython)
+    # through a view, not a copy of the whole frame: bin and ext payloads are copied out alone
+    reader = _Reader(data if type(data) is bytes else memoryview(data), ext_hook)
     value = reader.value(0)
     if reader.pos != len(reader.data):
         raise ValueError("extra data: %d bytes after the value" % (len(reader.data) - reader.pos))
@@ -196,19 +244,30 @@ class _Reader:
     def value(self, depth):
         if depth > MAX_DEPTH:
             raise ValueError("nesting deeper than %d" % MAX_DEPTH)
-        code = self.take(1)[0]
+        data, pos = self.data, self.pos
+        if pos >= len(data):
+            raise ValueError("truncated data: 1 bytes wanted, 0 left")
+        code = data[pos]
+        pos += 1
+        self.pos = pos
+        # the commonest first, read in place (see Packer._pack on why it counts)
         if code < 0x80:
             return code
+        if 0xA0 <= code <= 0xBF:
+            end = pos + (code & 0x1F)
+            if end > len(data):
+                raise ValueError("truncated data: %d bytes wanted, %d left"
+                                 % (code & 0x1F, len(data) - pos))
+            self.pos = end
+            return str(data[pos:end], "utf-8")
+        if 0x90 <= code <= 0x9F:
+            return self.array(code & 0x0F, depth)
+        if code == 0xC0:
+            return None
         if code >= 0xE0:
             return code - 0x100
         if 0x80 <= code <= 0x8F:
             return self.map(code & 0x0F, depth)
-        if 0x90 <= code <= 0x9F:
-            return self.array(code & 0x0F, depth)
-        if 0xA0 <= code <= 0xBF:
-            return self.str(code & 0x1F)
-        if code == 0xC0:
-            return None
         if code == 0xC2:
             return False
         if code == 0xC3:
@@ -218,7 +277,7 @@ class _Reader:
         if code in (0xD9, 0xDA, 0xDB):
             return self.str(self.number((">B", ">H", ">I")[code - 0xD9]))
         if code in (0xC4, 0xC5, 0xC6):
-            return self.take(self.number((">B", ">H", ">I")[code - 0xC4]))
+            return bytes(self.take(self.number((">B", ">H", ">I")[code - 0xC4])))
         if code in (0xDC, 0xDD):
             return self.array(self.number((">H", ">I")[code - 0xDC]), depth)
         if code in (0xDE, 0xDF):
@@ -257,7 +316,7 @@ class _Reader:
         code = self.take(1)[0]
         if code >= 0x80:
             code -= 0x100
-        data = self.take(n)
+        data = bytes(self.take(n))
         if self.ext_hook is None:
             return ExtType(code, data)
         return self.ext_hook(code, data)

@@ -23,6 +23,10 @@ from .protocol import (
 #: The smallest buffer that leaves room for frames (header + 64 data bytes).
 MIN_BUFFER_BYTES = DATA_OFFSET + 64
 
+# the header words as plain ints, for the per-call paths (an IntEnum member is a class
+# attribute lookup each time: ~0.1 us, and a round trip reads a dozen)
+_STATE, _INTERRUPT, _CHUNK = int(Slot.STATE), int(Slot.INTERRUPT), int(Slot.CHUNK)
+
 
 class SharedBuffer:
     """The header words and DATA of one channel, and the condition its two threads wait on."""
@@ -35,26 +39,32 @@ class SharedBuffer:
         self.words = memory[:DATA_OFFSET].cast("i")
         self.data = memory[DATA_OFFSET:]
         self.changed = threading.Condition(threading.Lock())
+        #: threads in wait_while now: a store with none waiting skips Condition.notify_all
+        #: (~1 us of Python per call, measured in docs/hosts.md)
+        self._waiting = 0
         self.closed = False
         self.words[Slot.VERSION] = PROTOCOL_VERSION
 
     @property
     def state(self) -> int:
-        return self.words[Slot.STATE]
+        return self.words[_STATE]
 
     def store(self, state: State) -> None:
         """Atomics.store + Atomics.notify on STATE."""
         with self.changed:
-            self.words[Slot.STATE] = state
-            self.changed.notify_all()
-
-    def compare_exchange(self, expected: State, new: State) -> int:
-        """Atomics.compareExchange on STATE (notifying on a change); returns the old state."""
-        with self.changed:
-            old = self.words[Slot.STATE]
-            if old == expected:
-                self.words[Slot.STATE] = new
+            self.words[_STATE] = state
+            if self._waiting:
                 self.changed.notify_all()
+
+    def compare_exchange(self, expected: State, new: State, notify: bool = True) -> int:
+        """Atomics.compareExchange on STATE (notifying on a change, if `notify`); returns the
+        old state."""
+        with self.changed:
+            old = self.words[_STATE]
+            if old == expected:
+                self.words[_STATE] = new
+                if notify and self._waiting:
+                    self.changed.notify_all()
             return old
 
     def wait_while(self, state: State, deadline: float, interruptible: bool = False) -> int:
@@ -62,17 +72,21 @@ class SharedBuffer:
         `deadline` (or, if `interruptible`, the INTERRUPT word is set); returns the state seen
         last."""
         words = self.words
-        now = words[Slot.STATE]
+        now = words[_STATE]
         if now != state:
             return now
         with self.changed:
             while True:
-                now = words[Slot.STATE]
+                now = words[_STATE]
                 left = deadline - time.monotonic()
                 if (now != state or left <= 0 or self.closed
-                        or (interruptible and words[Slot.INTERRUPT])):
+                        or (interruptible and words[_INTERRUPT])):
                     return now
-                self.changed.wait(left)
+                self._waiting += 1
+                try:
+                    self.changed.wait(left)
+                finally:
+                    self._waiting -= 1
 
     def interrupt(self) -> None:
         """Store INTERRUPT_SIGNAL in INTERRUPT and wake the waiters (the page's interrupt())."""
@@ -82,15 +96,17 @@ class SharedBuffer:
 
     def take_interrupt(self) -> bool:
         """Whether INTERRUPT was set; clears it (Atomics.exchange)."""
+        if not self.words[_INTERRUPT]:  # the usual case, without the lock
+            return False
         with self.changed:
-            signal, self.words[Slot.INTERRUPT] = self.words[Slot.INTERRUPT], 0
+            signal, self.words[_INTERRUPT] = self.words[_INTERRUPT], 0
         return bool(signal)
 
     def put_chunk(self, frame: bytes | memoryview, sent: int) -> int:
         """Copy the next chunk of `frame` (from byte `sent`) into DATA; returns bytes sent."""
         chunk = min(len(self.data), len(frame) - sent)
         self.data[:chunk] = frame[sent:sent + chunk]
-        self.words[Slot.CHUNK] = chunk
+        self.words[_CHUNK] = chunk
         return sent + chunk
 
     def close(self) -> None:

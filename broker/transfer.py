@@ -31,6 +31,11 @@ from .errors import CallTimeout, ChannelClosed, ProtocolError
 from .protocol import PROTOCOL_VERSION, Slot, State
 from .shared import SharedBuffer
 
+# the names below as module globals: the per-call paths read them a dozen times a round trip,
+# and an enum member is a class attribute lookup each time (~0.1 us)
+_REQUEST, _BUSY, _REPLY, _MORE = State.REQUEST, State.BUSY, State.REPLY, State.MORE
+_TOTAL, _CHUNK = Slot.TOTAL, Slot.CHUNK
+
 
 def send(buffer: SharedBuffer, frame: bytes | memoryview, posted: State,
          turn: Callable[[bool, bool], int]) -> int:
@@ -41,14 +46,14 @@ def send(buffer: SharedBuffer, frame: bytes | memoryview, posted: State,
     ends the transfer and is returned. Raises ProtocolError if MORE comes after the last chunk.
     """
     size = len(frame)
-    buffer.words[Slot.TOTAL] = size
+    buffer.words[_TOTAL] = size
     sent = 0
     while True:
         first = sent == 0
         sent = buffer.put_chunk(frame, sent)
         buffer.store(posted)
         state = turn(first, sent >= size)
-        if state != State.MORE:
+        if state != _MORE:
             return state
         if sent >= size:
             raise ProtocolError("channel out of step: the reader asked for more than was sent")
@@ -64,7 +69,7 @@ def receive(buffer: SharedBuffer, next_chunk: Callable[[], None], what: str,
     Raises ProtocolError for a header or chunk that cannot be part of the frame.
     """
     words, data = buffer.words, buffer.data
-    total, chunk, room = words[Slot.TOTAL], words[Slot.CHUNK], len(data)
+    total, chunk, room = words[_TOTAL], words[_CHUNK], len(data)
     if total < 0 or chunk < 0 or chunk > room or chunk > total or (chunk == 0 and total > 0):
         raise ProtocolError(f"bad {what} header: TOTAL {total}, CHUNK {chunk} bytes in a buffer "
                             f"of {room} data bytes")
@@ -78,9 +83,9 @@ def receive(buffer: SharedBuffer, next_chunk: Callable[[], None], what: str,
         frame += data[:chunk]
         if len(frame) >= total:
             return bytes(frame)
-        buffer.store(State.MORE)
+        buffer.store(_MORE)
         next_chunk()
-        chunk = words[Slot.CHUNK]
+        chunk = words[_CHUNK]
         if chunk < 1 or chunk > room or len(frame) + chunk > total:
             raise ProtocolError(f"a {what} chunk of {chunk} bytes does not fit the frame "
                                 f"({len(frame)} of {total} bytes in)")
@@ -134,7 +139,7 @@ class Caller:
             if self._owed:
                 self._let_late_reply_land()
             self.withdrawn = False
-            send(self.buffer, frame, State.REQUEST, self._await_answer)
+            send(self.buffer, frame, _REQUEST, self._await_answer)
             return receive(self.buffer, self._await_next_chunk, "reply")
         except CallTimeout:
             if self.buffer.take_interrupt():
@@ -146,13 +151,13 @@ class Caller:
         # next chunk of its reply (MORE): let that land before writing over the buffer
         buffer = self.buffer
         state = buffer.state
-        while state in (State.BUSY, State.MORE):
+        while state in (_BUSY, _MORE):
             seen = buffer.wait_while(State(state), self._deadline, True)
             if seen == state:
                 raise self._unanswered()
             state = seen
         self._owed = False
-        if state == State.REPLY and self._owed_whole:
+        if state == _REPLY and self._owed_whole:
             self.late.append(receive(buffer, self._await_next_chunk, "reply"))
         self._owed_whole = False
 
@@ -162,16 +167,16 @@ class Caller:
             self._ring()
         buffer = self.buffer
         while True:
-            state = buffer.wait_while(State.REQUEST, self._deadline, True)
+            state = buffer.wait_while(_REQUEST, self._deadline, True)
             _closed(buffer)
-            if state == State.REQUEST:
+            if state == _REQUEST:
                 # not picked up in time: withdraw it, unless the host claims it this instant
-                if buffer.compare_exchange(State.REQUEST, State.REPLY) == State.REQUEST:
+                if buffer.compare_exchange(_REQUEST, _REPLY) == _REQUEST:
                     self.withdrawn = True
                     raise CallTimeout.unclaimed(self.timeout)
                 continue
-            if state == State.BUSY:
-                if buffer.wait_while(State.BUSY, self._deadline, True) == State.BUSY:
+            if state == _BUSY:
+                if buffer.wait_while(_BUSY, self._deadline, True) == _BUSY:
                     _closed(buffer)
                     self._owed_whole = True
                     raise self._unanswered()
@@ -179,7 +184,7 @@ class Caller:
             return state  # REPLY or MORE
 
     def _await_next_chunk(self) -> None:
-        if self.buffer.wait_while(State.MORE, self._deadline, True) == State.MORE:
+        if self.buffer.wait_while(_MORE, self._deadline, True) == _MORE:
             _closed(self.buffer)
             raise self._unanswered()
 
@@ -202,8 +207,10 @@ class Server:
         self._deadline = 0.0  # of the transfer under way
 
     def claim(self) -> bool:
-        """Take the request in the buffer (REQUEST -> BUSY); False if there is none (withdrawn)."""
-        return self.buffer.compare_exchange(State.REQUEST, State.BUSY) == State.REQUEST
+        """Take the request in the buffer (REQUEST -> BUSY); False if there is none (withdrawn).
+        It wakes nobody: the worker waits through BUSY as through REQUEST, and a wake here cost
+        it a thread switch per call (docs/hosts.md, "Measured")."""
+        return self.buffer.compare_exchange(_REQUEST, _BUSY, False) == _REQUEST
 
     def read_request(self) -> bytes:
         """The claimed request. Raises ProtocolError (answer it: the worker waits for a reply),
@@ -215,19 +222,19 @@ class Server:
     def write_reply(self, reply: bytes) -> None:
         """Answer the claimed request; returns early if the worker gave up on the rest."""
         self._deadline = time.monotonic() + self.timeout
-        send(self.buffer, reply, State.REPLY, self._await_reader)
+        send(self.buffer, reply, _REPLY, self._await_reader)
 
     def _await_next_chunk(self) -> None:
         buffer = self.buffer
-        if buffer.wait_while(State.MORE, self._deadline) == State.MORE:
+        if buffer.wait_while(_MORE, self._deadline) == _MORE:
             _closed(buffer)
             raise CallTimeout(f"the worker did not send the next chunk of its request within "
                               f"{self.timeout:g} s: the request is abandoned")
-        if buffer.compare_exchange(State.REQUEST, State.BUSY) != State.REQUEST:
+        if buffer.compare_exchange(_REQUEST, _BUSY, False) != _REQUEST:  # (claim)
             raise CallTimeout("the worker withdrew its request mid-transfer (it timed out)")
 
     def _await_reader(self, first: bool, last: bool) -> int:
         if last:
-            return State.REPLY  # the reader copies it out; nothing more to wait for
+            return _REPLY  # the reader copies it out; nothing more to wait for
         # MORE asks for the next chunk; anything else: the worker gave up on the rest
-        return self.buffer.wait_while(State.REPLY, self._deadline)
+        return self.buffer.wait_while(_REPLY, self._deadline)

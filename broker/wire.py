@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 _REMOTE, _REMOTE_SIZE = ">IB", 5
 _CALLBACK, _CALLBACK_SIZE = ">I", 4
 _OK = int(Status.OK)
+#: the ops seen so far by value: a dict lookup is cheaper than calling the enum (the CPython
+#: host's per-call path); filled as they come (MicroPython's enum shim cannot be iterated)
+_OPS: dict[int, Op] = {}
 
 # The records are tuples with named fields: frozen, and made by MicroPython's namedtuple too (it
 # has no dataclasses and no typing.NamedTuple). They are made with every field given, as its
@@ -237,8 +240,8 @@ class Codec:
         return self._unpack(data)
 
     def encode_reply(self, reply: Reply) -> bytes:
-        if reply.status == Status.OK:
-            return self._pack([int(Status.OK), reply.value])
+        if reply.status == _OK:
+            return self._pack([_OK, reply.value])
         return self._pack([int(reply.status), error_ext(reply.name, reply.message, reply.stack)])
 
     # decoding
@@ -270,21 +273,23 @@ class Codec:
             raise ProtocolError("a request must be [op, target, subject, args] (+ drops)")
         op, target, subject, args = frame[:4]
         drops = frame[4] if len(frame) == 5 else ()
-        if not isinstance(op, int) or isinstance(op, bool):
-            raise ProtocolError(f"unknown op {op!r}")
-        try:
-            op = Op(op)
-        except ValueError:
-            raise ProtocolError(f"unknown op {op!r}") from None
+        known = _OPS.get(op) if type(op) is int else None
+        if known is None:
+            if not isinstance(op, int) or isinstance(op, bool):
+                raise ProtocolError(f"unknown op {op!r}")
+            try:
+                known = _OPS[op] = Op(op)
+            except ValueError:
+                raise ProtocolError(f"unknown op {op!r}") from None
         if not isinstance(target, int) or isinstance(target, bool) or target < 0:
             raise ProtocolError(f"request target must be a handle id, not {target!r}")
         if not isinstance(args, list):
             raise ProtocolError(f"request args must be an array, not {type(args).__name__}")
-        if not isinstance(drops, (list, tuple)) or not all(
+        if not isinstance(drops, (list, tuple)) or (drops and not all(
             isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in drops
-        ):
+        )):
             raise ProtocolError("request drops must be an array of [id, count] integer pairs")
-        return Request(op, target, subject, tuple(args), tuple(drops))
+        return Request(known, target, subject, tuple(args), tuple(drops))
 
     def decode_result(self, data: bytes) -> Any:
         """A reply's value, or raise the error it describes: `decode_reply(data).unwrap()`

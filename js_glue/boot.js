@@ -2,6 +2,7 @@
 // Boots Pyodide from the locally served copy with msgpack and pyscript-ffi's Python packages,
 // for a worker (worker.js) or the page's own thread (PyMain in main.js).
 
+import { withMemory } from "./micro.js";
 import { AFTER_RESTORE, canKeep, forgetSnapshot, keepWhenIdle, readSnapshot, snapshotKey } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
@@ -88,7 +89,8 @@ async function startPyodide(loadPyodide, indexURL, key, kept, keep) {
  * A MicroPython with pyscript-ffi's packages in /lib (its import path), and the user's file.
  * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
  * @param {Output} [output] where printed lines go (default: the console)
- * @returns {Promise<{ micropython: any, code: string }>}
+ * @returns {Promise<{ micropython: any, code: string, memory: WebAssembly.Memory | null }>}
+ *   (`memory`: MicroPython's wasm memory, for the worker stub's frames: micro.js withMemory)
  */
 export async function bootMicroPython(src, output = consoleOutput()) {
   const [{ loadMicroPython }, files, code] = await Promise.all([
@@ -96,17 +98,17 @@ export async function bootMicroPython(src, output = consoleOutput()) {
     fetchOk(new URL("./python.json", here)).then((r) => r.json()),
     src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
   ]);
-  const micropython = await loadMicroPython({
+  const { made: micropython, memory } = await withMemory(() => loadMicroPython({
     heapsize: 64 * 2 ** 20, // the default 1 MiB is too small for frames of a few MiB
     stdout: (/** @type {string} */ line) => output.stdout(line),
     stderr: (/** @type {string} */ line) => output.stderr(line),
-  });
+  }));
   for (const [path, source] of Object.entries(files)) {
     const file = `/lib/${path}`;
     micropython.FS.mkdirTree(file.slice(0, file.lastIndexOf("/")));
     micropython.FS.writeFile(file, source);
   }
-  return { micropython, code };
+  return { micropython, code, memory };
 }
 
 /** Printed lines to the console, as Pyodide's defaults send them. @returns {Output} */

@@ -1,7 +1,10 @@
 // @ts-check
 // The worker stub as MicroPython sees it (pyscript_ffi/_micro.py). MicroPython hands Python
-// bytes to JavaScript as a proxy read element by element, while bytes.hex() / bytes.fromhex()
-// are C code there: so frames cross its FFI as hex strings. And MicroPython runs no __del__ on
+// bytes to JavaScript as a proxy read element by element, so frames do not cross its FFI as
+// bytes: where the stub has MicroPython's wasm memory (`withMemory`), Python passes a frame's
+// address (uctypes.addressof) and the stub reads it there, and writes the reply into a
+// bytearray Python pinned; elsewhere (a MicroPython booted by PyScript) they cross as hex
+// strings (bytes.hex() / bytes.fromhex() are C code there). And MicroPython runs no __del__ on
 // Python objects, so each proxy holds a release token, a JS object MicroPython's own FFI frees
 // when the proxy is collected: a FinalizationRegistry then queues the handle's release.
 
@@ -26,19 +29,93 @@ export function toHex(bytes) {
 }
 
 /**
+ * Runs `load` (a loadMicroPython call) and returns what it made with the wasm memory of the
+ * MicroPython instance it made, caught as WebAssembly instantiates it: MicroPython's module does
+ * not export its memory (HEAPU8) to JavaScript. null if no instance with MicroPython's exports
+ * was made meanwhile (the stub then moves frames as hex). Measured (docs/benchmarks.md,
+ * "MicroPython and the CPython host"): 1 MB each way 379-727 ms with hex frames, 29-110 ms in
+ * place, in the same runs.
+ * @template T @param {() => Promise<T>} load @returns {Promise<{ made: T, memory: WebAssembly.Memory | null }>}
+ */
+export async function withMemory(load) {
+  const wasm = /** @type {any} */ (WebAssembly);
+  const { instantiate, instantiateStreaming } = wasm;
+  /** @type {WebAssembly.Memory | null} */
+  let memory = null;
+  /** @param {any} made an Instance, or { instance, module } */
+  const keep = (made) => {
+    const exports = (made.instance ?? made).exports;
+    if (memory === null && exports?.mp_js_init && exports.memory instanceof WebAssembly.Memory) {
+      memory = exports.memory;
+    }
+    return made;
+  };
+  wasm.instantiate = (/** @type {any[]} */ ...args) => instantiate.apply(wasm, args).then(keep);
+  if (instantiateStreaming) {
+    wasm.instantiateStreaming = (/** @type {any[]} */ ...args) => instantiateStreaming.apply(wasm, args).then(keep);
+  }
+  try {
+    const made = await load();
+    return { made, memory };
+  } finally {
+    wasm.instantiate = instantiate;
+    if (instantiateStreaming) wasm.instantiateStreaming = instantiateStreaming;
+  }
+}
+
+/**
  * @param {object} options
  * @param {number} options.timeoutMs the worker's bound on one call
  * @param {(frame: Uint8Array) => Uint8Array | string} options.roundtrip one call (Caller.roundtrip)
  * @param {(ms: number) => void} options.pause block the worker for ms (Caller.pause)
  * @param {(call: number, frame: Uint8Array | null, error: string | null) => void} options.settle
+ * @param {WebAssembly.Memory | null} [options.memory] MicroPython's wasm memory (withMemory)
  */
-export function microStub({ timeoutMs, roundtrip, pause, settle }) {
+export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }) {
   /** @type {number[]} handles whose proxies MicroPython collected */
   const dropped = [];
   const tokens = new FinalizationRegistry((/** @type {number} */ id) => dropped.push(id));
+  let heap = memory ? new Uint8Array(memory.buffer) : new Uint8Array(0);
+  /** MicroPython's memory as bytes (a new view once it grew: the old one is then empty) */
+  const bytes = () => (heap.length === 0 && memory ? (heap = new Uint8Array(memory.buffer)) : heap);
+  let [pinnedAt, pinnedBytes] = [0, 0];
+  /** @type {Uint8Array | null} a reply too large for the pinned bytearray, till Python takes it */
+  let held = null;
   return {
     timeoutMs,
     pause,
+    /** whether frames may cross by address (roundtripAt), else as hex (roundtripHex) */
+    inPlace: memory !== null,
+    /**
+     * The bytearray replies are written into: its address in MicroPython's memory and its size.
+     * Python keeps it alive, and MicroPython's collector never moves an object.
+     * @param {number} at @param {number} size
+     */
+    pin(at, size) {
+      [pinnedAt, pinnedBytes] = [at, size];
+    },
+    /**
+     * One round trip of the `n` bytes at address `at` (a Python bytearray or bytes object, alive
+     * on Python's stack while this runs). Returns the reply's length once it is in the pinned
+     * bytearray; minus its length if it is larger (Python then gives a bytearray of that size to
+     * takeReply); or "!" and a Failure code.
+     * @param {number} at @param {number} n @returns {number | string}
+     */
+    roundtripAt(at, n) {
+      const reply = roundtrip(bytes().subarray(at, at + n));
+      if (typeof reply === "string") return `!${reply}`;
+      if (reply.length <= pinnedBytes) {
+        bytes().set(reply, pinnedAt);
+        return reply.length;
+      }
+      held = reply; // (it may be a view into the shared buffer: takeReply comes first)
+      return -reply.length;
+    },
+    /** Copy the reply roundtripAt held to address `at` (a bytearray of its size). */
+    takeReply(/** @type {number} */ at) {
+      if (held !== null) bytes().set(held, at);
+      held = null;
+    },
     /** @param {string} hex */
     roundtripHex(hex) {
       const reply = roundtrip(fromHex(hex));

@@ -38,11 +38,14 @@ export function pyodideStub(caller, post) {
 }
 
 /**
- * MicroPython's stub (micro.js): `post` gets each SETTLE.
+ * MicroPython's stub (micro.js): `post` gets each SETTLE. With MicroPython's wasm `memory`
+ * (boot.js), frames cross by address; without (a MicroPython PyScript booted), as hex.
  * @param {AnyCaller} caller @param {(message: any) => void} post
+ * @param {WebAssembly.Memory | null} [memory]
  */
-export function micropythonStub(caller, post) {
+export function micropythonStub(caller, post, memory = null) {
   return microStub({
+    memory,
     timeoutMs: caller.timeoutMs,
     roundtrip: (frame) => caller.roundtrip(frame),
     pause: (ms) => caller.pause(ms),

@@ -84,8 +84,8 @@ function sendHeld() {
 /** The same for MicroPython, through the stub of micro.js (see pyscript_ffi/_micro.py). */
 async function bootMicro(/** @type {Caller | RelayCaller} */ caller, /** @type {string} */ src, /** @type {any} */ tag, /** @type {Uint8Array | undefined} */ io) {
   const output = consoleOutput();
-  const { micropython, code } = await bootMicroPython(src, output);
-  const stub = micropythonStub(caller, (message) => self.postMessage(message));
+  const { micropython, code, memory } = await bootMicroPython(src, output);
+  const stub = micropythonStub(caller, (message) => self.postMessage(message), memory);
   const app = micropython.pyimport("pyscript_ffi._micro").start_worker(stub);
   if (io) {
     // input() asks the page; the streams it has handlers for go there (MicroPython's own

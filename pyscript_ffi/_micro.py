@@ -2,9 +2,13 @@
 runs the user's file and answers the page's calls. The twin of `_pyodide.py`.
 
 MicroPython hands a Python bytes object to JavaScript as a proxy that can only be read element
-by element, so frames cross its FFI as hex strings: ``bytes.hex()`` and ``bytes.fromhex()`` are
-C code in MicroPython, and the stub (js_glue/micro.js) converts in JavaScript. (Its own FFI also
-turns ints beyond 32 bits into 0, so no number ever crosses it: only frames and small ints.)
+by element, so frames do not cross its FFI as objects. Where the stub (js_glue/micro.js) has
+MicroPython's wasm memory, a request crosses as its address (``uctypes.addressof``) and length,
+and the stub reads it in place; the reply comes back written into a bytearray pinned here, as
+its length (or, too large for it, into a bytearray of its size). Elsewhere (a MicroPython that
+PyScript booted) frames cross as hex strings: ``bytes.hex()`` and ``bytes.fromhex()`` are C code
+in MicroPython. (Its own FFI also turns ints beyond 32 bits into 0, so no number ever crosses
+it: only frames, addresses and lengths under 2**31, and small ints.)
 
 MicroPython runs no ``__del__`` on Python objects, so a proxy cannot release its handle when it
 dies. Instead each proxy holds a release token from the stub: a JavaScript object that
@@ -19,6 +23,15 @@ from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import TokenTracking
 
+try:
+    from uctypes import addressof
+except ImportError:  # a MicroPython built without uctypes: frames cross as hex
+    addressof = None
+
+
+#: the size of the bytearray replies are written into; a larger one gets a bytearray of its own
+PINNED_BYTES = 64 * 1024
+
 
 class StubTransport:
     """Round trips through the worker stub's Caller (Atomics.wait on the shared buffer)."""
@@ -27,6 +40,13 @@ class StubTransport:
         self._stub = stub
         self._roundtrip = stub.roundtripHex
         self._take_drops = stub.takeDrops
+        self._in_place = addressof is not None and bool(stub.inPlace)
+        if self._in_place:
+            self._pinned = bytearray(PINNED_BYTES)  # alive as long as this transport
+            self._pinned_view = memoryview(self._pinned)
+            stub.pin(addressof(self._pinned), PINNED_BYTES)
+            self._roundtrip_at = stub.roundtripAt
+            self._take_reply = stub.takeReply
 
     def take_drops(self):
         """The handles whose proxies were collected since the last call (one lend each)."""
@@ -38,11 +58,23 @@ class StubTransport:
 
     def roundtrip(self, frame):
         self.withdrawn = False
-        reply = self._roundtrip(frame.hex())
-        if reply[:1] == "!":  # "!" and a Failure code (never hex)
-            self.withdrawn = reply[1:] in WITHDRAWN
-            raise call_timeout(reply[1:], self._stub.timeoutMs / 1000)
-        return bytes.fromhex(reply)
+        if not self._in_place:
+            reply = self._roundtrip(frame.hex())
+            if reply[:1] == "!":  # "!" and a Failure code (never hex)
+                self._failed(reply[1:])
+            return bytes.fromhex(reply)
+        got = self._roundtrip_at(addressof(frame), len(frame))  # `frame` is alive meanwhile
+        if type(got) is str:  # "!" and a Failure code
+            self._failed(got[1:])
+        if got >= 0:
+            return bytes(self._pinned_view[:got])  # a copy: the bytearray is reused
+        reply = bytearray(-got)
+        self._take_reply(addressof(reply))
+        return reply
+
+    def _failed(self, failure):
+        self.withdrawn = failure in WITHDRAWN
+        raise call_timeout(failure, self._stub.timeoutMs / 1000)
 
 
 class Runtime(WorkerRuntime):

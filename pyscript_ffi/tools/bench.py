@@ -418,6 +418,9 @@ def _measure_micro(page: Any, calls: int, out: dict[str, Any]) -> None:
         n = calls if name not in SLOW else MICRO_1MB_CALLS
         got = page.evaluate("([w, n]) => bench.runMicro(w, n)", [name, n])
         out["micro"].append(row(label, got["samples"], got["total"]))
+    # the phases of a read (workloads.py micro_phases): each step timed alone
+    out["micro_phases"] = page.evaluate(
+        "([w, n]) => window.microWorker.sync.micro_phases(w, n)", ["title", calls])
 
 
 def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:

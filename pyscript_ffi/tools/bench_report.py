@@ -383,6 +383,10 @@ def report(out: dict[str, Any]) -> str:
         for r in out["micro"]:
             lines.append(line(replace(r, name=f"MicroPython: {r.name}"),
                               copy_floor if "1 MB" in r.name else best))
+        if out.get("micro_phases"):
+            lines.append("MicroPython: where a read goes (each step alone, us per call):")
+            steps = sorted(out["micro_phases"].items())
+            lines += [f"  {name}: {value:.1f}" for name, value in steps]
     if out.get("relay"):
         lines.append(f'transport "service-worker" (no shared memory: a synchronous request to '
                      f"our service worker per call), Pyodide worker boot "

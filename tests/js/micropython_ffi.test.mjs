@@ -11,7 +11,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import { Channel } from "../../js_glue/channel.js";
 import { direct } from "../../js_glue/values.js";
-import { microStub } from "../../js_glue/micro.js";
+import { microStub, withMemory } from "../../js_glue/micro.js";
 import { makeFixtures } from "../browser/pages/fixtures.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -21,9 +21,9 @@ const MICROPYTHON_DIFFERENCES = JSON.parse(
   readFileSync(new URL("tests/scenarios/micropython_differences.json", root), "utf8"),
 );
 
-/** A MicroPython with pyscript-ffi's packages (and its shims) on its path. */
-async function boot() {
-  const mp = await loadMicroPython({ stdout: () => {}, stderr: (line) => console.error(line) });
+/** A MicroPython with pyscript-ffi's packages (and its shims) on its path, and its memory. */
+async function bootWithMemory() {
+  const { made: mp, memory } = await withMemory(() => loadMicroPython({ stdout: () => {}, stderr: (line) => console.error(line) }));
   const copy = (from, to) => {
     mp.FS.mkdirTree(to);
     for (const name of readdirSync(new URL(from, root))) {
@@ -32,14 +32,21 @@ async function boot() {
   };
   copy("pyscript_ffi/_micropython_lib", "/lib");
   for (const pkg of ["broker", "pyscript_ffi", "pyscript"]) copy(pkg, `/lib/${pkg}`);
-  return mp;
+  return { mp, memory };
+}
+
+async function boot() {
+  return (await bootWithMemory()).mp;
 }
 
 /** The worker's pause (stub.js Caller.pause): Node's main thread may block in Atomics.wait. */
 const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-test("the conformance scenarios on MicroPython", async () => {
-  const mp = await boot();
+// frames by address in MicroPython's memory (as a PyWorker's stub has them), and as hex (as
+// under PyScript's own MicroPython, whose memory the stub does not have)
+for (const inPlace of [true, false]) test(`the conformance scenarios on MicroPython, frames ${inPlace ? "in place" : "as hex"}`, async () => {
+  const { mp, memory } = await bootWithMemory();
+  assert.ok(memory instanceof WebAssembly.Memory, "withMemory caught MicroPython's memory");
   globalThis.fixtures = makeFixtures(direct);
   const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 28 });
   let trips = 0;
@@ -47,11 +54,14 @@ test("the conformance scenarios on MicroPython", async () => {
     trips++;
     return channel.handle(frame);
   };
-  mp.registerJsModule("_pyscript_ffi_stub", microStub({ timeoutMs: 5000, roundtrip, pause, settle: () => {} }));
+  mp.registerJsModule("_pyscript_ffi_stub", microStub({
+    timeoutMs: 5000, roundtrip, pause, settle: () => {}, memory: inPlace ? memory : null,
+  }));
   mp.runPython(`
 import _pyscript_ffi_stub as stub
 import pyscript_ffi._micro as _micro
 app = _micro.start_worker(stub)
+assert app.channel._transport._in_place is ${inPlace ? "True" : "False"}
 `);
   mp.globals.set("SOURCE", SCENARIOS);
   mp.runPython(`
