@@ -33,15 +33,17 @@ async def facts_of_ffi():
     # the page calls the function (in a worker: a Promise of what it returns there); its
     # arguments as a JavaScript array (MicroPython sends a Python list to its own JavaScript as
     # a Python object)
-    page_result = await window.Promise.resolve(window.Reflect.apply(proxy, None, ffi.to_js(["page"])))
+    same = getattr(window.Object, "is")
+    called = window.Reflect.apply(proxy, None, ffi.to_js(["page"]))
+    page_result = await window.Promise.resolve(called)
     window.ffiFirst = proxy
     window.ffiSecond = proxy
-    facts["page_calls"] = [page_result, getattr(window.Object, "is")(window.ffiFirst, window.ffiSecond)]
+    facts["page_calls"] = [page_result, same(window.ffiFirst, window.ffiSecond)]
     # a function inside an object or array to_js made crosses too
     nested = ffi.to_js({"f": proxy, "list": [proxy]})
     window.ffiNested = nested
     inner = await window.Promise.resolve(window.ffiNested.f("nested"))
-    facts["nested"] = [inner, getattr(window.Object, "is")(window.ffiNested.f, window.ffiNested.list[0])]
+    facts["nested"] = [inner, same(window.ffiNested.f, window.ffiNested.list[0])]
     facts["calls"] = calls
 
     # a plain object crosses as a copy from a worker (the page's own object on its thread)
