@@ -8,7 +8,8 @@ A `Codec` is owned by one side of one channel. The side supplies two hooks, so t
 needs to know what a proxy or a handle table is:
 
 - ``to_ext(obj)`` is asked about every object msgpack cannot encode by itself. It returns an
-  `ExtType` (a REMOTE or CALLBACK reference) or raises `ConversionError`.
+  `ExtType` (a REMOTE or CALLBACK reference), a plain value to encode in its place (a worker's
+  own JavaScript object, copied), or raises `ConversionError`.
 - ``from_ext(code, payload)`` turns REMOTE and CALLBACK payloads back into objects.
 """
 

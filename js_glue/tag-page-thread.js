@@ -18,6 +18,9 @@ class Interpreter {
   queue = Promise.resolve();
   /** the id of the running tag's target, what `pyscript.current_target()` gives */
   current = "";
+  /** numbers the targets made for this type's tags without one (`py-0`, ...: one count per
+   * type, as PyScript) */
+  made = 0;
   /** @type {Promise<any>} */
   booted;
   /** where MicroPython's printed lines go (Pyodide's are set on it) */
@@ -51,8 +54,6 @@ class Interpreter {
 export class PageThreadTags {
   /** @type {Map<TagType, Interpreter>} */
   #interpreters = new Map();
-  /** numbers the targets made for tags without an id */
-  #made = 0;
 
   /** Run `script` on the page's thread, after the tags of its type queued before it. */
   run(/** @type {HTMLScriptElement} */ script, /** @type {TagType} */ type) {
@@ -67,7 +68,7 @@ export class PageThreadTags {
     try {
       const interpreter = await main.booted;
       const code = await sourceOf(script);
-      main.current = targetOf(script, `${type}-${this.#made++}`).id;
+      main.current = targetOf(script, `${type}-${main.made++}`).id;
       if (script.hasAttribute("terminal")) await useTerminal(main, interpreter, script, type);
       announce(script, "ready");
       Object.defineProperty(document, "currentScript", { configurable: true, get: () => script });

@@ -39,13 +39,10 @@ export class TagRegistry {
     Object.defineProperty(globalThis, "pyscriptFfiCore", { value: surface });
   }
 
-  /** The functions the page lends worker tag `id` (its `xworker.sync.name = f`), filled by the page. */
-  lentTo(/** @type {string} */ id) {
-    let lent = this.#lent.get(id);
-    if (!lent) this.#lent.set(id, (lent = new Map()));
-    return lent;
+  /** `lent` holds the functions the page lends worker tag `id` (its `xworker.sync.name = f`). */
+  lend(/** @type {string} */ id, /** @type {Map<string, Function>} */ lent) {
+    this.#lent.set(id, lent);
   }
-
   /** Worker `name` is `ready` (a promise of its `sync`, which may reject: its tag shows why). */
   nameWorker(/** @type {string} */ name, /** @type {Promise<any>} */ ready) {
     this.#entry(name).resolve(ready);

@@ -24,8 +24,8 @@ const TERMINAL_CALL_TIMEOUT_MS = 3_600_000;
 export class WorkerTags {
   /** @type {TagRegistry} */
   #registry;
-  /** numbers the ids given to worker tags without one */
-  #named = 0;
+  /** numbers the ids given to worker tags without one: one count for py and mpy tags, as PyScript */
+  #numbered = 0;
 
   constructor(/** @type {TagRegistry} */ registry) {
     this.#registry = registry;
@@ -33,21 +33,27 @@ export class WorkerTags {
 
   /** Start `script` in a worker; resolves once it ran its file (or failed, shown in a box). */
   async run(/** @type {any} */ script, /** @type {TagType} */ type) {
-    const id = script.id || (script.id = `${type}-w${this.#named++}`);
     const name = script.getAttribute("name");
     /** @type {(w: ReturnType<typeof PyWorker>) => void} */
     let started = () => {};
     /** @type {Promise<ReturnType<typeof PyWorker>>} */
     const starting = new Promise((resolve) => (started = resolve));
-    const xworker = xworkerOf(starting, this.#registry.lentTo(id));
+    /** @type {Map<string, Function>} the functions the page sets on `xworker.sync` */
+    const lent = new Map();
+    const xworker = xworkerOf(starting, lent);
     Object.defineProperty(script, "xworker", { value: xworker, configurable: true });
     if (name) this.#registry.nameWorker(name, xworker.ready);
     /** @type {TagTerminal | null} the tag's terminal, if it has the `terminal` attribute */
     let terminal = null;
     try {
-      if (script.hasAttribute("terminal")) terminal = await (await import("./tag-terminal.js")).TagTerminal.open(script);
       const own = script.getAttribute("config");
       const config = own !== null ? { ...(await readConfig(own, document.baseURI)), where: own } : await pageConfig(type);
+      // As PyScript: a tag without an id gets `py-wN` / `mpy-wN` once its config is read (its
+      // worker made), so a tag whose config is fetched counts after the tags without one;
+      // `current_target()` is then `${id}-target`.
+      const id = script.id || (script.id = `${type}-w${this.#numbered++}`);
+      this.#registry.lend(id, lent);
+      if (script.hasAttribute("terminal")) terminal = await (await import("./tag-terminal.js")).TagTerminal.open(script);
       const src = script.getAttribute("src") ?? URL.createObjectURL(new Blob([dedent(script.textContent ?? "")], { type: "text/x-python" }));
       const worker = PyWorker(src, {
         type: INTERPRETER[type],
@@ -73,7 +79,8 @@ export class WorkerTags {
       failed.catch(() => {});
       started(/** @type {any} */ ({ ready: failed, sync: {}, terminate() {} }));
       // an inline tag's code runs from a blob: URL; name the tag instead
-      const message = (e?.message ?? String(e)).replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`);
+      const tag = `<script type="${type}" worker>${script.id ? ` #${script.id}` : ""}`;
+      const message = (e?.message ?? String(e)).replace(/^blob:\S+/, tag);
       if (terminal) terminal.stderr(message); // as PyScript: a terminal tag's error shows in it
       else showError(message);
     }

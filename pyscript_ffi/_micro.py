@@ -19,6 +19,7 @@ MicroPython's and JavaScript's collectors have run.
 
 
 from . import _runtime
+from ._local_js import LocalObjects
 from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .tracking import TokenTracking
@@ -116,10 +117,26 @@ class Runtime(WorkerRuntime):
         self._stub.settle(call, None if frame is None else frame.hex(), error)
 
 
+def local_objects():
+    """This worker's own JavaScript objects, as the channel sends them (`_local_js`)."""
+    import js  # the worker's own globals
+    import jsffi
+
+    def unwrap(proxy):
+        # a create_proxy result read back from JavaScript is its Python function again
+        value = js.Reflect.get(js.Array.of(proxy), 0)
+        return None if isinstance(value, jsffi.JsProxy) else value
+
+    # (MicroPython gives JavaScript's null as None, and undefined as a singleton of its own)
+    return LocalObjects(jsffi.JsProxy, js, undefined=js.Reflect.get(js.Object.new(), "absent"),
+                        unwrap=unwrap)
+
+
 def start_worker(stub):
     """In a MicroPython worker: talk to the page through the stub's shared buffer."""
     transport = StubTransport(stub)
     channel = Channel(transport, TokenTracking(stub.releaseToken, transport.take_drops))
+    channel.local = local_objects()
     _runtime.install(channel, in_worker=True)
     use_worker_clock(stub.timeoutMs / 1000, stub.pause)
     return Runtime(channel, stub)

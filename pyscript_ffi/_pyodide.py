@@ -17,6 +17,7 @@ from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
 from broker.protocol import Message
 
 from . import _runtime
+from ._local_js import LocalObjects
 from ._worker import WITHDRAWN, WorkerRuntime, call_timeout, use_worker_clock
 from .channel import Channel
 from .interrupts import DeferredInterrupts
@@ -176,6 +177,7 @@ def start_worker() -> Runtime:
     import _pyscript_ffi_stub as stub  # type: ignore[import-not-found]
 
     channel = Channel(StubTransport(stub.caller, stub.pin), WeakTracking())
+    channel.local = local_objects()
     channel.interrupts = DeferredInterrupts()
     channel.interrupts.install()
     _runtime.install(channel, in_worker=True)
@@ -183,9 +185,21 @@ def start_worker() -> Runtime:
     return Runtime(channel, stub.post)
 
 
+def local_objects() -> LocalObjects:
+    """This worker's own JavaScript objects, as the channel sends them (`_local_js`)."""
+    import js  # type: ignore[import-not-found]  # the worker's own globals
+    from pyodide.ffi import JsDoubleProxy, JsProxy, jsnull
+
+    def unwrap(proxy: Any) -> Any:  # a create_proxy result: its Python callable
+        return proxy.unwrap() if isinstance(proxy, JsDoubleProxy) else None
+
+    return LocalObjects(JsProxy, js, jsnull, is_function=lambda p: p.typeof == "function",
+                        unwrap=unwrap)
+
+
 def start_local() -> Runtime:
     """On the page's own thread: pyscript_ffi over Pyodide's own FFI, no channel."""
-    import js  # type: ignore[import-not-found]
+    import js
 
     _runtime.install_local(js)
     return Runtime(None)

@@ -5,8 +5,9 @@
 the page, then points PyScript's names for the page at it: ``pyscript.window`` and
 ``pyscript.document`` (in every ``pyscript`` module that imported them, so ``display``, ``when``
 and ``pyscript.web`` use them), ``js.document``, ``pyscript.ffi``'s ``direct``, ``gather`` and
-``query``, and ``create_proxy``: PyScript's own, whose proxies the channel also sends to the
-page as lasting callbacks (``when`` and ``pyscript.web`` lend handlers with it).
+``query``. PyScript's own ``create_proxy`` stays: the channel sends its proxies to the page as
+lasting callbacks (``when`` and ``pyscript.web`` lend handlers with it), as it sends every
+function of the worker's own JavaScript (`pyscript_ffi._local_js`).
 ``pyscript.web``, imported later, takes them from there.
 Everything else of PyScript is left as it is: ``pyscript.sync``, ``current_target`` (an id, made
 once through PyScript's channel), ``js_import``, ``fetch``, ``WebSocket``, storage, the terminal.
@@ -16,22 +17,14 @@ Plain code for both interpreters (MicroPython has no typing at run time).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _runtime, api
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from .channel import Channel
 
 #: PyScript's modules that bind the page's names at import time, and which of them each holds
 #: (only those it has are replaced)
 PAGE_NAMES = ("pyscript", "pyscript.context", "pyscript.display", "pyscript.events",
               "pyscript.web", "pyscript.media")
-#: PyScript's modules whose `create_proxy` may lend functions to the page's DOM (``pyscript.ffi``'s
-#: too: ``pyscript.web`` imports it from there; ``pyscript.websocket`` keeps PyScript's own)
-CREATE_PROXY = ("pyscript.ffi", "pyscript.events", "pyscript.web")
 #: PyScript's modules whose `to_js` makes values for the page's DOM (``pyscript.ffi.to_js`` stays
 #: the interpreter's: code calls it for the worker's own JavaScript too, as ``fetch`` does)
 TO_JS = ("pyscript.events",)
@@ -61,29 +54,12 @@ def rebind() -> None:
     page = {"window": installed.window, "document": installed.document}
     for name in PAGE_NAMES:
         _replace(sys.modules.get(name), page)
-    assert installed.channel is not None, "start() installs the worker's channel first"
-    lend = _create_proxy(installed.channel, sys.modules["pyscript.ffi"].create_proxy)
-    for name in CREATE_PROXY:
-        _replace(sys.modules.get(name), {"create_proxy": lend})
     for name in TO_JS:
         _replace(sys.modules.get(name), {"to_js": api.to_js})
     _replace(sys.modules.get("pyscript.ffi"), {name: getattr(api, name) for name in HELPERS})
     import js  # type: ignore[import-not-found]  # this worker's globals
 
     js.document = installed.document  # as PyScript does: `js.document` is the page's
-
-
-def _create_proxy(channel: Channel, local: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """PyScript's ``create_proxy``, whose proxies the channel sends to the page as callbacks
-    lent until the worker ends (the same page function each time): a handler for the page's
-    DOM, and still the interpreter's own proxy for the worker's JavaScript."""
-
-    def create_proxy(func: Any) -> Any:
-        proxy = local(func)
-        channel.stand_in(proxy, func)
-        return proxy
-
-    return create_proxy
 
 
 def _replace(module: Any, names: dict[str, Any]) -> None:

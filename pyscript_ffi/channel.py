@@ -11,7 +11,8 @@ A `Channel` turns ``request(op, target, subject, args)`` into one synchronous ro
 
 It imports no proxy class: proxies (`pyscript_ffi.proxy`) call down into it, the tracking makes
 them, and any object with an ``_ffi_ext(channel)`` method (a proxy, a `CallbackProxy`) encodes
-itself as a reference.
+itself as a reference. The worker interpreter's own JavaScript objects (``pyscript.ffi.to_js``
+and ``create_proxy`` results) cross as `local` says (`pyscript_ffi._local_js`).
 """
 
 from __future__ import annotations
@@ -91,6 +92,16 @@ class Tracking(Protocol):
     def live(self) -> int: ...
 
 
+class LocalJs(Protocol):
+    """A worker interpreter's own JavaScript objects, as they cross to the page
+    (`pyscript_ffi._local_js.LocalObjects`)."""
+
+    @property
+    def type(self) -> type: ...
+
+    def encode(self, obj: Any, lend: Callable[[Callable[..., Any]], Any]) -> Any: ...
+
+
 class CallbackProxy:
     """A Python callable lent to JavaScript (`create_proxy`): JS gets a real function.
 
@@ -163,8 +174,9 @@ class Channel:
         #: drops ([id, count, ...]) of requests that ran nothing, to go out with the next one
         self._drops: list[int] = []
         self.callbacks = HandleTable("callback")
-        # an interpreter's own proxies sent as our callbacks: id -> (the proxy, its callback)
-        self._stand_ins: dict[int, tuple[Any, CallbackProxy]] = {}
+        #: the worker interpreter's own JavaScript objects, and how they cross to the page
+        #: (`LocalJs`), or None (the CPython host)
+        self.local: LocalJs | None = None
         self._calls = self._sent = self._received = 0
         #: where the channel's bookkeeping holds an interrupt till it is done (Pyodide's
         #: pyscript_ffi.interrupts.DeferredInterrupts), or None
@@ -246,25 +258,24 @@ class Channel:
 
     # -- values that are references ------------------------------------------------------------
 
-    def stand_in(self, proxy: Any, func: Callable[..., Any]) -> None:
-        """Send `proxy` (the interpreter's own proxy of `func`, as PyScript's ``create_proxy``
-        makes it for the worker's JavaScript) to the page as `func`, lent for as long as this
-        channel lives: the same page function each time it is sent."""
-        self._stand_ins[id(proxy)] = (proxy, CallbackProxy(self, func))
-
-    def _to_ext(self, obj: Any) -> msgpack.ExtType:
+    def _to_ext(self, obj: Any) -> Any:
         ext = getattr(type(obj), "_ffi_ext", None)  # a proxy, a CallbackProxy
         if ext is not None:
             return ext(obj, self)
-        stand_in = self._stand_ins.get(id(obj))
-        if stand_in is not None and stand_in[0] is obj:
-            return stand_in[1]._ffi_ext(self)
+        local = self.local
+        if local is not None and isinstance(obj, local.type):  # the worker's own JavaScript
+            return local.encode(obj, self._lend)
         if callable(obj):  # lent for one call; create_proxy(obj) keeps it for many
             return callback_ext(CallbackProxy(self, obj, once=True)._ffi_callback(self))
         raise ConversionError(
-            f"cannot send a {type(obj).__qualname__} to JavaScript: it crosses by value only as "
-            "None, bool, int, float, str, bytes, list, tuple or dict (of those), as a JsProxy, "
-            "or (functions) through create_proxy")
+            f"cannot send a {type(obj).__name__} to the page: None, bool, int, float, str, "
+            "bytes, and lists, tuples and dicts of them cross by value, a proxy of a page object "
+            "as that object, a function as a callback (once; through create_proxy for as long "
+            "as needed); send the object's data as a dict or list instead")
+
+    def _lend(self, func: Callable[..., Any]) -> msgpack.ExtType:
+        """`func` as a callback the page may call for as long as this channel lives."""
+        return CallbackProxy(self, func)._ffi_ext(self)
 
     def _from_ext(self, code: int, payload: bytes) -> Any:
         if code == Ext.REMOTE:

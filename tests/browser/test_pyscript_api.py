@@ -14,7 +14,7 @@ from .harness import BOOT_S
 
 TYPES = ["py", "mpy"]
 WHERE = ["main", "worker"]
-MODULES = ["events", "fetch", "web", "storage", "modules", "media", "websocket", "fs"]
+MODULES = ["events", "fetch", "web", "storage", "modules", "media", "websocket", "fs", "ffi"]
 
 #: what events_checks.run finds, wherever it runs (PyScript 0.7.31's behaviour)
 FACTS = {
@@ -266,6 +266,58 @@ def test_top_level_await_in_a_worker_tag(browser, tests_server, kind):
                                " === 'clicked'", timeout=10)
         assert page.evaluate(f"document.querySelector('script[name=tla-{kind}]').xworker.sync"
                              ".value()") == 42
+        assert not page.errors(), page.errors()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_ffi(api_page, where):
+    """PyScript's `pyscript.ffi`: the thread's own JavaScript objects, in a worker too, and
+    how they cross to the page from there (a function called back, the same page function each
+    time; a plain object or array copied; other kinds refused, naming them)."""
+    facts = facts_of(api_page, "ffi", where)
+    worker = where == "worker"
+    assert facts.pop("in_worker") is worker
+    kind = api_page.kind
+    assert facts.pop("current_target") == (f"{kind}-w0-target" if worker else f"{kind}-0")
+    stored = {"a": 1 if worker else 5, "b": [1, 2, {"c": "x"}]}
+    assert json.loads(facts["sent"][0]) == stored
+    facts["sent"][0] = None
+    assert facts.pop("map") == (["ConversionError", True, True] if worker else "sent")
+    message = facts.pop("set")
+    if worker:  # names the type and the ways that work, and no longer contradicts itself
+        assert message.startswith("cannot send a set to the page: "), message
+        assert "create_proxy" in message and "JsProxy" not in message, message
+    else:
+        assert message == "sent"
+    assert facts == {
+        "proxy": [True, 42],
+        "to_js": [True, 1, "x"],
+        "assign": [True, 1, 2],
+        "page_calls": [42, True],
+        "nested": [42, True],
+        "calls": ["here", "page", "nested"],
+        "sent": [None, stored["a"]],
+        "sent_array": '[1,null,"x"]',
+    }
+    assert not unexpected_errors(api_page), unexpected_errors(api_page)
+
+
+def test_current_target_ids(browser, tests_server):
+    """As PyScript 0.7.31 numbers them: tags on the page's thread `py-0`, `mpy-0`, ... per
+    type; worker tags without an id `py-wN` / `mpy-wN`, one count for both types, taken once
+    the tag's config is read (a fetched config comes later); a worker's target is
+    `<id>-target`."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{tests_server}/browser/pages/pyscript_api/targets.html")
+        names = ("fetched", "inline", "own", "main", "main-py")
+        for name in names:
+            page.wait_for_function(f"document.getElementById('{name}').textContent",
+                                   timeout=2 * BOOT_S)
+        assert [page.inner_text(f"#{name}") for name in names] == [
+            "py-w1-target", "mpy-w0-target", "mine-target", "mpy-0", "py-0"]
         assert not page.errors(), page.errors()
     finally:
         page.close()

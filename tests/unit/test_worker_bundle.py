@@ -27,6 +27,7 @@ BUNDLE = [
     "broker/wire.py",
     "pyscript_ffi/__init__.py",
     "pyscript_ffi/_calls.py",
+    "pyscript_ffi/_local_js.py",
     "pyscript_ffi/_method_calls.py",
     "pyscript_ffi/_micro.py",
     "pyscript_ffi/_micropython_lib/__future__.py",
