@@ -91,6 +91,7 @@ class SharedBuffer:
         chunk = min(len(self.data), len(frame) - sent)
         self.data[:chunk] = frame[sent:sent + chunk]
         self.words[Slot.CHUNK] = chunk
+        self.words[Slot.OFFSET] = sent
         return sent + chunk
 
     def close(self) -> None:

@@ -80,6 +80,13 @@ def receive(buffer: SharedBuffer, next_chunk: Callable[[], None], what: str,
             return bytes(frame)
         buffer.store(State.MORE)
         next_chunk()
+        if words[Slot.OFFSET] == 0:
+            # the first chunk of another frame: the writer withdrew this one and wrote its next
+            # request before this end took its turn (the frame read so far never runs)
+            return receive(buffer, next_chunk, what, limit, over_limit)
+        if words[Slot.OFFSET] != len(frame):
+            raise ProtocolError(f"a {what} chunk at byte {words[Slot.OFFSET]} is out of place "
+                                f"({len(frame)} of {total} bytes in)")
         chunk = words[Slot.CHUNK]
         if chunk < 1 or chunk > room or len(frame) + chunk > total:
             raise ProtocolError(f"a {what} chunk of {chunk} bytes does not fit the frame "
