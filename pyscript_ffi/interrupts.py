@@ -14,8 +14,9 @@ each one held is counted (``pending``). A request that returns raising KeyboardI
 (the stub cut its wait for a second interrupt, after Pyodide had handed this handler a first)
 leaves the held ones pending, and the next request raises one as it starts, before it takes
 anything. (Two `interrupt()`s before the worker took the first are one: the page's
-``interrupt()`` returns false for the second, as the signal word was still set.) Off switch: do not install it (``install`` is
-called by `pyscript_ffi._pyodide.start_worker`); a user's own ``signal.signal(SIGINT, ...)``
+``interrupt()`` returns false for the second, as the signal word was still set.)
+
+Off switch: do not install it (``install`` is called by `pyscript_ffi._pyodide.start_worker`); a user's own ``signal.signal(SIGINT, ...)``
 replaces it.
 
 (A proxy's lends come back without any Python code running at collection, so no interrupt can
