@@ -16,8 +16,8 @@ leaves the held ones pending, and the next request raises one as it starts, befo
 anything. (Two `interrupt()`s before the worker took the first are one: the page's
 ``interrupt()`` returns false for the second, as the signal word was still set.)
 
-Off switch: do not install it (``install`` is called by `pyscript_ffi._pyodide.start_worker`); a user's own ``signal.signal(SIGINT, ...)``
-replaces it.
+Off switch: do not install it (``install`` is called by
+`pyscript_ffi._pyodide.start_worker`); a user's own ``signal.signal(SIGINT, ...)`` replaces it.
 
 (A proxy's lends come back without any Python code running at collection, so no interrupt can
 land there: see `pyscript_ffi.tracking.WeakTracking`.)
