@@ -101,6 +101,7 @@ class HostTarget:
         self.connection = Host(host_sandbox(), timeout=self.transfer_wait,
                                buffer_bytes=DATA_OFFSET + CHUNK_ROOM).connect()
         self.foreign: list[int] = []  # a host's tables count from 1 each: ids overlap
+        self._last_settled = 0  # the call the last settle case answered
 
     def serve(self, frame: bytes) -> Served:
         started = time.perf_counter()
@@ -176,7 +177,7 @@ class HostTarget:
         calls = self.connection.calls
         pending = calls.call(Message.EXPORT, "fzExport", ())
         call = calls._next_call - 1
-        target: Any = {"pending": call, "settled": call - 1, "unknown": call + 1000,
+        target: Any = {"pending": call, "settled": self._last_settled, "unknown": call + 1000,
                        "text": str(call)}[which]
         carried, text = payload
         frame: Any = None
@@ -199,6 +200,7 @@ class HostTarget:
         outcome = ("pending" if not pending.done() else
                    "rejected" if pending.exception() is not None else "resolved")
         calls.settle(call, pack(None), None)
+        self._last_settled = call
         return self._served(None, started), (outcome, threw)
 
 

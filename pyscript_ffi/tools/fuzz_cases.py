@@ -425,9 +425,9 @@ class Cases:
     # -- forged SETTLE messages -------------------------------------------------------------------
 
     def _settle(self, held: int) -> Case:
-        """A SETTLE for the one call the page made (or for one already answered, one never made,
-        an id that is not a number), carrying a value, an error, both, neither, broken bytes,
-        a dead or a live REMOTE, or something that is not bytes."""
+        """A SETTLE for the one call the page made (or for the one the last settle case
+        answered, one never made, an id that is not a number), carrying a value, an error, both,
+        neither, broken bytes, a dead or a live REMOTE, or something that is not bytes."""
         r = self.rand
         which = r.choice(["pending", "pending", "settled", "unknown", "text"])
         payload = r.choice(["value", "error", "both", "neither", "broken", "dead", "live",
