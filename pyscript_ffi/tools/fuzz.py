@@ -22,6 +22,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -92,8 +93,11 @@ class HostTarget:
     """A fresh connection of a CPython `Host` serving `host_sandbox()`."""
 
     name = "host"
-    #: how long the host waits for a chunk that never comes (transfer cases)
-    transfer_wait = 0.1
+    #: how long the host waits for a chunk that never comes (transfer cases that must get no
+    #: reply); a transfer the caller finishes gets `transfer_bound` (a loaded 2-core machine
+    #: once held this thread past 0.1 s between two chunks)
+    transfer_wait = 0.05
+    transfer_bound = 5.0
 
     def __init__(self) -> None:
         from broker.host import Host
@@ -123,6 +127,8 @@ class HostTarget:
         at each turn that finds a new request (as a ring would)."""
         buffer = self.connection.buffer
         started = time.perf_counter()
+        finished = any(step[0] == "read" for step in script)
+        self.connection._server.timeout = self.transfer_bound if finished else self.transfer_wait
         server: threading.Thread | None = None
         reply = None
         for action, text, total, chunk, offset in ((step + [None] * 4)[:5] for step in script):
@@ -138,26 +144,30 @@ class HostTarget:
                 if server is None or not server.is_alive():
                     server = threading.Thread(target=self.connection.serve_one, daemon=True)
                     server.start()
-                deadline = time.monotonic() + 2.0
-                while buffer.state in (State.REQUEST, State.BUSY) and server.is_alive():
-                    buffer.wait_while(State(buffer.state), min(deadline, time.monotonic() + 0.01))
-                    if time.monotonic() > deadline:
-                        break
+                self._turn(server.is_alive)
             elif action == "withdraw":
                 buffer.compare_exchange(State.REQUEST, State.REPLY)
             elif action == "read":
-                reply = self._read(server)
+                reply = self._read()
         if server is not None:
-            server.join(self.transfer_wait * 20)
+            server.join(self.transfer_bound * 2)
             if server.is_alive():
                 raise RuntimeError("the host's transfer was still under way after the caller "
                                    "left it")
         return self._served(reply, started)
 
-    def _read(self, server: threading.Thread | None) -> bytes | None:
+    def _turn(self, serving: Callable[[], bool]) -> None:
+        """Wait (bounded) while the host holds the request (REQUEST or BUSY) and `serving`."""
         buffer = self.connection.buffer
-        if server is not None:
-            server.join(2.0) if buffer.state != State.REPLY else None
+        deadline = time.monotonic() + self.transfer_bound
+        while buffer.state in (State.REQUEST, State.BUSY) and serving():
+            if time.monotonic() > deadline:
+                break
+            buffer.wait_while(State(buffer.state), min(deadline, time.monotonic() + 0.01))
+
+    def _read(self) -> bytes | None:
+        buffer = self.connection.buffer
+        self._turn(lambda: True)
         if buffer.state != State.REPLY:
             return None
         total = buffer.words[Slot.TOTAL]
@@ -167,7 +177,7 @@ class HostTarget:
             if len(reply) >= total:
                 return bytes(reply)
             buffer.store(State.MORE)
-            if buffer.wait_while(State.MORE, time.monotonic() + 2.0) != State.REPLY:
+            if buffer.wait_while(State.MORE, time.monotonic() + self.transfer_bound) != State.REPLY:
                 return None
 
     def settle(self, which: str, payload: tuple[str, str]) -> tuple[Served, Settled]:
