@@ -76,7 +76,7 @@ let watching = false;
  */
 function watchUpdates() {
   const container = navigator.serviceWorker;
-  if (watching || !container?.controller) return;
+  if (watching || !ours(container?.controller)) return;
   watching = true;
   container.addEventListener("controllerchange", () => {
     console.info(
@@ -95,7 +95,7 @@ function watchUpdates() {
  */
 async function keepRegistered() {
   const container = navigator.serviceWorker;
-  if (!container?.controller) return; // isolated by its host's headers: no service worker here
+  if (!ours(container?.controller)) return; // isolated by its host's headers, not by ours
   const scope = new URL("../", import.meta.url).href;
   if (await container.getRegistration(scope).catch(() => true)) return;
   const script = new URL(`../${SCRIPT}`, import.meta.url);
@@ -113,6 +113,11 @@ async function keepRegistered() {
     return;
   }
   await changed;
+}
+
+/** Whether `worker` is the built site's service worker. @param {ServiceWorker | null | undefined} worker */
+function ours(worker) {
+  return worker?.scriptURL === new URL(`../${SCRIPT}`, import.meta.url).href;
 }
 
 function forgetReload() {
