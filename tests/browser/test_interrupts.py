@@ -76,8 +76,11 @@ def test_every_interrupt_is_raised_and_leaks_nothing(interrupts_page):
 def test_an_interrupt_sent_before_the_last_was_taken_is_one_with_it(interrupts_page):
     """Two interrupt()s in one go: the worker cannot have taken the first (the page's thread
     never let go), so the second returns false and one KeyboardInterrupt is raised, and no
-    stray one is left for the worker's next call (the chaos run's 13 sent / 12 raised was two
-    interrupts to one worker that counted as two)."""
+    stray one is left for the worker's next call. Then one sent to an idle worker just before a
+    w.sync call is raised by that call, within a bound. (Where it lands is Pyodide's choice: it
+    checks its interrupt buffer every so many bytecodes. One landing before the user's function
+    starts escaped to the worker's onmessage and left the call unsettled; js_glue/worker.js now
+    settles the call with it. This test does not force that spot.)"""
     page = _page(interrupts_page)
     outcome = page.evaluate("""async () => {
         const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -87,8 +90,10 @@ def test_an_interrupt_sent_before_the_last_was_taken_is_one_with_it(interrupts_p
         const second = w.interrupt();
         const what = await Promise.race([call, sleep(10000).then(() => 'lost')]);
         const after = await w.sync.settle().then(() => 'ok', (e) => e.message);
-        const third = w.interrupt();  // taken by now or not: the word was cleared
-        const again = await w.sync.churn().then(() => 'returned', (e) => e.message);
+        const third = w.interrupt();  // the worker is idle: it takes it as the next call starts
+        const again = await Promise.race([
+            w.sync.churn().then(() => 'returned', (e) => e.message),
+            sleep(10000).then(() => 'lost')]);
         return { first, second, third, raised: what.includes('KeyboardInterrupt'),
                  after, again: again.includes('KeyboardInterrupt') };
     }""")
