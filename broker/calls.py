@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from .errors import ChannelClosed, FfiError
+from .errors import ChannelClosed, FfiError, ProtocolError
 from .protocol import Message
 from .wire import Codec
 
@@ -84,10 +84,15 @@ class WorkerCalls:
         if future is None:
             return
         if error is not None:
-            future.set_exception(RuntimeError(error))
+            future.set_exception(RuntimeError(str(error)))
+            return
+        if not isinstance(frame, bytes):  # a forged or broken SETTLE: the call fails, saying so
+            future.set_exception(ProtocolError(
+                f"the worker's answer to call {call} carries neither a result frame nor an "
+                f"error (frame: {type(frame).__name__})"))
             return
         try:
-            future.set_result(self._codec.decode_value(frame or b"\xc0"))
+            future.set_result(self._codec.decode_value(frame))
         except FfiError as exc:
             future.set_exception(exc)
 

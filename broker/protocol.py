@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 #: Bumped on any incompatible change to the buffer layout, frames or codes.
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 
 class Slot(IntEnum):
@@ -20,9 +20,10 @@ class Slot(IntEnum):
     CHUNK = 2  #: byte length of the part of it now in DATA
     VERSION = 3  #: PROTOCOL_VERSION, written by the buffer's creator
     INTERRUPT = 4  #: a signal for the worker (INTERRUPT_SIGNAL), Pyodide's interrupt buffer
+    OFFSET = 5  #: where in the frame the chunk now in DATA starts: 0 for a frame's first chunk
 
 
-#: Byte offset of the frame data; bytes 20..31 are reserved and zero.
+#: Byte offset of the frame data; bytes 24..31 are reserved and zero.
 DATA_OFFSET = 32
 #: Default size of a channel's whole shared buffer (header + data): 4 MiB.
 DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024

@@ -88,11 +88,14 @@ class SharedBuffer:
                 finally:
                     self._waiting -= 1
 
-    def interrupt(self) -> None:
-        """Store INTERRUPT_SIGNAL in INTERRUPT and wake the waiters (the page's interrupt())."""
+    def interrupt(self) -> bool:
+        """Store INTERRUPT_SIGNAL in INTERRUPT and wake the waiters (the page's interrupt()).
+        False if it was set already (not yet taken: the two are one)."""
         with self.changed:
+            fresh = self.words[Slot.INTERRUPT] == 0
             self.words[Slot.INTERRUPT] = INTERRUPT_SIGNAL
             self.changed.notify_all()
+        return fresh
 
     def take_interrupt(self) -> bool:
         """Whether INTERRUPT was set; clears it (Atomics.exchange)."""
@@ -107,6 +110,7 @@ class SharedBuffer:
         chunk = min(len(self.data), len(frame) - sent)
         self.data[:chunk] = frame[sent:sent + chunk]
         self.words[_CHUNK] = chunk
+        self.words[Slot.OFFSET] = sent
         return sent + chunk
 
     def close(self) -> None:

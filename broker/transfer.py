@@ -34,7 +34,7 @@ from .shared import SharedBuffer
 # the names below as module globals: the per-call paths read them a dozen times a round trip,
 # and an enum member is a class attribute lookup each time (~0.1 us)
 _REQUEST, _BUSY, _REPLY, _MORE = State.REQUEST, State.BUSY, State.REPLY, State.MORE
-_TOTAL, _CHUNK = Slot.TOTAL, Slot.CHUNK
+_TOTAL, _CHUNK, _OFFSET = Slot.TOTAL, Slot.CHUNK, Slot.OFFSET
 
 
 def send(buffer: SharedBuffer, frame: bytes | memoryview, posted: State,
@@ -85,6 +85,13 @@ def receive(buffer: SharedBuffer, next_chunk: Callable[[], None], what: str,
             return bytes(frame)
         buffer.store(_MORE)
         next_chunk()
+        if words[_OFFSET] == 0:
+            # the first chunk of another frame: the writer withdrew this one and wrote its next
+            # request before this end took its turn (the frame read so far never runs)
+            return receive(buffer, next_chunk, what, limit, over_limit)
+        if words[_OFFSET] != len(frame):
+            raise ProtocolError(f"a {what} chunk at byte {words[_OFFSET]} is out of place "
+                                f"({len(frame)} of {total} bytes in)")
         chunk = words[_CHUNK]
         if chunk < 1 or chunk > room or len(frame) + chunk > total:
             raise ProtocolError(f"a {what} chunk of {chunk} bytes does not fit the frame "

@@ -78,7 +78,12 @@ export class WorkerCalls {
     if (!waiter) return;
     this.pending.delete(call);
     if (error !== undefined) {
-      waiter.reject(new Error(error));
+      waiter.reject(new Error(String(error)));
+      return;
+    }
+    if (!(frame instanceof Uint8Array)) {
+      // a forged or broken SETTLE: the call fails, saying so
+      waiter.reject(new Error(`pyscript-ffi: the worker's answer to call ${call} carries neither a result frame nor an error`));
       return;
     }
     try {

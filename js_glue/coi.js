@@ -24,6 +24,8 @@ const FIX =
 export async function isolate() {
   if (globalThis.crossOriginIsolated) {
     forgetReload();
+    watchUpdates();
+    await keepRegistered();
     return;
   }
   const script = new URL(`../${SCRIPT}`, import.meta.url);
@@ -62,6 +64,60 @@ export async function isolate() {
   sessionStorage.setItem(RELOADED_AT, String(Date.now()));
   location.reload();
   await new Promise(() => {}); // the page is going away
+}
+
+let watching = false;
+
+/**
+ * Say once when the site's service worker is replaced while the page runs (a new version of
+ * coi-serviceworker.js deployed: it takes over at once). Nothing else changes: the page was
+ * isolated when it loaded and stays so, and its workers run on. (One unregistered sends the
+ * page nothing: see keepRegistered.)
+ */
+function watchUpdates() {
+  const container = navigator.serviceWorker;
+  if (watching || !ours(container?.controller)) return;
+  watching = true;
+  container.addEventListener("controllerchange", () => {
+    console.info(
+      "pyscript-ffi: a new version of this site's service worker took over; this page stays cross-origin isolated and its workers run on",
+    );
+  }, { once: true });
+}
+
+/**
+ * A page isolated by the site's service worker whose registration is gone (unregistered while
+ * the page ran: by the site's code, the browser's settings or devtools) registers it again,
+ * saying so. The page stays controlled by the old one until it unloads, but a worker started
+ * now would not be: its scripts would come without the isolation headers, and Chromium refuses
+ * such a worker on an isolated page. The new registration takes the page over at once
+ * (clients.claim), and then its new workers start.
+ */
+async function keepRegistered() {
+  const container = navigator.serviceWorker;
+  if (!ours(container?.controller)) return; // isolated by its host's headers, not by ours
+  const scope = new URL("../", import.meta.url).href;
+  if (await container.getRegistration(scope).catch(() => true)) return;
+  const script = new URL(`../${SCRIPT}`, import.meta.url);
+  console.warn(
+    `pyscript-ffi: this site's service worker ${script.href} was unregistered while the page ran; registering it again so that new workers start isolated`,
+  );
+  const changed = new Promise((resolve) => {
+    container.addEventListener("controllerchange", resolve, { once: true });
+    setTimeout(resolve, ACTIVATE_MS);
+  });
+  try {
+    await container.register(script, { scope });
+  } catch (e) {
+    console.warn(`pyscript-ffi: registering ${script.href} again failed (${e instanceof Error ? e.message : e}): reload the page`);
+    return;
+  }
+  await changed;
+}
+
+/** Whether `worker` is the built site's service worker. @param {ServiceWorker | null | undefined} worker */
+function ours(worker) {
+  return worker?.scriptURL === new URL(`../${SCRIPT}`, import.meta.url).href;
 }
 
 function forgetReload() {

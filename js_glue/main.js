@@ -172,15 +172,19 @@ export function PyWorker(src, options = {}) {
      * Raise KeyboardInterrupt in the worker's running Python: at once in Pyodide (its interrupt
      * buffer), and in either interpreter while it waits for a call to this page. The worker
      * stays usable. Over the "service-worker" transport (no shared memory) only at the worker's
-     * next call to this page. Throws if the worker was terminated or has not started.
+     * next call to this page. Throws if the worker was terminated or has not started. Returns
+     * false if the worker had not yet taken the interrupt sent before: the two are raised as
+     * one KeyboardInterrupt (as two Ctrl-C before Python looks); true otherwise.
+     * @returns {boolean}
      */
     interrupt() {
       if (terminated) throw new Error(`pyscript-ffi: interrupt() on a terminated worker (${src}): start a new PyWorker`);
       if (relay) return relay.interrupt();
       if (buffer === null) throw new Error(`pyscript-ffi: interrupt() before ${src} started: await w.ready first`);
       const i32 = new Int32Array(buffer);
-      Atomics.store(i32, Slot.INTERRUPT, INTERRUPT_SIGNAL);
+      const fresh = Atomics.exchange(i32, Slot.INTERRUPT, INTERRUPT_SIGNAL) === 0;
       Atomics.notify(i32, Slot.STATE); // wake a worker blocked in a call
+      return fresh;
     },
     /**
      * Live handles, calls served, bytes moved; which transport carries its calls and why

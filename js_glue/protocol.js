@@ -4,7 +4,7 @@
 // The normative description is docs/protocol.md.
 
 /** Bumped on any incompatible change to the buffer layout, frames or codes. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Int32 words at the start of a channel's shared buffer (index = byte offset / 4). */
 export const Slot = Object.freeze({
@@ -13,9 +13,10 @@ export const Slot = Object.freeze({
   CHUNK: 2, // byte length of the part of it now in DATA
   VERSION: 3, // PROTOCOL_VERSION, written by the buffer's creator
   INTERRUPT: 4, // a signal for the worker (INTERRUPT_SIGNAL), Pyodide's interrupt buffer
+  OFFSET: 5, // where in the frame the chunk now in DATA starts: 0 for a frame's first chunk
 });
 
-/** Byte offset of the frame data; bytes 20..31 are reserved and zero. */
+/** Byte offset of the frame data; bytes 24..31 are reserved and zero. */
 export const DATA_OFFSET = 32;
 /** Default size of a channel's whole shared buffer (header + data): 4 MiB. */
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;

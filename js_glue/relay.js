@@ -168,9 +168,14 @@ export class Relay {
     out.postMessage({ id, reply });
   }
 
-  /** The worker's next call (or the one it waits in, not yet served) ends in KeyboardInterrupt. */
+  /**
+   * The worker's next call (or the one it waits in, not yet served) ends in KeyboardInterrupt.
+   * False if one sent before was not raised yet (the two are raised as one).
+   */
   interrupt() {
+    const fresh = !this.interrupted;
     this.interrupted = true;
+    return fresh;
   }
 
   close() {

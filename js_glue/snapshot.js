@@ -50,8 +50,14 @@ export async function keepSnapshot(key, bytes) {
   if (!canKeep()) return;
   try {
     await (await caches.open(CACHE)).put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
-  } catch {
-    // (see above)
+  } catch (e) {
+    // said once a page: every boot until then takes the long way, and each would say it again
+    if (!refused) {
+      console.warn(
+        `pyscript-ffi: Pyodide's memory snapshot (${bytes.length} bytes) could not be kept in Cache Storage (${e instanceof Error ? `${e.name}: ${e.message}` : e}): boots take the long way until there is room`,
+      );
+    }
+    refused = true;
   }
 }
 
@@ -72,6 +78,8 @@ export function keepWhenIdle(key, bytes) {
     else setTimeout(keep, 0);
   });
 }
+
+let refused = false;
 
 /** Drop a snapshot Pyodide refused (another build, damaged), so the next boot makes a new one. @param {string} key */
 export async function forgetSnapshot(key) {

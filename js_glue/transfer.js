@@ -62,6 +62,7 @@ function putChunk(t, frame, sent, state) {
   const inPlace = frame.buffer === t.data.buffer && frame.byteOffset === t.data.byteOffset; // Caller.frameView
   if (!inPlace) t.data.set(sent === 0 && chunk === frame.length ? frame : frame.subarray(sent, sent + chunk));
   t.i32[Slot.CHUNK] = chunk;
+  t.i32[Slot.OFFSET] = sent;
   store(t, state);
   return sent + chunk;
 }
@@ -103,6 +104,12 @@ export function* readFrame(t, written, claim, limit, own) {
     const state = yield State.MORE;
     if (state === State.MORE) return null; // the writer did not answer in time
     if (claim ? !t.claim() : state !== written) return null; // the writer gave up
+    // the first chunk of another frame: the writer withdrew this one and wrote its next
+    // request before this end took its turn (the frame read so far never runs)
+    if (i32[Slot.OFFSET] === 0) return yield* readFrame(t, written, claim, limit, own);
+    if (i32[Slot.OFFSET] !== filled) {
+      throw new ProtocolError(`a ${what(written)} chunk at byte ${i32[Slot.OFFSET]} is out of place (${filled} of ${total} bytes in)`);
+    }
     chunk = i32[Slot.CHUNK];
     if (chunk < 1 || chunk > data.length || filled + chunk > total) {
       throw new ProtocolError(

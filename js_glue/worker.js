@@ -15,7 +15,7 @@
 import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
 import { prepare } from "./environment.js";
 import { toHex } from "./micro.js";
-import { Message, Slot } from "./protocol.js";
+import { INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
 import { Caller } from "./stub.js";
 import { RelayCaller } from "./relay-stub.js";
 import { micropythonStub, pyodideStub } from "./python-stub.js";
@@ -24,6 +24,31 @@ import { micropythonStub, pyodideStub } from "./python-stub.js";
 let runtime = null;
 /** @type {any[]} page calls that arrived before the runtime was ready */
 const early = [];
+/** @type {Int32Array | null} the interrupt word Pyodide watches (its interrupt buffer) */
+let interruptWord = null;
+
+/**
+ * Hand one page call to Python. An interrupt that lands as Python enters or leaves the call
+ * (before the user's function runs, or while its answer is sent) escapes it: the call is then
+ * answered with it, so the page sees the KeyboardInterrupt and its call settles; for a FORGET,
+ * which answers nothing, the interrupt is stored back, to be raised in the next Python that
+ * runs. Neither the call nor the interrupt is lost.
+ * @param {any} message
+ */
+function deliver(message) {
+  try {
+    runtime.deliver(message);
+  } catch (e) {
+    const error = String(/** @type {any} */ (e)?.message ?? e);
+    if (message.call) {
+      self.postMessage({ kind: Message.SETTLE, call: message.call, error });
+    } else if (interruptWord && error.includes("KeyboardInterrupt")) {
+      Atomics.store(interruptWord, 0, INTERRUPT_SIGNAL);
+    } else {
+      console.error("pyscript-ffi: a page call into the worker failed", e);
+    }
+  }
+}
 
 self.onmessage = (event) => {
   const message = event.data;
@@ -32,7 +57,7 @@ self.onmessage = (event) => {
       .catch((e) => self.postMessage({ kind: Message.FAILED, error: e?.message ?? String(e) }))
       .finally(sendHeld);
   } else if (runtime) {
-    runtime.deliver(message);
+    deliver(message);
   } else {
     early.push(message);
   }
@@ -52,14 +77,17 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   if (type === "micropython") return bootMicro(caller, src, tag, io);
   const { pyodide, code, snapshot: used } = await bootPyodide(src, { snapshot, keep: keepOnPage });
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
-  if (buffer) pyodide.setInterruptBuffer(new Int32Array(buffer, Slot.INTERRUPT * 4, 1));
+  if (buffer) {
+    interruptWord = new Int32Array(buffer, Slot.INTERRUPT * 4, 1);
+    pyodide.setInterruptBuffer(interruptWord);
+  }
   pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
   // the page's calls into Python (callbacks) are answered while the file awaits at its top level
   runtime = app;
-  for (const message of early.splice(0)) runtime.deliver(message);
+  for (const message of early.splice(0)) deliver(message);
   const exports = (await app.run(code, src)).toJs();
   self.postMessage({ kind: Message.READY, exports, snapshot: used });
 }
@@ -106,7 +134,7 @@ async function bootMicro(/** @type {Caller | RelayCaller} */ caller, /** @type {
       app.deliver(m.kind, m.call ?? 0, m.kind === Message.EXPORT ? m.name : m.id, m.frame ? toHex(m.frame) : "");
     },
   };
-  for (const message of early.splice(0)) runtime.deliver(message);
+  for (const message of early.splice(0)) deliver(message);
   let exported = app.run(code, src);
   if (exported == null) {
     // a file that awaits at its top level (as PyScript allows): MicroPython runs it as a coroutine

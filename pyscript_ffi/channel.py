@@ -203,7 +203,8 @@ class Channel:
                 args = _resolved(args)
         interrupts = self.interrupts
         if interrupts is not None:  # (an interrupt before this line raises: nothing taken yet)
-            interrupts.depth += 1
+            interrupts.enter()
+        raising = False
         try:
             drops = self._take_drops()
             frame = None
@@ -221,9 +222,12 @@ class Channel:
             self._sent += len(frame)
             self._received += len(reply)
             return self._codec.decode_result(reply)
+        except KeyboardInterrupt:
+            raising = True
+            raise
         finally:
             if interrupts is not None:
-                interrupts.leave()  # raises an interrupt held meanwhile
+                interrupts.leave(raising)  # raises an interrupt held meanwhile
 
     def encode_value(self, value: Any) -> bytes:
         """A value on its own, for the page-to-worker calls that travel by postMessage."""

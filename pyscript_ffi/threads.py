@@ -96,16 +96,17 @@ class Worker:
         the host again runs on.) Call it on the host's thread."""
         self.connection.close("the worker was terminated")
 
-    def interrupt(self) -> None:
+    def interrupt(self) -> bool:
         """Raise KeyboardInterrupt in the worker thread at its next call to the host, or at
         once if it is waiting for the host. Code that makes no call to the host runs on: a
         Python thread takes no signal, and an exception forced into it at any bytecode
         (PyThreadState_SetAsyncExc) could land inside the channel's own bookkeeping.
 
-        Raises ChannelClosed if the worker was terminated."""
+        Returns False if the worker had not yet taken the interrupt sent before (the two are
+        raised as one KeyboardInterrupt). Raises ChannelClosed if the worker was terminated."""
         if self.connection.closed:
             raise ChannelClosed("interrupt() on a terminated worker: start a new one")
-        self.connection.buffer.interrupt()
+        return self.connection.buffer.interrupt()
 
     def join(self, timeout: float | None = None) -> None:
         self.thread.join(timeout)

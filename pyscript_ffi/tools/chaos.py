@@ -10,7 +10,9 @@ page runs 50-500 ms of synchronous script. Seeded by ``--seed``.
 
 It passes (exit 0) only if: no call in a worker that was not terminated got another call's
 answer, and none failed but by an interrupt; every worker still alive finished its run; each
-interrupted worker raised KeyboardInterrupt exactly as many times as it was interrupted; each
+interrupted worker raised KeyboardInterrupt exactly as many times as it was interrupted (an
+``interrupt()`` that finds the one before not yet taken is one with it: it returns false, and
+is counted as merged, not sent); each
 worker's live handles, after it settled, equal its baseline; every terminated worker's handles
 went to 0; the page had no error. (A MicroPython worker returns its releases only once its own
 and its JS collectors have both run: its handles are checked when all are terminated.)
@@ -58,7 +60,9 @@ def problems(result: dict[str, Any]) -> list[str]:
 def report(result: dict[str, Any]) -> str:
     lines = [f"chaos: booted in {result['booted'] / 1000:.1f} s, "
              f"ran {result['wallMs'] / 1000:.1f} s in all",
-             f"  page: {result['interruptsSent']} interrupts sent, {result['terminated']} workers "
+             f"  page: {result['interruptsSent']} interrupts sent (and "
+             f"{result.get('interruptsMerged', 0)} merged into one not yet taken), "
+             f"{result['terminated']} workers "
              f"terminated and replaced, busy {result['busyTimes']} times "
              f"({result['busyMs'] / 1000:.1f} s)",
              f"  {'worker':8} {'kind':12} {'role':12} {'calls':>8} {'mismatch':>8} {'errors':>6} "

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from broker.protocol import Op, Status
+from broker.protocol import DATA_OFFSET, Op, Slot, State, Status
 
-from .fuzz_cases import SANDBOX, Case, Cases, Model, pack, refs_in, reply_refs
+from .fuzz_cases import CHUNK_ROOM, SANDBOX, Case, Cases, Model, pack, refs_in, reply_refs
 from .served import chromium_page
 
 ASSETS = Path(__file__).with_name("fuzz_assets")
@@ -37,17 +39,25 @@ SLOW_CASE_MS = 2000.0
 MAX_FAILURES = 20
 
 
-Served = tuple[bytes, int, bool, float, list[int]]
+Served = tuple[bytes | None, int, bool, float, list[int]]
+#: a forged SETTLE's effect: (how the pending call ended, what settle raised or None)
+Settled = tuple[str, str | None]
 
 
 class Target(Protocol):
     """A serving side: `serve` one frame, answering (reply, live handles, polluted, ms, ids lent
-    in calls into the worker meanwhile)."""
+    in calls into the worker meanwhile); `transfer` one through its shared buffer, the caller's
+    end scripted (`Case.script`; the reply None if none came); `settle` a forged SETTLE message
+    against one call into the worker."""
 
     name: str
     foreign: list[int]
 
     def serve(self, frame: bytes) -> Served: ...
+
+    def transfer(self, script: list[list[Any]]) -> Served: ...
+
+    def settle(self, which: str, payload: tuple[str, str]) -> tuple[Served, Settled]: ...
 
 
 # -- the CPython host ---------------------------------------------------------------------------
@@ -83,16 +93,25 @@ class HostTarget:
     """A fresh connection of a CPython `Host` serving `host_sandbox()`."""
 
     name = "host"
+    #: how long the host waits for a chunk that never comes (transfer cases that must get no
+    #: reply); a transfer the caller finishes gets `transfer_bound` (a loaded 2-core machine
+    #: once held this thread past 0.1 s between two chunks)
+    transfer_wait = 0.05
+    transfer_bound = 5.0
 
     def __init__(self) -> None:
         from broker.host import Host
 
-        self.connection = Host(host_sandbox()).connect()
+        self.connection = Host(host_sandbox(), timeout=self.transfer_wait,
+                               buffer_bytes=DATA_OFFSET + CHUNK_ROOM).connect()
         self.foreign: list[int] = []  # a host's tables count from 1 each: ids overlap
+        self._last_settled = 0  # the call the last settle case answered
 
     def serve(self, frame: bytes) -> Served:
         started = time.perf_counter()
-        reply = self.connection.handle(frame)
+        return self._served(self.connection.handle(frame), started)
+
+    def _served(self, reply: bytes | None, started: float) -> Served:
         ms = (time.perf_counter() - started) * 1000
         called = []
         inbox = self.connection.calls.inbox
@@ -102,6 +121,97 @@ class HostTarget:
                 called += refs_in(message.frame)
         live = self.connection.statistics().live_handles
         return reply, live, hasattr(dict, "polluted"), ms, called
+
+    def transfer(self, script: list[list[Any]]) -> Served:
+        """The caller's end played here; the host's `serve_one` on a thread of its own, started
+        at each turn that finds a new request (as a ring would)."""
+        buffer = self.connection.buffer
+        started = time.perf_counter()
+        finished = any(step[0] == "read" for step in script)
+        self.connection._server.timeout = self.transfer_bound if finished else self.transfer_wait
+        server: threading.Thread | None = None
+        reply = None
+        for action, text, total, chunk, offset in ((step + [None] * 4)[:5] for step in script):
+            if action == "put":
+                piece = bytes.fromhex(text)[:CHUNK_ROOM]
+                buffer.data[:len(piece)] = piece
+                if total is not None:
+                    buffer.words[Slot.TOTAL] = total
+                buffer.words[Slot.CHUNK] = chunk
+                buffer.words[Slot.OFFSET] = offset
+                buffer.store(State.REQUEST)
+            elif action == "serve":
+                if server is None or not server.is_alive():
+                    server = threading.Thread(target=self.connection.serve_one, daemon=True)
+                    server.start()
+                self._turn(server.is_alive)
+            elif action == "withdraw":
+                buffer.compare_exchange(State.REQUEST, State.REPLY)
+            elif action == "read":
+                reply = self._read()
+        if server is not None:
+            server.join(self.transfer_bound * 2)
+            if server.is_alive():
+                raise RuntimeError("the host's transfer was still under way after the caller "
+                                   "left it")
+        return self._served(reply, started)
+
+    def _turn(self, serving: Callable[[], bool]) -> None:
+        """Wait (bounded) while the host holds the request (REQUEST or BUSY) and `serving`."""
+        buffer = self.connection.buffer
+        deadline = time.monotonic() + self.transfer_bound
+        while buffer.state in (State.REQUEST, State.BUSY) and serving():
+            if time.monotonic() > deadline:
+                break
+            buffer.wait_while(State(buffer.state), min(deadline, time.monotonic() + 0.01))
+
+    def _read(self) -> bytes | None:
+        buffer = self.connection.buffer
+        self._turn(lambda: True)
+        if buffer.state != State.REPLY:
+            return None
+        total = buffer.words[Slot.TOTAL]
+        reply = bytearray()
+        while True:
+            reply += buffer.data[:buffer.words[Slot.CHUNK]]
+            if len(reply) >= total:
+                return bytes(reply)
+            buffer.store(State.MORE)
+            if buffer.wait_while(State.MORE, time.monotonic() + self.transfer_bound) != State.REPLY:
+                return None
+
+    def settle(self, which: str, payload: tuple[str, str]) -> tuple[Served, Settled]:
+        from broker.protocol import Message
+
+        started = time.perf_counter()
+        calls = self.connection.calls
+        pending = calls.call(Message.EXPORT, "fzExport", ())
+        call = calls._next_call - 1
+        target: Any = {"pending": call, "settled": self._last_settled, "unknown": call + 1000,
+                       "text": str(call)}[which]
+        carried, text = payload
+        frame: Any = None
+        error: Any = None
+        if carried == "frame":
+            frame = bytes.fromhex(text)
+        elif carried == "both":
+            frame, error = pack([1]), text
+        elif carried == "error":
+            error = text
+        elif carried == "not_bytes":
+            frame = text
+        elif carried == "error_object":
+            error = RuntimeError(text)
+        threw = None
+        try:
+            calls.settle(target, frame, error)
+        except Exception as exc:  # noqa: BLE001 - reported as the case's failure
+            threw = repr(exc)
+        outcome = ("pending" if not pending.done() else
+                   "rejected" if pending.exception() is not None else "resolved")
+        calls.settle(call, pack(None), None)
+        self._last_settled = call
+        return self._served(None, started), (outcome, threw)
 
 
 # -- the page -----------------------------------------------------------------------------------
@@ -118,9 +228,20 @@ class PageTarget:
         self.foreign = list(page.evaluate("fuzz.foreign"))
 
     def serve(self, frame: bytes) -> Served:
-        got = self.page.evaluate("(hex) => fuzz.serve(hex)", frame.hex())
+        return self._served(self.page.evaluate("(hex) => fuzz.serve(hex)", frame.hex()))
+
+    def transfer(self, script: list[list[Any]]) -> Served:
+        return self._served(self.page.evaluate("(script) => fuzz.transfer(script)", script))
+
+    def settle(self, which: str, payload: tuple[str, str]) -> tuple[Served, Settled]:
+        got = self.page.evaluate("([w, p]) => fuzz.settle(w, p)", [which, list(payload)])
+        return self._served(got), (got["outcome"], got["threw"])
+
+    @staticmethod
+    def _served(got: dict[str, Any]) -> Served:
         called = [i for posted in got["posted"] for i in refs_in(bytes.fromhex(posted))]
-        return bytes.fromhex(got["reply"]), got["live"], got["polluted"], got["ms"], called
+        reply = None if got["reply"] is None else bytes.fromhex(got["reply"])
+        return reply, got["live"], got["polluted"], got["ms"], called
 
     def errors(self) -> list[str]:
         return list(self.page.evaluate("fuzz.errors"))
@@ -164,19 +285,42 @@ def run(target: Target, cases: int, seed: int) -> Outcome:
     for index in range(cases):
         case = made.next()
         expect = model.expected(case)
-        reply, live, polluted, ms, called = target.serve(case.frame)
+        if case.settle is not None:
+            (reply, live, polluted, ms, called), (outcome, threw) = target.settle(*case.settle)
+            statuses[f"SETTLE {outcome}"] += 1
+            if threw is not None:
+                fail(case, index, f"the forged SETTLE {case.settle} raised {threw}")
+            if outcome != case.settled:
+                fail(case, index, f"the forged SETTLE {case.settle} left the call {outcome}, "
+                     f"not {case.settled}")
+        elif case.script is not None:
+            reply, live, polluted, ms, called = target.transfer(case.script)
+        else:
+            reply, live, polluted, ms, called = target.serve(case.frame)
         kinds[case.kind] += 1
         out.cases += 1
         out.slowest_ms = max(out.slowest_ms, ms)
-        try:
-            status, ids = reply_refs(reply)
-        except ValueError as exc:
-            fail(case, index, f"undecodable reply: {exc}")
+        ids: list[int] = []
+        if case.settle is not None or (case.no_reply and reply is None):
+            status = -1  # (no reply, none due)
+            if case.no_reply:
+                statuses["no reply"] += 1
+        elif reply is None:
+            fail(case, index, "no reply came")
             break
-        statuses[Status(status).name] += 1
+        elif case.no_reply:
+            fail(case, index, f"a reply came to a transfer the page had to give up: {reply!r:.200}")
+            break
+        else:
+            try:
+                status, ids = reply_refs(reply)
+            except ValueError as exc:
+                fail(case, index, f"undecodable reply: {exc}")
+                break
+            statuses[Status(status).name] += 1
         if status == Status.INTERNAL:
-            fail(case, index, f"INTERNAL reply {reply[:200]!r}")
-        if expect is not None and status != expect:
+            fail(case, index, f"INTERNAL reply {(reply or b'')[:200]!r}")
+        if expect is not None and status != expect and status != -1:
             fail(case, index, f"status {Status(status).name}, the protocol says {expect.name}")
         if ms > SLOW_CASE_MS:
             fail(case, index, f"answered in {ms:.0f} ms (bound {SLOW_CASE_MS:.0f})")
@@ -191,7 +335,7 @@ def run(target: Target, cases: int, seed: int) -> Outcome:
             break
     drops = [x for handle, count in model.lent.items() for x in (handle, count)]
     reply, out.live_end, _, _, _ = target.serve(pack([int(Op.RELEASE), 0, None, [], drops]))
-    if reply_refs(reply)[0] != Status.OK:
+    if reply is None or reply_refs(reply)[0] != Status.OK:
         out.failures.append(f"releasing every held handle ({len(model.lent)}) was refused")
     if out.live_end != out.baseline:
         out.failures.append(f"{out.live_end} live handles after releasing everything, "

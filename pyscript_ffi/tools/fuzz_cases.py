@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 #: the globals the fuzzer reads (each host defines them: fuzz.html, `host_sandbox`)
 SANDBOX = ["fzObj", "fzArr", "fzFn", "fzThrow", "fzGen", "fzHalf", "fzCls", "fzMap"]
+#: the DATA bytes of each target's shared buffer (fuzz.html's CHUNK_ROOM): transfer cases go in
+#: chunks of at most this
+CHUNK_ROOM = 256
 #: ops a case may send to a held handle (HELLO and AWAIT of a never-settling value left out:
 #: neither is worth a random argument)
 OPS = [op for op in Op if op is not Op.HELLO]
@@ -113,6 +116,15 @@ class Case:
     well_formed: bool = True
     #: the status the protocol requires, or None if any but INTERNAL will do
     expect: Status | None = None
+    #: (a "transfer" case) the caller's end of the shared buffer, scripted (fuzz.html's
+    #: ``transfer``, fuzz.HostTarget.transfer): None sends `frame` straight to the handler
+    script: list[list[Any]] | None = None
+    #: (a "transfer" case) no reply may come: the page must give the transfer up
+    no_reply: bool = False
+    #: (a "settle" case) the forged SETTLE: (which call, (what it carries, bytes or text)), and
+    #: how the one call the page made must end: "resolved", "rejected" or still "pending"
+    settle: tuple[str, tuple[str, str]] | None = None
+    settled: str = ""
 
 
 @dataclass
@@ -241,11 +253,13 @@ class Cases:
     def next(self) -> Case:
         r = self.rand
         kind = r.choices(["lend", "op", "forged", "dead_arg", "release", "bad_counts", "lying",
-                          "c1", "bad_ext", "shape", "pollution"],
-                         [12, 40, 6, 4, 8, 3, 7, 2, 2, 3, 5])[0]
+                          "c1", "bad_ext", "shape", "pollution", "transfer", "settle"],
+                         [12, 40, 6, 4, 8, 3, 7, 2, 2, 3, 5, 4, 2])[0]
         held = self.held()
-        if held is None and kind in ("op", "dead_arg", "pollution"):
+        if held is None and kind in ("op", "dead_arg", "pollution", "settle"):
             kind = "lend"
+        if kind == "transfer":
+            return self._transfer()
         make: Callable[[int], Case] = getattr(self, f"_{kind}")
         return make(GLOBAL_HANDLE if held is None else held)
 
@@ -339,3 +353,98 @@ class Cases:
         if case == 2:
             return self._request("pollution", Op.QUERY, held, [proto, "prototype"], [])
         return self._request("pollution", Op.SET, held, "polluted", [value])  # (a prototype?)
+
+    # -- the shared buffer: chunked transfers, cut, lying or restarted ---------------------------
+
+    def _chunks(self, frame: bytes) -> list[list[Any]]:
+        """`frame` as the caller writes it in two or more chunks of random sizes (each a put and
+        the page's turn), TOTAL set with the first; the last chunk's turn is left to the caller
+        of this."""
+        r = self.rand
+        cuts = sorted(r.sample(range(1, len(frame)), min(len(frame) - 1, r.randint(1, 4))))
+        pieces = [frame[a:b][i:i + CHUNK_ROOM]
+                  for a, b in zip([0, *cuts], [*cuts, len(frame)], strict=True)
+                  for i in range(0, b - a, CHUNK_ROOM)]
+        script: list[list[Any]] = []
+        offset = 0
+        for i, piece in enumerate(pieces):
+            script += [["put", piece.hex(), len(frame) if i == 0 else None, len(piece), offset],
+                       ["serve"]]
+            offset += len(piece)
+        return script
+
+    def _transfer(self) -> Case:
+        """A request through the shared buffer in chunks (CHUNK_ROOM is 256 bytes on both
+        targets): whole, or cut off, with a lying TOTAL or CHUNK, withdrawn mid-way, or withdrawn
+        and followed at once by a new request (which must be served as itself)."""
+        r = self.rand
+        inner = self.next()
+        while inner.script is not None or inner.settle is not None or len(inner.frame) < 2:
+            inner = self.next()
+        frame = inner.frame
+        fault = r.choice(["whole", "whole", "cut", "over", "under", "overflow", "zero",
+                          "misplaced", "withdrawn", "restart"])
+        script = self._chunks(frame)
+        kind = f"transfer_{fault}"
+        if fault == "whole":
+            return Case(kind, frame, inner.drops, inner.well_formed, inner.expect,
+                        script + [["read"]])
+        if fault == "cut":  # the caller stops after some chunks: the page gives up
+            keep = 2 * r.randrange(1, len(script) // 2)
+            return Case(kind, frame, [], False, None, script[:keep], no_reply=True)
+        if fault == "over":  # TOTAL claims more than the caller ever sends
+            script[0][2] = len(frame) + r.randint(1, 300)
+            return Case(kind, frame, [], False, None, script, no_reply=True)
+        if fault == "under":  # the first chunk is larger than TOTAL
+            script[0][2] = r.randrange(0, script[0][3])
+            return Case(kind, frame, [], False, Status.BAD_REQUEST, script[:2] + [["read"]])
+        if fault in ("overflow", "zero", "misplaced"):
+            # a later chunk past TOTAL, of 0 or too many bytes, or saying it starts elsewhere
+            at = 2 * r.randrange(1, len(script) // 2)
+            if fault == "misplaced":
+                right = script[at][4]
+                offset = right + r.choice([-1, 1, 1000, -(1 << 30)])
+                # (0 would be a new frame: the restart case)
+                script[at][4] = offset if offset != 0 else right + 1
+            else:
+                script[at][3] = (r.choice([0, -1, 257, 1 << 20]) if fault == "zero"
+                                 else len(frame) + r.randint(1, 200))
+            return Case(kind, frame, [], False, Status.BAD_REQUEST, script[:at + 2] + [["read"]])
+        # withdrawn: a later chunk taken back before the page claimed it (the caller's deadline)
+        at = 2 * r.randrange(1, len(script) // 2)
+        script = script[:at + 1] + [["withdraw"]]
+        if fault == "withdrawn":
+            return Case(kind, frame, [], False, None, script + [["serve"]], no_reply=True)
+        # restart: ... and the caller's next request written at once, before the page's turn
+        second = self.next()
+        while second.script is not None or second.settle is not None or len(second.frame) < 2:
+            second = self.next()
+        script += self._chunks(second.frame) + [["read"]]
+        return Case(kind, second.frame, second.drops, second.well_formed, second.expect, script)
+
+    # -- forged SETTLE messages -------------------------------------------------------------------
+
+    def _settle(self, held: int) -> Case:
+        """A SETTLE for the one call the page made (or for the one the last settle case
+        answered, one never made, an id that is not a number), carrying a value, an error, both,
+        neither, broken bytes, a dead or a live REMOTE, or something that is not bytes."""
+        r = self.rand
+        which = r.choice(["pending", "pending", "settled", "unknown", "text"])
+        payload = r.choice(["value", "error", "both", "neither", "broken", "dead", "live",
+                            "not_bytes", "error_object"])
+        text = "fz: forged"
+        if payload == "value":
+            text = pack([self.value()]).hex()
+        elif payload == "broken":
+            text = r.choice([b"\xc1", b"\x92\x01", b"\xd9\xff", b""]).hex()
+        elif payload == "dead":
+            text = pack([Ref(self.dead())]).hex()
+        elif payload == "live":
+            text = pack([Ref(held)]).hex()
+        carried = {"value": "frame", "broken": "frame", "dead": "frame",
+                   "live": "frame"}.get(payload, payload)
+        # only a SETTLE naming the call settles it; only a frame that decodes resolves it
+        settled = ("pending" if which != "pending" else
+                   "resolved" if payload in ("value", "live") else "rejected")
+        return Case("settle", b"", [], False, None, settle=(which, (carried, text)),
+                    settled=settled)

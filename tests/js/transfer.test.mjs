@@ -128,3 +128,37 @@ test("an unclaimed request is withdrawn; a late reply is owed and discarded", as
   delete globalThis.transferSlow;
   delete globalThis.transferValue;
 });
+
+test("a request withdrawn mid-transfer and followed at once by another: the other is served as itself", async () => {
+  // the caller's end played here, as a stub whose deadline passed after its second chunk was
+  // written and that then wrote its next request before the page took its turn
+  const { channel: ch } = channel(32, { timeoutMs: 200 });
+  const i32 = ch.transfer.i32;
+  const data = ch.transfer.data;
+  const put = (bytes, total, offset) => {
+    data.set(bytes);
+    if (total !== null) i32[Slot.TOTAL] = total;
+    i32[Slot.CHUNK] = bytes.length;
+    i32[Slot.OFFSET] = offset;
+    Atomics.store(i32, Slot.STATE, State.REQUEST);
+  };
+  globalThis.transferRestart = "the second request";
+  const first = encode([Op.SET, 0, "transferRestart", ["the first request, never run: ".repeat(3)]]);
+  const second = encode([Op.GET, 0, "transferRestart", []]);
+  assert.ok(second.length <= 32 && first.length > 64);
+  put(first.subarray(0, 32), first.length, 0);
+  assert.equal(ch.poll(), true);
+  assert.equal(Atomics.load(i32, Slot.STATE), State.MORE);
+  put(first.subarray(32, 64), null, 32);
+  assert.equal(Atomics.compareExchange(i32, Slot.STATE, State.REQUEST, State.REPLY), State.REQUEST); // withdrawn
+  put(second, second.length, 0);
+  ch.poll();
+  for (let i = 0; i < 50 && Atomics.load(i32, Slot.STATE) !== State.REPLY; i++) await null;
+  assert.equal(Atomics.load(i32, Slot.STATE), State.REPLY);
+  assert.equal(i32[Slot.TOTAL], i32[Slot.CHUNK], "a short reply, whole");
+  const [code, value] = decode(data.slice(0, i32[Slot.CHUNK]), refs);
+  assert.equal(code, Status.OK);
+  assert.equal(value, "the second request");
+  assert.equal(globalThis.transferRestart, "the second request", "the withdrawn request never ran");
+  ch.close("done");
+});
