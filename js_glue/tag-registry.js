@@ -17,9 +17,10 @@ export class TagRegistry {
   #runs = new Set();
 
   /** Publish the Python-facing calls as `globalThis.pyscriptFfiCore`. Each is a plain function
-   * (no `this`), so it works however an interpreter's FFI calls it. */
-  publish() {
+   * (no `this`), so it works however an interpreter's FFI calls it; `more` adds others. */
+  publish(/** @type {Record<string, Function>} */ more = {}) {
     const surface = Object.freeze({
+      ...more,
       /** A promise of the named worker's `sync` (its exports), once it is ready. */
       named: (/** @type {string} */ name) => this.#entry(name).promise,
       /** The function the page set as `xworker.sync[name]` on worker tag `id`, or null. */

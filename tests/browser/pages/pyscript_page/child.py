@@ -1,0 +1,20 @@
+# Run by PyWorker(...) from the page's-thread tag of py.html / mpy.html.
+import json
+
+from pyscript import RUNNING_IN_WORKER, PyWorker, sync
+
+
+def triple(n):
+    # calls back the page's function lent as worker.sync.double
+    return json.dumps([RUNNING_IN_WORKER, n * 3, sync.double(n)])
+
+
+def refused():
+    try:
+        PyWorker("./child.py")
+    except TypeError as e:
+        return str(e)
+    return "PyWorker ran in a worker"
+
+
+__export__ = ["triple", "refused"]
