@@ -58,7 +58,8 @@ def test_event_attributes_call_the_named_function_with_the_event(features_page):
     before = len(json.loads(page.inner_text("#calls") or "[]"))
     page.click("#go")
     page.click("#dotted")  # handlers.count: a dotted name, followed from the tags' namespace
-    page.click("#async")  # an async def handler
+    page.click("#async")  # an async def handler: its body runs on the loop's next turn
+    calls(page, before + 3)
     # any event name: the part after the prefix
     page.evaluate("document.getElementById('custom')"
                   ".dispatchEvent(new CustomEvent('greet', { detail: 'hi' }))")
