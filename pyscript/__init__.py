@@ -11,7 +11,7 @@ from pyscript_ffi import _runtime
 
 from . import ffi, util
 from ._py_import import py_import
-from .context import config, current_target
+from .context import config, current_target, js_import
 from .display import HTML, display
 from .events import Event, when
 from .fetch import fetch
@@ -20,8 +20,8 @@ from .websocket import WebSocket
 
 __all__ = [
     "HTML", "PyWorker", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
-    "current_target", "display", "document", "ffi", "fetch", "js", "py_import", "storage", "sync",
-    "util", "WebSocket", "when", "window", "workers",
+    "current_target", "display", "document", "ffi", "fetch", "js", "js_import", "py_import",
+    "storage", "sync", "util", "WebSocket", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")

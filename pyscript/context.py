@@ -147,3 +147,18 @@ def py_worker() -> Any:
         return NotSupported("pyscript.PyWorker",
                             "pyscript.PyWorker works only when running in the main thread")
     return PyWorker
+
+
+_importer: Any = None
+
+
+def js_import(*urls: str) -> Any:
+    """PyScript's ``js_import``: import the JavaScript modules at `urls` (relative to the page)
+    on the page, in a worker too; a Promise of their modules, in order:
+    ``(chart,) = await js_import("./chart.js")``."""
+    global _importer
+    if _importer is None:
+        _importer = _runtime.current().window.Function(
+            "return (...urls) => Promise.all(urls.map("
+            "(url) => import(new URL(url, document.baseURI).href)))")()
+    return _importer(*urls)

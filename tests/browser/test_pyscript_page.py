@@ -143,4 +143,7 @@ def test_pyworker_from_python(features_page):
                     "as in PyScript",
         # a failing worker's ready rejects with its error (and shows the box above)
         "failing_ready": "rejected",
+        # js_import: the module imported on the page, from the page's thread and a worker
+        "js_import": 42,
+        "worker_js_import": 42,
     }

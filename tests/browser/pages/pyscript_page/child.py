@@ -1,7 +1,7 @@
 # Run by PyWorker(...) from the page's-thread tag of py.html / mpy.html.
 import json
 
-from pyscript import RUNNING_IN_WORKER, PyWorker, sync
+from pyscript import RUNNING_IN_WORKER, PyWorker, js_import, sync
 
 
 def triple(n):
@@ -17,4 +17,12 @@ def refused():
     return "PyWorker ran in a worker"
 
 
-__export__ = ["triple", "refused"]
+# js_import in a worker: the module is imported on the page
+modules = await js_import("./answer.js")  # noqa: F704 - top-level await, as in PyScript
+
+
+def imported():
+    return modules[0].answer
+
+
+__export__ = ["triple", "refused", "imported"]

@@ -1,7 +1,7 @@
 # The page's-thread code of py.html and mpy.html: py-* handlers, and PyWorker from Python.
 import json
 
-from pyscript import PyWorker, config, document
+from pyscript import PyWorker, config, document, js_import
 
 OTHER = "pyodide" if config["type"] == "mpy" else "micropython"
 facts = {}
@@ -60,7 +60,10 @@ async def use_pyworker():
     facts["ready_is_worker"] = ready.sync is not None
     facts["triple"] = json.loads(await worker.sync.triple(7))
     facts["refused_in_worker"] = await worker.sync.refused()
+    facts["worker_js_import"] = await worker.sync.imported()
     worker.terminate()
+    modules = await js_import("./answer.js")
+    facts["js_import"] = modules[0].answer
     try:
         PyWorker("./child.py", type="ruby")
     except ValueError as e:
