@@ -31,6 +31,7 @@ export class TagRegistry {
       /** The id of a worker tag's display target, created after the tag on first use. */
       workerTarget: (/** @type {string} */ id) => {
         const script = document.getElementById(id);
+        if (!script && /-pyworker\d+$/.test(id)) throw new Error("pyscript-ffi: a PyWorker started from Python has no tag to display next to: pass display() a target");
         if (!script) throw new Error(`pyscript-ffi: the worker tag #${id} is no longer in the page`);
         return targetOf(script, `${id}-target`).id;
       },

@@ -146,4 +146,6 @@ def test_pyworker_from_python(features_page):
         # js_import: the module imported on the page, from the page's thread and a worker
         "js_import": 42,
         "worker_js_import": 42,
+        # a PyWorker has no tag to display next to: display() without a target says so
+        "display_without_target": True,
     }

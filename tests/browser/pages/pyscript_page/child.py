@@ -1,7 +1,7 @@
 # Run by PyWorker(...) from the page's-thread tag of py.html / mpy.html.
 import json
 
-from pyscript import RUNNING_IN_WORKER, PyWorker, js_import, sync
+from pyscript import RUNNING_IN_WORKER, PyWorker, display, js_import, sync
 
 
 def triple(n):
@@ -25,4 +25,12 @@ def imported():
     return modules[0].answer
 
 
-__export__ = ["triple", "refused", "imported"]
+def display_without_target():
+    try:
+        display("where?")
+    except Exception as e:  # noqa: BLE001 - the page's error, whatever the interpreter calls it
+        return "pass display() a target" in str(e)
+    return "displayed"
+
+
+__export__ = ["triple", "refused", "imported", "display_without_target"]

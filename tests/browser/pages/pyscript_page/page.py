@@ -61,6 +61,7 @@ async def use_pyworker():
     facts["triple"] = json.loads(await worker.sync.triple(7))
     facts["refused_in_worker"] = await worker.sync.refused()
     facts["worker_js_import"] = await worker.sync.imported()
+    facts["display_without_target"] = await worker.sync.display_without_target()
     worker.terminate()
     modules = await js_import("./answer.js")
     facts["js_import"] = modules[0].answer
