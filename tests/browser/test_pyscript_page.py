@@ -1,6 +1,6 @@
-"""PyScript's page features on /_ffi/core.js, in real Chromium and Firefox ESR: `py-*` event
-attributes on the page's thread, the error box's tracebacks trimmed to the user's frames (tags on
-both threads, a PyWorker), and `PyWorker` from Python. The pages
+"""PyScript's page features on /_ffi/core.js, in real Chromium, Firefox ESR and WebKitGTK:
+`py-*` event attributes on the page's thread, the error box's tracebacks trimmed to the user's
+frames (tags on both threads, a PyWorker), and `PyWorker` and `js_import` from Python. The pages
 tests/browser/pages/pyscript_page/py.html (Pyodide) and mpy.html (MicroPython) boot once per
 engine and interpreter (module fixture); their page's-thread tag starts a PyWorker of the other
 interpreter and records what it saw in #facts."""
@@ -19,9 +19,9 @@ OTHER = {"py": "micropython", "mpy": "pyodide"}
 BOXES_AT_LOAD = 3
 
 
-@pytest.fixture(scope="session", params=["chromium", "firefox"])
+@pytest.fixture(scope="session", params=["chromium", "firefox", "webkit"])
 def engine(request: pytest.FixtureRequest) -> str:
-    """Chromium and Firefox ESR (WebKitGTK: see the closing note of this file's commit)."""
+    """Chromium, Firefox ESR and WebKitGTK."""
     return str(request.param)
 
 
