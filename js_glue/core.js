@@ -16,24 +16,26 @@
 //
 // This module only wires the parts, one job each: tag-discovery.js finds the tags,
 // tag-page-thread.js and tag-worker.js run them, tag-registry.js is what Python reaches
-// (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says.
+// (`pyscriptFfiCore`), tag-errors.js the error box, tag-element.js what one tag says,
+// tag-events.js the `py-click="handler"` attributes.
 
 import { publishModuleCalls } from "./js-modules.js";
 import { publishDomCalls } from "./pyscript-dom.js";
 import { publishStorageCalls } from "./pyscript-storage.js";
 import { TagDiscovery } from "./tag-discovery.js";
+import { EventAttributes } from "./tag-events.js";
 import { showError, showUncaughtPythonErrors } from "./tag-errors.js";
 import { PageThreadTags } from "./tag-page-thread.js";
 import { TagRegistry } from "./tag-registry.js";
-import { WorkerTags } from "./tag-worker.js";
+import { pyWorkerFor, WorkerTags } from "./tag-worker.js";
 
 const registry = new TagRegistry();
-registry.publish();
+const pageThread = new PageThreadTags();
+const workers = new WorkerTags(registry);
+registry.publish({ pyWorker: pyWorkerFor(workers) });
 publishDomCalls();
 publishStorageCalls();
 publishModuleCalls();
-const pageThread = new PageThreadTags();
-const workers = new WorkerTags(registry);
 
 const EDITORS = 'script[type="py-editor"], script[type="mpy-editor"]';
 
@@ -69,6 +71,8 @@ function start() {
   showUncaughtPythonErrors();
   new TagDiscovery(run).watch(document);
   new TagDiscovery(startEditor, EDITORS).watch(document);
+  // after the tags: the page's-thread tags found at load are queued, so their controls wait
+  new EventAttributes(pageThread).watch(document);
   // the tags in the page at load: later ones are not waited for, as in PyScript
   registry.settled().then(() => globalThis.dispatchEvent(new Event("py:all-done")));
 }

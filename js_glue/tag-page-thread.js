@@ -55,6 +55,13 @@ export class PageThreadTags {
   /** @type {Map<TagType, Interpreter>} */
   #interpreters = new Map();
 
+  /** The interpreter of `type`, once the tags of that type queued so far have run; null if no
+   * tag of that type runs on the page's thread (tag-events.js). @param {TagType} type */
+  ready(type) {
+    const main = this.#interpreters.get(type);
+    return main ? main.queue.then(() => main.booted) : null;
+  }
+
   /** Run `script` on the page's thread, after the tags of its type queued before it. */
   run(/** @type {HTMLScriptElement} */ script, /** @type {TagType} */ type) {
     let main = this.#interpreters.get(type);

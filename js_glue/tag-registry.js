@@ -17,9 +17,10 @@ export class TagRegistry {
   #runs = new Set();
 
   /** Publish the Python-facing calls as `globalThis.pyscriptFfiCore`. Each is a plain function
-   * (no `this`), so it works however an interpreter's FFI calls it. */
-  publish() {
+   * (no `this`), so it works however an interpreter's FFI calls it; `more` adds others. */
+  publish(/** @type {Record<string, Function>} */ more = {}) {
     const surface = Object.freeze({
+      ...more,
       /** A promise of the named worker's `sync` (its exports), once it is ready. */
       named: (/** @type {string} */ name) => this.#entry(name).promise,
       /** The function the page set as `xworker.sync[name]` on worker tag `id`, or null. */
@@ -30,6 +31,7 @@ export class TagRegistry {
       /** The id of a worker tag's display target, created after the tag on first use. */
       workerTarget: (/** @type {string} */ id) => {
         const script = document.getElementById(id);
+        if (!script && /-pyworker\d+$/.test(id)) throw new Error("pyscript-ffi: a PyWorker started from Python has no tag to display next to: pass display() a target");
         if (!script) throw new Error(`pyscript-ffi: the worker tag #${id} is no longer in the page`);
         return targetOf(script, `${id}-target`).id;
       },
@@ -43,6 +45,14 @@ export class TagRegistry {
   lend(/** @type {string} */ id, /** @type {Map<string, Function>} */ lent) {
     this.#lent.set(id, lent);
   }
+
+  /** The functions lent to worker `id`, a new empty map the first time it is asked for. */
+  lentTo(/** @type {string} */ id) {
+    let lent = this.#lent.get(id);
+    if (!lent) this.#lent.set(id, (lent = new Map()));
+    return lent;
+  }
+
   /** Worker `name` is `ready` (a promise of its `sync`, which may reject: its tag shows why). */
   nameWorker(/** @type {string} */ name, /** @type {Promise<any>} */ ready) {
     this.#entry(name).resolve(ready);

@@ -31,6 +31,11 @@ export class WorkerTags {
     this.#registry = registry;
   }
 
+  /** The functions the page lends worker `id` (its `xworker.sync.name = f`). */
+  lentTo(/** @type {string} */ id) {
+    return this.#registry.lentTo(id);
+  }
+
   /** Start `script` in a worker; resolves once it ran its file (or failed, shown in a box). */
   async run(/** @type {any} */ script, /** @type {TagType} */ type) {
     const name = script.getAttribute("name");
@@ -78,14 +83,55 @@ export class WorkerTags {
       const failed = Promise.reject(e); // for xworker.ready, if the worker never started
       failed.catch(() => {});
       started(/** @type {any} */ ({ ready: failed, sync: {}, terminate() {} }));
-      // an inline tag's code runs from a blob: URL; name the tag instead
-      const tag = `<script type="${type}" worker>${script.id ? ` #${script.id}` : ""}`;
-      const message = (e?.message ?? String(e)).replace(/^blob:\S+/, tag);
+      const message = workerError(e?.message ?? String(e), type, script.id);
       if (terminal) terminal.stderr(message); // as PyScript: a terminal tag's error shows in it
       else showError(message);
     }
     announce(script, "done", true);
   }
+}
+
+/** The page's-thread Python's `PyWorker(src, type=..., config=...)` (pyscript/context.py): a
+ * worker run as a tag's is, without a tag: what PyScript returns, `sync` both ways (the worker's
+ * exports to call, `sync.fn = f` to lend it a function, which its `pyscript.sync.fn` calls),
+ * `ready` (resolves to the worker once its code ran) and `terminate()`. A failure shows in the
+ * error box, as PyScript shows it. */
+export function pyWorkerFor(/** @type {WorkerTags} */ tags) {
+  let made = 0;
+  return (/** @type {string} */ src, /** @type {"pyodide" | "micropython"} */ interpreter, /** @type {string | null} */ config) => {
+    const type = interpreter === "micropython" ? "mpy" : "py";
+    const id = `${type}-pyworker${made++}`;
+    const url = new URL(src, document.baseURI).href;
+    const starting = (async () => {
+      const read = await readConfig(config, document.baseURI);
+      return PyWorker(url, {
+        type: interpreter,
+        timeout: WORKER_CALL_TIMEOUT_MS,
+        tag: { id, type, name: null, config: read.value, baseURL: read.baseURL, terminal: false },
+      });
+    })();
+    const ready = starting.then((worker) => worker.ready);
+    const xworker = xworkerOf(starting.catch(() => failedWorker(ready)), tags.lentTo(id));
+    const worker = { sync: xworker.sync, ready: ready.then(() => worker), terminate: xworker.terminate };
+    worker.ready.catch((/** @type {any} */ e) => showError(workerError(e?.message ?? String(e), type, id)));
+    return worker;
+  };
+}
+
+/** A stand-in for a worker that never started: its `ready` rejects with why. */
+function failedWorker(/** @type {Promise<any>} */ ready) {
+  return /** @type {any} */ ({ ready, sync: {}, terminate() {} });
+}
+
+/** What the error box says when worker tag `id` failed: a Python error of its code is its
+ * traceback alone, as PyScript shows it (the frames of an inline tag's code, run from a blob:
+ * URL, named as the page's-thread tags are: the page's path, `#`, the tag's id); any other
+ * failure names the tag first. */
+export function workerError(/** @type {string} */ message, /** @type {string} */ type, /** @type {string} */ id) {
+  const named = message.replace(/blob:[^\s"]+/g, `${location.pathname}#${id}`);
+  const traceback = /^\S+ failed to start:\n(Traceback \(most recent call last\):\n[^]*)$/.exec(named);
+  if (traceback) return traceback[1];
+  return message.replace(/^blob:\S+/, `<script type="${type}" worker> #${id}`);
 }
 
 /** A worker tag's `xworker`: `sync` reads the page's lent functions first, else calls the

@@ -1,8 +1,8 @@
 """PyScript's names, for code written for PyScript: ``from pyscript import document, display``.
 
 ``document``, ``window`` and ``js`` resolve per thread (a worker's are the page's, through the
-channel). ``workers`` and ``create_named_worker`` exist on the page's thread only, and ``sync``
-works in a worker only, as in PyScript.
+channel). ``workers`` and ``create_named_worker`` exist on the page's thread only, ``PyWorker``
+works there only, and ``sync`` works in a worker only, as in PyScript.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pyscript_ffi import _runtime
 
 from . import ffi, util
 from ._py_import import py_import
-from .context import config, current_target
+from .context import config, current_target, js_import
 from .display import HTML, display
 from .events import Event, when
 from .fetch import fetch
@@ -19,9 +19,9 @@ from .storage import Storage, storage
 from .websocket import WebSocket
 
 __all__ = [
-    "HTML", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
-    "current_target", "display", "document", "ffi", "fetch", "js", "py_import", "storage", "sync",
-    "util", "WebSocket", "when", "window", "workers",
+    "HTML", "PyWorker", "RUNNING_IN_WORKER", "Event", "Storage", "config", "create_named_worker",
+    "current_target", "display", "document", "ffi", "fetch", "js", "js_import", "py_import",
+    "storage", "sync", "util", "WebSocket", "when", "window", "workers",
 ]
 
 _MAIN_ONLY = ("workers", "create_named_worker")
@@ -35,6 +35,10 @@ def __getattr__(name: str) -> object:
         return getattr(_runtime.current(), name)
     if name == "RUNNING_IN_WORKER":
         return _runtime.RUNNING_IN_WORKER
+    if name == "PyWorker":
+        from .context import py_worker
+
+        return py_worker()
     if name == "sync":
         from .context import sync
 

@@ -1,6 +1,6 @@
 """Where this code runs, as PyScript's ``pyscript.context`` tells it: ``RUNNING_IN_WORKER``,
-``config``, ``current_target()`` and, in a worker, ``sync`` (the functions the page set on the
-worker tag's ``xworker.sync``).
+``config``, ``current_target()``, on the page's thread ``PyWorker`` and, in a worker, ``sync``
+(the functions the page set on the worker tag's ``xworker.sync``).
 
 A tag run by ``/_ffi/core.js`` has its context as the JS module ``_pyscript_ffi_core`` (see
 js_glue/environment.js); the page's registry of tags is ``pyscriptFfiCore`` on its window.
@@ -103,3 +103,62 @@ def sync() -> _Sync | NotSupported:
         return NotSupported("pyscript.sync", "pyscript.sync needs a worker started by a "
                             "<script type=\"py\" worker> tag (/_ffi/core.js)")
     return NotSupported("pyscript.sync", "pyscript.sync works only when running in a worker")
+
+
+#: PyWorker's `type`s, as PyScript names them
+_INTERPRETERS = ("pyodide", "micropython")
+
+
+def PyWorker(url: str, **options: Any) -> Any:  # noqa: N802 - PyScript's name
+    """Start the Python file `url` (relative to the page) in a worker, as PyScript's
+    ``PyWorker``: ``type`` is "pyodide" or "micropython" (default: this thread's interpreter),
+    ``config`` a dict, JSON text or a config file's URL (files, packages, js_modules).
+
+    Returns the worker at once: ``await worker.ready`` waits for its code to have run (and
+    gives the worker); ``await worker.sync.name(*args)`` calls a function its ``__export__``
+    lists; ``worker.sync.name = f`` lends it `f`, which its ``pyscript.sync.name(...)`` calls;
+    ``worker.terminate()`` stops it. An error of its code shows in the page's error box and
+    rejects ``ready``.
+
+    Raises:
+        ValueError: `type` is neither "pyodide" nor "micropython", or an option is unknown.
+        RuntimeError: not run by a <script type="py"> tag of /_ffi/core.js.
+    """
+    interpreter = options.pop("type", "micropython" if MICROPYTHON else "pyodide")
+    config = options.pop("config", None)
+    options.pop("version", None)  # PyScript's: the version served is the one there is
+    if options:
+        raise ValueError(f"PyWorker() got unknown options {sorted(options)}: it takes type and "
+                         "config")
+    if interpreter not in _INTERPRETERS:
+        raise ValueError(f"PyWorker(type={interpreter!r}): type must be \"pyodide\" or "
+                         "\"micropython\", as in PyScript")
+    if _tag is None:
+        raise RuntimeError("PyWorker() needs code run by a <script type=\"py\"> tag "
+                           "(/_ffi/core.js): from a page's script, use PyWorker of /_ffi/main.js")
+    text = None if config is None else config if isinstance(config, str) else json.dumps(config)
+    return _registry().pyWorker(url, interpreter, text)
+
+
+def py_worker() -> Any:
+    """``pyscript.PyWorker``: the function on the page's thread; in a worker a name that
+    raises when used, as in PyScript."""
+    if in_worker():
+        return NotSupported("pyscript.PyWorker",
+                            "pyscript.PyWorker works only when running in the main thread")
+    return PyWorker
+
+
+_importer: Any = None
+
+
+def js_import(*urls: str) -> Any:
+    """PyScript's ``js_import``: import the JavaScript modules at `urls` (relative to the page)
+    on the page, in a worker too; a Promise of their modules, in order:
+    ``(chart,) = await js_import("./chart.js")``."""
+    global _importer
+    if _importer is None:
+        _importer = _runtime.current().window.Function(
+            "return (...urls) => Promise.all(urls.map("
+            "(url) => import(new URL(url, document.baseURI).href)))")()
+    return _importer(*urls)

@@ -1,0 +1,3 @@
+import fails
+
+fails.outer()

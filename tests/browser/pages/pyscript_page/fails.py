@@ -1,0 +1,6 @@
+def inner():
+    raise ValueError("raised by the user's code")
+
+
+def outer():
+    inner()
