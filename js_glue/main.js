@@ -19,6 +19,7 @@ import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { Relay, relayUrl } from "./relay.js";
 import { keepSnapshot } from "./snapshot.js";
+import { preloadBoot } from "./preload.js";
 
 export { chooseTransport, diagnose, isolationProblem } from "./diagnose.js";
 
@@ -83,6 +84,7 @@ export function PyWorker(src, options = {}) {
   if (!(bufferBytes > DATA_OFFSET + 1024)) throw new RangeError(`bufferBytes must be over ${DATA_OFFSET + 1024}`);
   checkStdio(options, "PyWorker");
   const url = new URL(src, document.baseURI).href;
+  preloadBoot(type);
   let worker = /** @type {Worker | null} */ (null);
   let channel = /** @type {Channel | null} */ (null);
   let buffer = /** @type {SharedArrayBuffer | null} */ (null);
@@ -210,6 +212,7 @@ export function PyMain(src, options = {}) {
     throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   const url = new URL(src, document.baseURI).href;
+  preloadBoot(type);
   const ready = (async () => {
     if (type === "micropython") return runMicroPythonMain(src, url);
     const { pyodide, code } = await bootPyodide(url, { snapshot: snapshot !== false });

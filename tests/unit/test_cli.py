@@ -135,7 +135,10 @@ def test_vendored_modules_are_only_what_the_glue_imports(tmp_path):
     assert "vendor/msgpackr/index.js" in vendored and "vendor/msgpackr/LICENSE" in vendored
     assert all(p.endswith(".js") or p.endswith("LICENSE") for p in vendored), vendored
     assert "vendor/msgpackr/node-index.js" not in vendored  # Node's build: never imported
-    assert not any(p.endswith(".map") or p.endswith(".d.ts") for p in written)
+    assert not any(p.endswith(".d.ts") for p in written)
+    # the only source maps are the glue bundles' (beside them, at the top)
+    assert {p for p in written if p.endswith(".map")} == {
+        f"{p.name}.map" for p in assets.glue_bundle().glob("*.js")}
 
 
 def test_the_bundles_are_made_by_esbuild_remade_when_stale_and_collected(tmp_path):
