@@ -3,10 +3,10 @@ modules (msgpackr), Pyodide, MicroPython, Pyodide's msgpack wheel, this project'
 packages for the workers (generated: ``python.zip``, ``python.json``, ``manifest.json``), and
 the terminal's and the editor's npm packages bundled by esbuild (``bundles/``, see `bundle`).
 
-The page's glue is served bundled and minified (`glue_bundle`): ``main.js``, ``core.js`` and
-``pyscript-plugin.js`` (with the chunks they share, so a page that imports two of them runs each
-module once) and ``worker.js``, each with its source map; every other module of js_glue/ is
-still served as it is in the repository, under its own name.
+The page's glue is served bundled and minified (`glue_bundle`): ``main.js``, ``core.js``,
+``pyscript-plugin.js``, ``channel.js`` and ``serving.js`` (with the chunks they share, so a page
+that imports two of them runs each module once) and ``worker.js``, each with its source map;
+every other module of js_glue/ is still served as it is in the repository, under its own name.
 
 They come from one of two places, looked up in this order:
 
@@ -58,8 +58,10 @@ BUNDLES: tuple[tuple[str, str, tuple[str, str] | None], ...] = (
     ("codemirror.js", "codemirror.js", None),
 )
 #: the glue's modules a page or a worker starts from, bundled by esbuild (`glue_bundle`): the page's
-#: entries share chunks; the worker's is one file (a worker starts from it alone)
-GLUE_PAGE_ENTRIES = ("main.js", "core.js", "pyscript-plugin.js")
+#: entries share chunks, so a page that imports two of them (the bench's page wraps channel.js's
+#: and serving.js's classes beside main.js) runs each module once; the worker's is one file (a
+#: worker starts from it alone)
+GLUE_PAGE_ENTRIES = ("main.js", "core.js", "pyscript-plugin.js", "channel.js", "serving.js")
 GLUE_WORKER_ENTRY = "worker.js"
 #: set (to anything but "" or "0"), the server and the build use the glue's sources as they are
 #: instead of its bundles: for reading the glue's code in a browser's debugger unminified
@@ -235,7 +237,7 @@ def glue_bundle() -> Path:
     with _glue_lock:
         if _glue_cache is not None and _glue_cache[0] == key and _glue_cache[1].is_dir():
             return _glue_cache[1]
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(repr((GLUE_PAGE_ENTRIES, GLUE_WORKER_ENTRY)).encode())
         for path in sources:
             if path.exists():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -114,6 +114,7 @@ def _inside(base: Path, relative: str) -> Path | None:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "pyscript-ffi"
+    protocol_version = "HTTP/1.1"
     directory: Path
     isolate: bool
     verbose: bool
