@@ -101,6 +101,7 @@ def test_pyscript_core_is_served_with_the_isolation_headers():
         assert response.status == 200
         assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
         assert response.getheader("Cross-Origin-Embedder-Policy") == "require-corp"
+        conn.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
