@@ -29,8 +29,8 @@ ROUNDS = 2
 
 
 def measure_network(browser: Any, origin: str, rounds: int = ROUNDS) -> dict[str, Any]:
-    """{system: {visit: [one record per round]}}, each record {"ms", "glue_ms", "requests",
-    "bytes", "snapshot"}; `browser` is a Playwright Chromium browser."""
+    """{system: {visit: [one record per round]}}, each record {"ms", "glue_ms", "last_byte_ms",
+    "requests", "failed", "bytes", "snapshot"}; `browser` is a Playwright Chromium browser."""
     out: dict[str, Any] = {"rtt_ms": RTT_MS, "mbit_s": MBIT_S,
                            **{system: {visit: [] for visit in VISITS} for system in PAGES}}
     for round_ in range(rounds):
@@ -69,11 +69,16 @@ def _visit(context: Any, url: str) -> dict[str, Any]:
             raise RuntimeError(f"bench: {url} did not boot over the throttled network: "
                                f"{result['error']}")
         wire = 0
+        starts, ends = [], []
         for request in finished:
             sizes = request.sizes()
             wire += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            timing = request.timing  # startTime: epoch ms; the rest: ms after it (-1: none)
+            starts.append(timing["startTime"])
+            ends.append(timing["startTime"] + max(timing["responseEnd"], 0))
         return {"ms": result["ms"], "glue_ms": result["glue"], "requests": len(finished),
-                "failed": len(failed), "bytes": wire, "snapshot": result["snapshot"]}
+                "failed": len(failed), "bytes": wire, "snapshot": result["snapshot"],
+                "last_byte_ms": max(ends) - min(starts) if starts else 0.0}
     finally:
         context.remove_listener("requestfinished", on_finished)
         context.remove_listener("requestfailed", on_failed)
@@ -88,15 +93,17 @@ def network_lines(got: dict[str, Any]) -> list[str]:
     lines = [f"boot over a network (Chromium's emulation: {got['rtt_ms']} ms round trip, "
              f"{got['mbit_s']} Mbit/s each way), navigation to ready, median of "
              f"{len(got['ours']['new'])} round(s):",
-             f"  {'':24}{'boot ms':>9}{'glue ms':>9}{'requests':>10}{'MB':>8}  each round (ms)"]
+             f"  {'':33}{'boot ms':>9}{'glue ms':>9}{'last byte':>10}{'requests':>10}"
+             f"{'MB':>8}  each round (ms)"]
     for system, label in (("ours", "pyscript-ffi"), ("pyscript", "PyScript")):
         for visit in VISITS:
             runs = got[system][visit]
             if not runs:
                 continue
             lines.append(
-                f"  {label + ', ' + visit + ' visitor':24}{median(r['ms'] for r in runs):9.0f}"
+                f"  {label + ', ' + visit + ' visitor':33}{median(r['ms'] for r in runs):9.0f}"
                 f"{median(r['glue_ms'] for r in runs):9.0f}"
+                f"{median(r.get('last_byte_ms', 0) for r in runs):10.0f}"
                 f"{median(r['requests'] for r in runs):10.0f}"
                 f"{median(r['bytes'] for r in runs) / 1e6:8.2f}  "
                 + ", ".join(f"{r['ms']:.0f}" for r in runs))

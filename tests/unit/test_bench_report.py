@@ -247,3 +247,20 @@ def test_the_service_worker_transport_has_its_rows_and_its_many_worker_line():
     assert title[-5:] == ["2000.0", "6000.0", "2000.0", "500", "200.00"]  # / the best floor
     assert _line(lines, f"service worker: {LABELS['bytes_1mb']}").split()[-1] == "40.00"
     assert "900/s (1.80x)" in _line(lines, "pyscript-ffi (service worker)")
+
+
+def test_the_network_rows_print_medians_and_the_ratio():
+    from pyscript_ffi.tools.bench_network import network_lines
+
+    def visit(ms):
+        return {"ms": ms, "glue_ms": 100.0, "last_byte_ms": 900.0, "requests": 20, "failed": 0,
+                "bytes": 2_000_000, "snapshot": ""}
+
+    got = {"rtt_ms": 40, "mbit_s": 20,
+           "ours": {"new": [visit(1000), visit(3000)], "returning": [visit(500)]},
+           "pyscript": {"new": [visit(4000)], "returning": [visit(1000)]}}
+    text = "\n".join(network_lines(got))
+    assert "40 ms round trip, 20 Mbit/s" in text
+    assert "pyscript-ffi, new visitor" in text and "1000, 3000" in text
+    assert "new visitor: ours / PyScript's = 0.50x" in text
+    assert "returning visitor: ours / PyScript's = 0.50x" in text
