@@ -20,6 +20,7 @@ import { direct } from "./values.js";
 import { publishDomCalls } from "./pyscript-dom.js";
 import { Relay, relayUrl } from "./relay.js";
 import { keepWhenIdle } from "./snapshot.js";
+import { preloadBoot } from "./preload.js";
 
 export { chooseTransport, diagnose, isolationProblem } from "./diagnose.js";
 
@@ -85,6 +86,7 @@ export function PyWorker(src, options = {}) {
   checkStdio(options, "PyWorker");
   publishDomCalls(); // a worker's `pyscript.web` and `when` reach the page through these
   const url = new URL(src, document.baseURI).href;
+  preloadBoot(type);
   let worker = /** @type {Worker | null} */ (null);
   let channel = /** @type {Channel | null} */ (null);
   let buffer = /** @type {SharedArrayBuffer | null} */ (null);
@@ -216,6 +218,7 @@ export function PyMain(src, options = {}) {
     throw new TypeError(`PyMain type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
   }
   const url = new URL(src, document.baseURI).href;
+  preloadBoot(type);
   const ready = (async () => {
     if (type === "micropython") return runMicroPythonMain(src, url);
     const { pyodide, code } = await bootPyodide(url, { snapshot: snapshot !== false });

@@ -3,6 +3,11 @@ modules (msgpackr), Pyodide, MicroPython, Pyodide's msgpack wheel, this project'
 packages for the workers (generated: ``python.zip``, ``python.json``, ``manifest.json``), and
 the terminal's and the editor's npm packages bundled by esbuild (``bundles/``, see `bundle`).
 
+The page's glue is served bundled and minified (`glue_bundle`): ``main.js``, ``core.js``,
+``pyscript-plugin.js``, ``channel.js`` and ``serving.js`` (with the chunks they share, so a page
+that imports two of them runs each module once) and ``worker.js``, each with its source map;
+every other module of js_glue/ is still served as it is in the repository, under its own name.
+
 They come from one of two places, looked up in this order:
 
 - **installed**: ``pyscript_ffi/_assets/``, which the wheel's build writes with `collect` (see
@@ -16,12 +21,14 @@ package's dependencies exist.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -50,6 +57,15 @@ BUNDLES: tuple[tuple[str, str, tuple[str, str] | None], ...] = (
     ("xterm.js", "xterm.js", ("@xterm/xterm", "css/xterm.css")),
     ("codemirror.js", "codemirror.js", None),
 )
+#: the glue's modules a page or a worker starts from, bundled by esbuild (`glue_bundle`): the page's
+#: entries share chunks, so a page that imports two of them (the bench's page wraps channel.js's
+#: and serving.js's classes beside main.js) runs each module once; the worker's is one file (a
+#: worker starts from it alone)
+GLUE_PAGE_ENTRIES = ("main.js", "core.js", "pyscript-plugin.js", "channel.js", "serving.js")
+GLUE_WORKER_ENTRY = "worker.js"
+#: set (to anything but "" or "0"), the server and the build use the glue's sources as they are
+#: instead of its bundles: for reading the glue's code in a browser's debugger unminified
+UNBUNDLED_ENV = "PYSCRIPT_FFI_UNBUNDLED"
 #: PyScript itself (npm @pyscript/core), which the bench compares against: a devDependency,
 #: served only from a checkout, never in the wheel
 PYSCRIPT_CORE = ("vendor/pyscript", "@pyscript/core")
@@ -133,6 +149,10 @@ def locate(relative: str) -> Path | None:
         return _file(_inside(wheels(), rest))
     if head == "bundles":
         return _file(_inside(bundle(), rest))
+    if "/" not in relative and relative and not unbundled():
+        made = glue_bundle() / relative
+        if made.is_file():
+            return made
     if head == "vendor":
         name, _, inner = rest.partition("/")
         entry = _inside(js_glue() / "vendor", name)
@@ -188,6 +208,114 @@ def bundle() -> Path:
                 shutil.copyfile(node_package(package) / inner, out / Path(inner).name)
             partial.replace(target)
     return out
+
+
+def unbundled() -> bool:
+    """True if UNBUNDLED_ENV asks for the glue's sources instead of its bundles."""
+    return os.environ.get(UNBUNDLED_ENV, "") not in ("", "0")
+
+
+_glue_lock = threading.Lock()
+_glue_cache: tuple[tuple[tuple[str, int, int], ...], Path] | None = None
+
+
+def glue_bundle() -> Path:
+    """The folder of the glue's bundles (GLUE_PAGE_ENTRIES with their shared ``chunk-*.js``, and
+    GLUE_WORKER_ENTRY; each with a ``.map``), minified by esbuild. Installed: the wheel's own
+    files (collect wrote the bundles over the sources). In a checkout:
+    ``build/glue/<digest of the sources>/``, made here on first use after a change of js_glue/ or
+    package-lock.json (several processes may make it at once: the first folder renamed into
+    place wins). Raises MissingAsset if esbuild is missing or fails."""
+    global _glue_cache
+    if installed():
+        return INSTALLED
+    base = root()
+    glue = js_glue()
+    sources = [*sorted(glue.glob("*.js")), base / "package-lock.json"]
+    key = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in sources
+                if path.exists())
+    with _glue_lock:
+        if _glue_cache is not None and _glue_cache[0] == key and _glue_cache[1].is_dir():
+            return _glue_cache[1]
+        digest = hashlib.sha256(repr((GLUE_PAGE_ENTRIES, GLUE_WORKER_ENTRY)).encode())
+        for path in sources:
+            if path.exists():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        out = base / "build" / "glue" / digest.hexdigest()[:16]
+        if not out.is_dir():
+            _esbuild_glue(base, glue, out)
+        _glue_cache = (key, out)
+        return out
+
+
+def _esbuild_glue(base: Path, glue: Path, out: Path) -> None:
+    esbuild = _need(base / "node_modules" / ".bin" / "esbuild")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".partial-", dir=out.parent))
+    common = ["--bundle", "--format=esm", "--minify", "--sourcemap", "--legal-comments=eof",
+              "--target=es2022", f"--outdir={work}"]
+    runs = [[*(str(glue / name) for name in GLUE_PAGE_ENTRIES), "--splitting",
+             "--chunk-names=chunk-[hash]", *common],
+            [str(glue / GLUE_WORKER_ENTRY), *common]]
+    try:
+        for args in runs:
+            done = subprocess.run([str(esbuild), *args], cwd=base, capture_output=True,
+                                  text=True, timeout=120, check=False)
+            if done.returncode != 0:
+                raise MissingAsset(f"esbuild could not bundle the glue (js_glue/): "
+                                   f"{done.stderr.strip()}; {_SETUP_HINT}")
+        work.chmod(0o755)
+        try:
+            work.rename(out)
+        except OSError:  # another process made the same folder first: it holds the same files
+            if not out.is_dir():
+                raise
+    finally:
+        if work.exists():
+            shutil.rmtree(work)
+
+
+_STATIC_IMPORT = re.compile(r"""(?:\bfrom|\bimport)\s*["']\./([\w.-]+\.js)["']""")
+_PAGE_ENTRY = re.compile(r"""["'(]([^"'()\s]*?)_ffi/(main|core|pyscript-plugin)\.js["')]""")
+_HEAD_TAG = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
+HINT_MARK = 'data-pyscript-ffi="modulepreload"'
+
+
+def chunks_of(entry: str, folder: Path | None = None) -> list[str]:
+    """The chunks a bundled page entry (GLUE_PAGE_ENTRIES) imports statically, each after those
+    it imports in turn: what the browser would discover one round trip after the entry."""
+    folder = folder or glue_bundle()
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        name = todo.pop()
+        path = folder / name
+        for found in _STATIC_IMPORT.findall(path.read_text()) if path.is_file() else ():
+            if found not in seen:
+                seen.append(found)
+                todo.append(found)
+    return seen
+
+
+def hint_page(html: str, folder: Path | None = None) -> str:
+    """`html` with ``<link rel="modulepreload">`` for the chunks of each bundled glue entry it
+    loads (main.js, core.js, pyscript-plugin.js, by whatever URL prefix it uses), after its
+    ``<head>``, so the browser fetches them beside the entry rather than after it. Unchanged if
+    it loads none, has no ``<head>`` tag, already has the hints, or the glue is unbundled."""
+    if HINT_MARK in html or unbundled():
+        return html
+    head = _HEAD_TAG.search(html)
+    if head is None:
+        return html
+    links: list[str] = []
+    for prefix, entry in dict.fromkeys(_PAGE_ENTRY.findall(html)):
+        for chunk in chunks_of(f"{entry}.js", folder):
+            link = f'<link rel="modulepreload" href="{prefix}_ffi/{chunk}" {HINT_MARK}>'
+            if link not in links:
+                links.append(link)
+    if not links:
+        return html
+    return html[:head.end()] + "".join(links) + html[head.end():]
 
 
 def _file(path: Path | None) -> Path | None:
@@ -292,9 +420,10 @@ def _vendored(glue: Path) -> dict[str, set[Path]]:
 
 def collect(dest: Path) -> list[Path]:
     """Write the ``/_ffi/`` tree of a checkout (except python.zip and python.json) into `dest`:
-    the glue, the vendored modules the glue imports (with their licences), the npm files the
-    boot loads, the msgpack wheel, the esbuild bundles (`bundle`) and manifest.json. Returns
-    the files written."""
+    the glue's sources, its bundles over them (`glue_bundle`: main.js, core.js,
+    pyscript-plugin.js, worker.js, their chunks and source maps), the vendored modules the glue
+    imports (with their licences), the npm files the boot loads, the msgpack wheel, the esbuild
+    bundles (`bundle`) and manifest.json. Returns the files written."""
     base = root()
     glue = js_glue()
     if not (base / "node_modules").is_dir():
@@ -317,6 +446,9 @@ def collect(dest: Path) -> list[Path]:
             copies[dest / folder / name] = _need(node_package(package_name) / name)
     wheel = msgpack_wheel()
     copies[dest / "wheels" / wheel] = wheels() / wheel
+    glue_made = glue_bundle()  # over the glue's sources of the same names
+    for file in glue_made.iterdir():
+        copies[dest / file.name] = file
     made = bundle()
     for _, name, css in BUNDLES:
         copies[dest / "bundles" / name] = made / name

@@ -7,15 +7,19 @@ OUT holds DIR's files and, under ``OUT/_ffi/``, every asset a page needs (assets
 - ``coi-serviceworker.js`` at OUT's root, for hosts that send no headers (GitHub Pages, a plain
   static server): js_glue/coi.js registers it, and it re-serves the site with the headers;
 - ``.nojekyll``, so GitHub Pages serves ``_ffi/`` (Jekyll drops folders that start with ``_``);
-- ``.pyscript-ffi-build``, the stamp that lets a later build replace OUT.
+- ``.pyscript-ffi-build``, the stamp that lets a later build replace OUT;
+- ``NAME.gz`` beside each text, JSON or wasm file that gzip makes at least 10% smaller, for
+  hosts that send a precompressed sibling (``Content-Encoding: gzip``) instead of the file.
 
 Absolute ``/_ffi/`` URLs in the app's HTML are rewritten to relative ones (an absolute URL breaks
-a site served under ``https://user.github.io/project/``), and each page that loads the glue gets
-a note for a reader who opens it from a file (file://), where browsers run no module scripts.
+a site served under ``https://user.github.io/project/``), each page that loads the glue gets the
+``modulepreload`` hints of its chunks (assets.hint_page) and a note for a reader who opens it
+from a file (file://), where browsers run no module scripts.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -24,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import assets
+from .server import COMPRESSIBLE, MIN_COMPRESS_BYTES
 
 STAMP = ".pyscript-ffi-build"
 SERVICE_WORKER = "coi-serviceworker.js"
@@ -121,7 +126,24 @@ def _write(source: Path, site: Path, warn: Callable[[str], None]) -> None:
         elif page.suffix in (".js", ".mjs") and "/_ffi/" in page.read_text(errors="replace"):
             warn(f"warning: {page.relative_to(site)} names an absolute /_ffi/ URL, which breaks "
                  "under a sub-path: import the glue by a relative URL (./_ffi/main.js)")
+    _precompress(site)
     (site / STAMP).write_text(json.dumps({"built_from": str(source)}) + "\n")
+
+
+def _precompress(site: Path) -> None:
+    """``NAME.gz`` beside each file of `site` worth compressing (server.COMPRESSIBLE, at least
+    MIN_COMPRESS_BYTES, at least 10% smaller), with the file's times, so a server that checks
+    the sibling is not older than the file sends it."""
+    for path in sorted(site.rglob("*")):
+        if (not path.is_file() or path.suffix not in COMPRESSIBLE
+                or path.stat().st_size < MIN_COMPRESS_BYTES):
+            continue
+        data = path.read_bytes()
+        packed = gzip.compress(data, compresslevel=9, mtime=0)
+        if len(packed) <= 0.9 * len(data):
+            target = path.with_name(path.name + ".gz")
+            target.write_bytes(packed)
+            shutil.copystat(path, target)
 
 
 def _host_headers(site: Path, warn: Callable[[str], None]) -> None:
@@ -144,6 +166,7 @@ def _rewrite_page(page: Path, site: Path, warn: Callable[[str], None]) -> None:
     if count:
         warn(f"note: {page.relative_to(site)}: {count} absolute /_ffi/ URL(s) made relative "
              f"({prefix}{FFI}/), so the site works under a sub-path")
+    html = assets.hint_page(html, site / FFI)
     if f"{FFI}/main.js" in html and "file-note" not in html:
         head = _HEAD.search(html)
         at = head.end() if head else 0

@@ -32,6 +32,7 @@ from typing import Any
 
 from .. import assets
 from ..server import make_server
+from .bench_network import measure_network, network_lines
 from .bench_report import WORKLOADS, host_lines, parallel_summary, phases, report, row
 
 ASSETS = Path(__file__).with_name("bench_assets")
@@ -306,6 +307,8 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
             out["pyscript_boot_repeat_ms"] = _boot_in_new_page(
                 pages, "([o, ms]) => pyscript.start(o, ms)",
                 [{"version": f"{origin}/_ffi/pyodide/pyodide.mjs"}, PYSCRIPT_BOOT_MS])
+        if engine == "chromium" and not quick:  # the boot over a throttled network
+            out["network"] = measure_network(browser.playwright_browser, origin)
         out["outside_requests"] = pages.outside
         if chart is not None:
             chart_page = pages.new("/chart.html")
@@ -530,6 +533,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--chart", type=Path, default=Path("bench.png"),
                         help="draw Chromium's medians to this PNG (bench.png)")
     parser.add_argument("--no-chart", action="store_true", help="draw no chart")
+    parser.add_argument("--network", action="store_true",
+                        help="only the boot over a throttled network (Chromium; bench_network.py)")
+    parser.add_argument("--origin", help="with --network: measure the pages served at this "
+                        "origin (a server of bench_assets/ started apart, e.g. of an older "
+                        "checkout) instead of starting one")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="with --network: rounds of the network rows (2)")
     parser.add_argument("--quick", action="store_true",
                         help=f"only {', '.join(QUICK)}, phases and boot, ours and PyScript's "
                              "(for A/B of one lever; no chart, no many-worker rows)")
@@ -544,6 +554,8 @@ def main(argv: list[str]) -> int:
     # a SIGTERM (`timeout`, a CI's cancel) unwinds like an exception, so each engine's `with`
     # stops its browser: WebKit's driver runs in a session of its own and would outlive us
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    if args.network:
+        return _network_only(args.origin, args.rounds, args.json)
     chart = None if args.no_chart or args.quick else args.chart
     facts = {"date": datetime.date.today().isoformat(), "cores": _cores(), "calls": args.calls}
     print(f"pyscript-ffi bench {facts['date']}: {platform.machine()}, {facts['cores']} cores, "
@@ -552,6 +564,8 @@ def main(argv: list[str]) -> int:
     def done(out: dict[str, Any]) -> None:
         print()
         print(report(out))
+        if out.get("network"):
+            print("\n".join(network_lines(out["network"])))
         if "chart" in out:
             print(f"chart: {out['chart']}")
         print(flush=True)
@@ -567,6 +581,26 @@ def main(argv: list[str]) -> int:
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}
         args.json.write_text(json.dumps(serial, indent=1, default=asdict))  # (web's Rows)
+    return 0
+
+
+def _network_only(origin: str | None, rounds: int, json_path: Path | None) -> int:
+    """`bench --network`: the network rows alone, printed (and written to `json_path`)."""
+    server = None
+    if origin is None:
+        server = make_server(ASSETS)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with _launch("chromium") as browser:
+            got = measure_network(browser.playwright_browser, origin, rounds)
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+    print("\n".join(network_lines(got)), flush=True)
+    if json_path:
+        json_path.write_text(json.dumps(got, indent=1))
     return 0
 
 

@@ -72,7 +72,14 @@ def test_the_wheel_holds_the_assets_and_nothing_the_boot_does_not_load(wheel):
         "bundles/xterm.js", "bundles/xterm.css", "bundles/codemirror.js"}
     assert [n for n in ours if n.startswith("wheels/")] == [f"wheels/{assets.msgpack_wheel()}"]
     assert "pyscript_ffi/_micropython_lib/typing.py" in names
-    assert not any("node_modules" in n or n.endswith(".map") for n in names)
+    assert not any("node_modules" in n for n in names)
+    # the glue's bundles over its sources, each with its source map, and no other map
+    made = assets.glue_bundle()
+    assert {n for n in ours if n.endswith(".map")} == {f"{p.name}.map" for p in made.glob("*.js")}
+    archive = zipfile.ZipFile(wheel)
+    for path in made.glob("*.js"):
+        assert archive.read(prefix + path.name) == path.read_bytes(), path.name
+    assert archive.read(prefix + "wire.js") == (ROOT / "js_glue" / "wire.js").read_bytes()
     assert not any(n.startswith(prefix + "vendor/pyscript") for n in names)  # dev-only
 
 

@@ -107,6 +107,7 @@ def test_pyscript_core_is_served_with_the_isolation_headers():
         assert response.status == 200
         assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
         assert response.getheader("Cross-Origin-Embedder-Policy") == "require-corp"
+        conn.close()
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -311,3 +312,18 @@ def test_report_prints_the_histogram_of_floor_ours_and_pyscript():
         cells = re.findall(r"(\d+\.\d) \(\s*(\d+)\)", _line(table, label))
         assert len(cells) == len(HISTOGRAM_US) + 1
         assert cells[bucket] == ("100.0", "100"), (label, cells)
+def test_the_network_rows_print_medians_and_the_ratio():
+    from pyscript_ffi.tools.bench_network import network_lines
+
+    def visit(ms):
+        return {"ms": ms, "glue_ms": 100.0, "last_byte_ms": 900.0, "requests": 20, "failed": 0,
+                "bytes": 2_000_000, "snapshot": ""}
+
+    got = {"rtt_ms": 40, "mbit_s": 20,
+           "ours": {"new": [visit(1000), visit(3000)], "returning": [visit(500)]},
+           "pyscript": {"new": [visit(4000)], "returning": [visit(1000)]}}
+    text = "\n".join(network_lines(got))
+    assert "40 ms round trip, 20 Mbit/s" in text
+    assert "pyscript-ffi, new visitor" in text and "1000, 3000" in text
+    assert "new visitor: ours / PyScript's = 0.50x" in text
+    assert "returning visitor: ours / PyScript's = 0.50x" in text

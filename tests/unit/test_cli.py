@@ -4,8 +4,10 @@ tests/browser/test_deploy.py; the installed wheel is tests/browser/test_wheel.py
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -135,7 +137,10 @@ def test_vendored_modules_are_only_what_the_glue_imports(tmp_path):
     assert "vendor/msgpackr/index.js" in vendored and "vendor/msgpackr/LICENSE" in vendored
     assert all(p.endswith(".js") or p.endswith("LICENSE") for p in vendored), vendored
     assert "vendor/msgpackr/node-index.js" not in vendored  # Node's build: never imported
-    assert not any(p.endswith(".map") or p.endswith(".d.ts") for p in written)
+    assert not any(p.endswith(".d.ts") for p in written)
+    # the only source maps are the glue bundles' (beside them, at the top)
+    assert {p for p in written if p.endswith(".map")} == {
+        f"{p.name}.map" for p in assets.glue_bundle().glob("*.js")}
 
 
 def test_the_bundles_are_made_by_esbuild_remade_when_stale_and_collected(tmp_path):
@@ -152,3 +157,52 @@ def test_the_bundles_are_made_by_esbuild_remade_when_stale_and_collected(tmp_pat
     assert assets.locate("bundles/nothing.js") is None
     written = {p.relative_to(tmp_path).as_posix() for p in assets.collect(tmp_path)}
     assert {"bundles/xterm.js", "bundles/xterm.css", "bundles/codemirror.js"} <= written
+
+
+def test_the_glue_is_served_bundled_and_minified_with_source_maps(monkeypatch):
+    made = assets.glue_bundle()
+    for entry in (*assets.GLUE_PAGE_ENTRIES, assets.GLUE_WORKER_ENTRY):
+        assert assets.locate(entry) == made / entry
+        text = (made / entry).read_text()
+        assert text.rstrip().endswith(f"//# sourceMappingURL={entry}.map")
+        source_map = json.loads((made / f"{entry}.map").read_text())
+        # readable in a debugger without the repository (main.js's own map is empty: it is its
+        # chunks' names; theirs hold its code)
+        assert len(source_map["sourcesContent"]) == len(source_map["sources"])
+    for name in ("worker.js", "core.js", *assets.chunks_of("main.js")):
+        source_map = json.loads((made / f"{name}.map").read_text())
+        assert source_map["sourcesContent"] and all(source_map["sourcesContent"]), name
+    worker = (made / "worker.js").read_text()
+    assert not re.search(r"""\bfrom\s*["']\./""", worker)  # one file: no module of ours
+    assert len(worker.splitlines()) < len((ROOT / "js_glue" / "worker.js").read_text().splitlines())
+    # a page entry is its chunks' names and little else; every chunk it names is served
+    chunks = assets.chunks_of("main.js")
+    assert chunks and all(assets.locate(c) == made / c for c in chunks)
+    assert len((made / "main.js").read_bytes()) < 1000
+    # the other modules as they are in the repository, under their own names
+    assert assets.locate("wire.js") == ROOT / "js_glue" / "wire.js"
+    # the switch for reading the glue unminified
+    monkeypatch.setenv(assets.UNBUNDLED_ENV, "1")
+    assert assets.locate("main.js") == ROOT / "js_glue" / "main.js"
+    assert assets.locate(chunks[0]) is None
+    assert assets.hint_page('<head><script src="./_ffi/main.js">') == (
+        '<head><script src="./_ffi/main.js">')
+
+
+def test_a_built_site_has_the_bundles_the_hints_and_gzip_siblings(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "index.html").write_text('<html><head><script type="module" src="/_ffi/core.js">'
+                                    "</script></head></html>")
+    out = build(app, tmp_path / "site", warn=lambda _: None)
+    ffi = out / "_ffi"
+    assert (ffi / "core.js").read_bytes() == (assets.glue_bundle() / "core.js").read_bytes()
+    html = (out / "index.html").read_text()
+    for chunk in assets.chunks_of("core.js", ffi):
+        assert f'<link rel="modulepreload" href="./_ffi/{chunk}"' in html
+        assert (ffi / chunk).is_file()
+    wasm = ffi / "pyodide" / "pyodide.asm.wasm"
+    assert gzip.decompress((ffi / "pyodide" / "pyodide.asm.wasm.gz").read_bytes()) == (
+        wasm.read_bytes())
+    assert (ffi / "pyodide" / "pyodide.asm.wasm.gz").stat().st_mtime == wasm.stat().st_mtime
+    assert not (ffi / "pyodide" / "python_stdlib.zip.gz").exists()  # compressed already
