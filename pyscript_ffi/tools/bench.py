@@ -80,6 +80,10 @@ RELAY_WORKLOADS = ["title", "write", "create", "bytes_1mb"]
 RELAY_CALLS = 500
 RELAY_1MB_CALLS = 20
 RELAY_WORKER_COUNTS = (1, 4)
+#: this transport's floors, plain JS in the relay's worker (workloads.py relay_floor): a
+#: synchronous XMLHttpRequest our service worker answers by itself, and one it hands to the page
+RELAY_FLOORS = [("alone", "relay floor: service worker alone"),
+                ("page", "relay floor: service worker + page")]
 #: --quick: these only, no MicroPython, no host, no many-worker rows (but the relay's)
 QUICK = ["title", "write", "gather10"]
 #: what the page has, per engine (reported beside its table), and its timer's step in us (the
@@ -239,7 +243,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
     out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
                            "parallel": [], "pyscript": [], "pyscript_round_trips": {},
                            "pyscript_parallel": [], "micro": [], "phases": {},
-                           "relay": [], "relay_parallel": [],
+                           "relay": [], "relay_floor": [], "relay_parallel": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     with _launch(engine) as browser:
         out["version"] = browser.version
@@ -384,6 +388,9 @@ def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:
     out["relay_boot_ms"] = page.evaluate("bench.startRelay()")
     page.evaluate("([w, n]) => bench.runRelay(w, n)", ["title", 100])  # (unmeasured)
     n = min(calls, RELAY_CALLS)
+    for what, label in RELAY_FLOORS:
+        got = page.evaluate("([w, n]) => window.relayWorkers[0].sync.relay_floor(w, n)", [what, n])
+        out["relay_floor"].append(row(label, got["samples"], got["total"]))
     for name, label in WORKLOADS:
         if name in RELAY_WORKLOADS:
             got = page.evaluate("([w, n]) => bench.runRelay(w, n)",
@@ -504,7 +511,7 @@ def main(argv: list[str]) -> int:
         print()
         print("\n".join(host_lines(got["host"])))
     if args.json:
-        rows = ("floor", "ffi", "pyscript", "micro", "relay")
+        rows = ("floor", "ffi", "pyscript", "micro", "relay", "relay_floor")
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}

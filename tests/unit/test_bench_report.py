@@ -246,3 +246,16 @@ def test_the_service_worker_transport_has_its_rows_and_its_many_worker_line():
     assert title[-5:] == ["2000.0", "6000.0", "2000.0", "500", "200.00"]  # / the best floor
     assert _line(lines, f"service worker: {LABELS['bytes_1mb']}").split()[-1] == "40.00"
     assert "900/s (1.80x)" in _line(lines, "pyscript-ffi (service worker)")
+
+
+def test_the_service_worker_rows_are_divided_by_their_own_floor():
+    """With the relay's floors measured, its rows are over the request our service worker
+    answers alone, not over the shared buffer's floor."""
+    relay = [_row(LABELS["title"], 2000)]
+    floors = [_row("relay floor: service worker alone", 1000),
+              _row("relay floor: service worker + page", 1500)]
+    text = report(_out(40, 25, relay=relay, relay_floor=floors, relay_boot_ms=1800.0))
+    lines = text.splitlines()
+    assert _line(lines, "relay floor: service worker alone").split()[-1] == "1.00"
+    assert _line(lines, "relay floor: service worker + page").split()[-1] == "1.50"
+    assert _line(lines, f"service worker: {LABELS['title']}").split()[-1] == "2.00"
