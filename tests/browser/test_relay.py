@@ -355,6 +355,9 @@ class _OneProfile:
             self.context.close()
 
 
+# Not Firefox yet: there one of the two runs of 2026-12-06 (machine load ~25) never answered
+# the driver (its evaluate timed out after the protocol's bound): open work of issue 28.
+@pytest.mark.parametrize("engine", ["chromium", "webkit"], scope="session")
 @pytest.mark.parametrize("kind", INTERPRETERS)
 def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
     """A new version of the service worker is found while a call is under way (the page takes
