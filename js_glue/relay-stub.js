@@ -10,7 +10,7 @@
 
 import { Failure, PROTOCOL_VERSION } from "./protocol.js";
 import { ProtocolError } from "./errors.js";
-import { RELAY_HEADER } from "./relay.js";
+import { RELAY_HEADER, RELAY_REPLY_HEADER } from "./relay.js";
 
 /** ms an XMLHttpRequest waits beyond the call's timeout (the service worker answers at the timeout) */
 const MARGIN_MS = 2000;
@@ -33,6 +33,16 @@ function asBody(body) {
   if (body === null) return null;
   if (body.byteLength >= BLOB_BYTES) return new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (body)]);
   return body.byteLength === body.buffer.byteLength ? body : body.slice();
+}
+
+/** @param {string} text base64 @returns {ArrayBuffer} */
+function fromBase64(text) {
+  const native = /** @type {any} */ (Uint8Array).fromBase64;
+  if (typeof native === "function") return native(text).buffer;
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
 }
 
 export class RelayCaller {
@@ -87,7 +97,8 @@ export class RelayCaller {
           "the service worker does not control this worker (was it unregistered, or is the page's service worker another one?)",
       );
     }
-    return { kind, body: xhr.response };
+    const inHeader = xhr.getResponseHeader(RELAY_REPLY_HEADER);
+    return { kind, body: inHeader === null ? xhr.response : fromBase64(inHeader) };
   }
 
   /**

@@ -20,6 +20,8 @@ import { ProtocolError } from "./errors.js";
 /** The words shared with relay-serviceworker.js (which, a classic script, keeps its own copy). */
 export const RELAY_PATH = "relay/"; // under this folder (`_ffi/`)
 export const RELAY_HEADER = "x-pyscript-ffi-relay";
+/** a small reply frame, base64 (relay-serviceworker.js: a response body costs more in Chromium) */
+export const RELAY_REPLY_HEADER = "x-pyscript-ffi-relay-reply";
 export const RELAY_CHANNEL_PREFIX = "pyscript-ffi-relay:";
 
 const RELAY_SCRIPT = "relay-serviceworker.js";

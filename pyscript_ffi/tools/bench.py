@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import assets
-from ..server import make_server
+from ..server import Handler, make_server
 from .bench_network import measure_network, network_lines
 from .bench_report import WORKLOADS, host_lines, parallel_summary, phases, report, row
 
@@ -58,6 +58,13 @@ PHASED = [("title", "document.title read", True, True),
           ("write", "el.textContent = s", True, True),
           ("gather10", "gather() of 10", True, True)]
 PYSCRIPT_BOOT_MS = 120_000
+#: PyScript's own path for a page that is not cross-origin isolated (sabayon, in npm coincident,
+#: which PyScript's worker carries): each synchronous call one XMLHttpRequest to a service worker
+#: that asks the page over a BroadcastChannel. Its service worker script, served at the root of
+#: a second, non-isolated origin, beside our own service-worker rows; Chromium only
+SABAYON_SW = "/sabayon-sw.js"
+#: its workloads, and the calls of each: a createElement there took seconds a call here
+SABAYON_WORKLOADS = {"title": 500, "write": 500, "create": 20}
 #: Rounds of the boot comparison (Chromium): each round boots both systems as a new visitor
 #: and then as a returning one; rounds alternate which system boots first, because a second
 #: boot in one browser runs faster (measured: the same boot 3.4 s second, 4.1 s first).
@@ -82,6 +89,10 @@ RELAY_WORKLOADS = ["title", "write", "create", "bytes_1mb"]
 RELAY_CALLS = 500
 RELAY_1MB_CALLS = 20
 RELAY_WORKER_COUNTS = (1, 4)
+#: this transport's floors, plain JS in the relay's worker (workloads.py relay_floor): a
+#: synchronous XMLHttpRequest our service worker answers by itself, and one it hands to the page
+RELAY_FLOORS = [("alone", "relay floor: service worker alone"),
+                ("page", "relay floor: service worker + page")]
 #: --quick: these only, no MicroPython, no host, no many-worker rows (but the relay's)
 QUICK = ["title", "write", "gather10"]
 #: the pyscript.web workload (workloads.py web_table): rows of the table, and runs measured in
@@ -265,7 +276,7 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
     out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
                            "parallel": [], "pyscript": [], "pyscript_round_trips": {},
                            "pyscript_parallel": [], "micro": [], "phases": {},
-                           "relay": [], "relay_parallel": [],
+                           "relay": [], "relay_floor": [], "relay_parallel": [], "sabayon": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     with _launch(engine) as browser:
         out["version"] = browser.version
@@ -303,6 +314,8 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
         if out["boots"] is None:
             out["boot_repeat_ms"] = _boot_in_new_page(pages, "bench.start()")
         _measure_pyscript(page, origin, calls, out, workers, quick)
+        if engine == "chromium":
+            _measure_sabayon(browser, calls, out)
         if out["pyscript"] and out["boots"] is None:
             out["pyscript_boot_repeat_ms"] = _boot_in_new_page(
                 pages, "([o, ms]) => pyscript.start(o, ms)",
@@ -432,6 +445,9 @@ def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:
     out["relay_boot_ms"] = page.evaluate("bench.startRelay()")
     page.evaluate("([w, n]) => bench.runRelay(w, n)", ["title", 100])  # (unmeasured)
     n = min(calls, RELAY_CALLS)
+    for what, label in RELAY_FLOORS:
+        got = page.evaluate("([w, n]) => window.relayWorkers[0].sync.relay_floor(w, n)", [what, n])
+        out["relay_floor"].append(row(label, got["samples"], got["total"]))
     for name, label in WORKLOADS:
         if name in RELAY_WORKLOADS:
             got = page.evaluate("([w, n]) => bench.runRelay(w, n)",
@@ -440,6 +456,48 @@ def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:
     for count in RELAY_WORKER_COUNTS:
         got, cpu = _with_cpu(page, "([c, n]) => bench.parallelRelay(c, 'title', n)", [count, n])
         out["relay_parallel"].append(parallel_summary(count, n, got, cpu))
+
+
+class _SabayonHandler(Handler):
+    """The bench's server, with sabayon's service worker script at SABAYON_SW."""
+
+    def _locate(self, path: str) -> Path | None:
+        if path == SABAYON_SW:
+            return assets.node_package("coincident") / "dist" / "sw.js"
+        return super()._locate(path)
+
+
+def _measure_sabayon(browser: Any, calls: int, out: dict[str, Any]) -> None:
+    """PyScript's worker on a page that is not isolated, where it runs on sabayon (SABAYON_SW),
+    the same workloads as our service-worker rows; a failure is recorded, not raised."""
+    server = make_server(ASSETS, isolate=False)
+    bound: Any = server.RequestHandlerClass  # make_server's Handler, bound to ASSETS
+    server.RequestHandlerClass = type("Bound", (_SabayonHandler, bound), {})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    labels = dict(WORKLOADS)
+    options = {"version": f"{origin}/_ffi/pyodide/pyodide.mjs", "serviceWorker": SABAYON_SW}
+    page = browser.new_page()
+    try:
+        page.goto(f"{origin}/bench.html")
+        # registered and in control before PyScript starts (else it registers it and reloads)
+        page.evaluate(f"navigator.serviceWorker.register({SABAYON_SW!r})"
+                      ".then(() => navigator.serviceWorker.ready).then(() => undefined)")
+        page.reload()
+        page.wait_for_function("window.benchReady === true && !!navigator.serviceWorker.controller")
+        out["sabayon_isolated"] = page.evaluate("crossOriginIsolated")
+        out["sabayon_boot_ms"] = page.evaluate("([o, ms]) => pyscript.start(o, ms)",
+                                               [options, PYSCRIPT_BOOT_MS])
+        page.evaluate("([w, n]) => pyscript.run(w, n)", ["title", 100])  # (unmeasured)
+        for name, most in SABAYON_WORKLOADS.items():
+            got = page.evaluate("([w, n]) => pyscript.run(w, n)", [name, min(calls, most)])
+            out["sabayon"].append(row(labels[name], got["samples"], got["total"]))
+    except (RuntimeError, TimeoutError) as exc:  # EvaluationError, or a driver's own error
+        out["sabayon_error"] = str(exc).strip().splitlines()[0]
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
 
 
 def _local(url: str, origin: str) -> bool:
@@ -576,7 +634,7 @@ def main(argv: list[str]) -> int:
         print()
         print("\n".join(host_lines(got["host"])))
     if args.json:
-        rows = ("floor", "ffi", "pyscript", "micro", "relay")
+        rows = ("floor", "ffi", "pyscript", "micro", "relay", "relay_floor", "sabayon")
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}

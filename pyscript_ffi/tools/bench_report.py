@@ -391,8 +391,19 @@ def report(out: dict[str, Any]) -> str:
         lines.append(f'transport "service-worker" (no shared memory: a synchronous request to '
                      f"our service worker per call), Pyodide worker boot "
                      f"{out['relay_boot_ms']:.0f} ms")
+        # divided by this transport's own floor (a request our service worker answers alone)
+        relay_floor = out["relay_floor"][0].median_us if out.get("relay_floor") else best
+        lines += [line(r, relay_floor) for r in out.get("relay_floor", [])]
         lines += [line(replace(r, name=f"service worker: {r.name}"),
-                       copy_floor if "1 MB" in r.name else best) for r in out["relay"]]
+                       copy_floor if "1 MB" in r.name else relay_floor) for r in out["relay"]]
+        if out.get("sabayon"):
+            lines.append(f"PyScript {out.get('pyscript_version')} on a page that is not isolated "
+                         f"(its service-worker fallback, sabayon): boot "
+                         f"{out['sabayon_boot_ms']:.0f} ms")
+            lines += [line(replace(r, name=f"PyScript (sabayon): {r.name}"), relay_floor)
+                      for r in out["sabayon"]]
+        elif out.get("sabayon_error"):
+            lines.append(f"PyScript (sabayon) did not run: {out['sabayon_error']}")
     if out["pyscript"]:
         repeat = ("" if out.get("boots") else ", repeat visit "
                   f"{out.get('pyscript_boot_repeat_ms', float('nan')):.0f} ms")

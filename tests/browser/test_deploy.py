@@ -78,6 +78,39 @@ def test_with_headers_no_reload_is_needed(chromium, site_root):
     assert loads == 1
 
 
+def test_a_built_site_runs_its_workers_on_the_service_worker_transport(chromium, site_root):
+    """On a host without headers, with transport "service-worker" (where a page that cannot be
+    isolated ends up): no reload, the page stays unisolated, and both workers run through the
+    site's one service worker (coi-serviceworker.js, which carries the relay's), one
+    registration for the site's scope."""
+    with static_host(site_root, headers=False) as origin:
+        context = chromium.new_context()
+        try:
+            page = context.new_page()
+            loads = []
+            page.on("load", lambda _: loads.append(page.url))
+            page.goto(f"{origin}/project/?transport=service-worker")
+            page.wait_for_function(
+                f"window.results && {len(KINDS)} === Object.keys(window.results).length",
+                timeout=BOOT_MS)
+            results = page.evaluate("window.results")
+            facts = page.evaluate(
+                """async () => ({
+                  isolated: crossOriginIsolated,
+                  kinds: Object.values(window.workers).map((w) => w.statistics().transport.kind),
+                  registrations: (await navigator.serviceWorker.getRegistrations())
+                    .map((r) => [r.scope, r.active.scriptURL]),
+                })""")
+        finally:
+            context.close()
+    assert results == {kind: f"ok: {kind} read: from the page" for kind in KINDS}
+    assert loads == [f"{origin}/project/?transport=service-worker"], loads
+    assert facts["isolated"] is False
+    assert facts["kinds"] == ["service-worker"] * len(KINDS), facts
+    assert facts["registrations"] == [
+        [f"{origin}/project/", f"{origin}/project/coi-serviceworker.js"]], facts
+
+
 def test_where_no_service_worker_may_run_ready_names_cause_and_fix(chromium, site_root):
     with static_host(site_root, headers=False) as origin:
         results, loads, isolated = run_app(chromium, f"{origin}/project/", service_workers="block")

@@ -5,7 +5,15 @@ handle tracking as over the shared buffer, and its faults."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+
+from pyscript_ffi import assets
+from pyscript_ffi.server import make_server
 
 from .harness import (
     BOOT_MS,
@@ -100,7 +108,10 @@ def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
 
 # Not WebKitGTK yet: there, of several workers started at once, one's first request (the relay's
 # "hello") went to the server instead of the service worker (HTTP 404, "the service worker does
-# not control this worker"), seen 2026-12-06 with this test alone: open work of issue 28.
+# not control this worker"), seen 2026-12-06 with this test alone. Tried without effect: no
+# register() while the service worker is active (one shared start for workers started at
+# once), and clients.claim() in the service worker as the page sends each worker's port.
+# Open work of issue 28.
 @pytest.mark.parametrize("engine", ["chromium", "firefox"], scope="session")
 def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
     """Four workers on one page flood it at once through one service worker: every reply
@@ -239,6 +250,41 @@ def test_unregistered_mid_call_the_call_ends_and_a_new_worker_registers_again(ch
         context.close()
 
 
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_a_service_worker_that_fails_its_answer_loses_the_call(chromium, plain_server, kind):
+    """The service worker fails while it answers a call (here: its next Response throws, set
+    through Playwright's handle on it), so the worker's request ends in a network error before
+    its timeout: the call raises ChannelError "went away" (it may or may not have run; the
+    page did run it), nothing hangs, and the next call works."""
+    context = chromium.new_context()
+    try:
+        page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", kind)
+        workers = [s for s in context.service_workers if s.url.endswith("relay-serviceworker.js")]
+        assert len(workers) == 1, [s.url for s in context.service_workers]
+        page.evaluate("() => { window.started = performance.now();"
+                      " window.outcome = w.sync.call_through(800)"
+                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
+        page.wait_for_timeout(200)
+        workers[0].evaluate(
+            """() => {
+              const Real = Response;
+              let fail = true;
+              self.Response = class extends Real {
+                constructor(...args) {
+                  if (fail) { fail = false; throw new Error('test_relay: this answer fails'); }
+                  super(...args);
+                }
+              };
+            }""")
+        outcome = page.evaluate("window.outcome")
+        assert outcome["first"].startswith("ChannelError: the service worker that carried the "
+                                           "call to the page went away"), outcome
+        assert outcome["after"] == "after", outcome
+        assert outcome["ms"] < 5_000, outcome  # the page answers at 0.8 s; the timeout is 30 s
+    finally:
+        context.close()
+
+
 def test_a_cross_origin_iframe_without_corp_and_a_synchronous_worker(browser, plain_server):
     """The page the issue starts from: it embeds a page of another origin that sends no
     Cross-Origin-Resource-Policy (which isolation would block), and its worker runs anyway."""
@@ -257,3 +303,107 @@ def test_a_cross_origin_iframe_without_corp_and_a_synchronous_worker(browser, pl
         assert page.evaluate("w.statistics().transport.kind") == "service-worker"
     finally:
         page.close()
+
+
+RELAY_SCRIPT = "/_ffi/relay-serviceworker.js"
+
+
+@pytest.fixture
+def updatable_server(tmp_path) -> Iterator[tuple[str, dict[str, Path]]]:
+    """The plain server (tests/ at /, no isolation headers) whose relay service worker script is
+    whatever file `script["now"]` names: a test points it at a changed copy, and the browser's
+    next update check finds a new version of the service worker."""
+    original = assets.locate(RELAY_SCRIPT[len("/_ffi/"):])
+    assert original is not None
+    changed = tmp_path / "relay-serviceworker.js"
+    changed.write_bytes(original.read_bytes() + b"\n// version 2 (test_relay.py)\n")
+    script = {"now": original, "changed": changed}
+    server = make_server(Path(__file__).parents[1], isolate=False)
+
+    class Updatable(server.RequestHandlerClass):  # type: ignore[name-defined,misc]
+        def _locate(self, path):
+            return script["now"] if path == RELAY_SCRIPT else super()._locate(path)
+
+    server.RequestHandlerClass = Updatable
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", script
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _OneProfile:
+    """`browser`, whose new pages share their service worker registrations: in Chromium pages
+    of one Playwright context (each of the driver's own pages has a context of its own); the
+    other engines' drivers have one profile already."""
+
+    def __init__(self, browser):
+        self.browser, self.name, self.context = browser, browser.name, None
+        if browser.name == "chromium":
+            self.context = browser.playwright_browser.new_context()
+
+    def new_page(self):
+        if self.context is None:
+            return self.browser.new_page()
+        from pyscript_ffi.tools.browsers.chromium import ChromiumPage
+
+        return ChromiumPage(self.context.new_page())
+
+    def close(self):
+        if self.context is not None:
+            self.context.close()
+
+
+# Chromium only yet (2026-12-06, open work of issue 28): in Firefox one of two runs never
+# answered the driver (its evaluate timed out after the protocol's bound, machine load ~25);
+# in WebKitGTK, in 2 of 10 runs the worker's next call went to the server (HTTP 501: the
+# worker no longer controlled once the new version took over) and failed with the
+# ProtocolError that says so, at once, nothing hung.
+@pytest.mark.parametrize("engine", ["chromium"], scope="session")
+@pytest.mark.parametrize("kind", INTERPRETERS)
+def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
+    """A new version of the service worker is found while a call is under way (the page takes
+    1.5 s to answer it, its thread busy; another page of the site checks for an update at
+    0.3 s): that call is answered once, and so is the next; nothing hangs."""
+    origin, script = updatable_server
+    profile = _OneProfile(browser)
+    page = relay_page(profile, origin, "/scenarios/relay.py", kind)
+    other = profile.new_page()
+    try:
+        other.goto(f"{origin}/browser/pages/blank.html")
+        before = page.evaluate(
+            """async () => {
+              window.registration = await navigator.serviceWorker.getRegistration('/_ffi/');
+              window.before = registration.active;
+              window.ports = w.statistics().serving.ports;
+              window.started = performance.now();
+              window.outcome = w.sync.call_through(1500)
+                .then((o) => ({ ...o, ms: performance.now() - window.started }));
+              return window.before.scriptURL;
+            }""")
+        script["now"] = script["changed"]
+        time.sleep(0.3)
+        other.evaluate("() => navigator.serviceWorker.getRegistration('/_ffi/')"
+                       ".then((r) => r.update()).then(() => undefined)")
+        outcome = page.evaluate(
+            """async () => {
+              const first = await window.outcome;
+              const next = await w.sync.call_through(10);
+              const state = (sw) => sw && (sw === window.before ? 'old ' : 'new ') + sw.state;
+              return { first, next, repeats: w.statistics().serving.repeats,
+                       versions: [registration.installing, registration.waiting,
+                                  registration.active].map(state) };
+            }""")
+        assert before.endswith(RELAY_SCRIPT)
+        first = outcome["first"]
+        assert (first["first"], first["after"]) == ("answered", "after"), outcome
+        assert first["ms"] < 2 * 1500, f"the call ran twice: {outcome}"
+        assert outcome["next"] == {"first": "answered", "after": "after"}, outcome
+        assert outcome["repeats"] == 0, outcome
+        # the update was found: the new version waits (Chromium) or has taken over
+        assert any(v and v.startswith("new ") for v in outcome["versions"]), outcome
+    finally:
+        other.close()
+        page.close()
+        profile.close()

@@ -327,3 +327,14 @@ def test_the_network_rows_print_medians_and_the_ratio():
     assert "pyscript-ffi, new visitor" in text and "1000, 3000" in text
     assert "new visitor: ours / PyScript's = 0.50x" in text
     assert "returning visitor: ours / PyScript's = 0.50x" in text
+def test_the_service_worker_rows_are_divided_by_their_own_floor():
+    """With the relay's floors measured, its rows are over the request our service worker
+    answers alone, not over the shared buffer's floor."""
+    relay = [_row(LABELS["title"], 2000)]
+    floors = [_row("relay floor: service worker alone", 1000),
+              _row("relay floor: service worker + page", 1500)]
+    text = report(_out(40, 25, relay=relay, relay_floor=floors, relay_boot_ms=1800.0))
+    lines = text.splitlines()
+    assert _line(lines, "relay floor: service worker alone").split()[-1] == "1.00"
+    assert _line(lines, "relay floor: service worker + page").split()[-1] == "1.50"
+    assert _line(lines, f"service worker: {LABELS['title']}").split()[-1] == "2.00"

@@ -225,7 +225,40 @@ def _phases(channel, name, n, js_marks):
     return [t * 1e3 + offset for t in py]
 
 
-__export__ = ["run", "phases", "web_table"]
+__export__ = ["run", "phases", "web_table", "relay_floor"]
+
+#: the relay's floors, plain JS in this worker (no Python, no msgpack), each request a synchronous
+#: XMLHttpRequest to our service worker: "alone", a zero-ms pause it answers by itself; "page",
+#: the worker's hello, which it hands to the page and answers with the page's reply
+_RELAY_FLOOR = """(url, what, n) => {
+  const target = what === "alone" ? new URL("./pause?ms=0", url).href : `${url}/hello?timeout=5000`;
+  const samples = [];
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const xhr = new XMLHttpRequest();
+    xhr.open("GET", target, false);
+    xhr.send();
+    const kind = xhr.getResponseHeader("x-pyscript-ffi-relay") ?? `HTTP ${xhr.status}`;
+    const expected = what === "alone" ? kind === "paused" : kind.startsWith("version:");
+    if (!expected) throw new Error(`bench: relay floor got ${kind}`);
+    samples.push((performance.now() - t) / 1e3);
+  }
+  return JSON.stringify({ total: (performance.now() - start) / 1e3, samples });
+}"""
+
+
+def relay_floor(what, n):
+    """The relay transport's floor in this worker (`what`: "alone" or "page", _RELAY_FLOOR):
+    {total, samples} in s, as run() gives them. Pyodide only, over the "service-worker"
+    transport."""
+    import json
+
+    import _pyscript_ffi_stub as stub
+
+    run_floor = worker_scope.eval(_RELAY_FLOOR)
+    run_floor(stub.caller.url, what, min(100, n))  # warm-up
+    return json.loads(run_floor(stub.caller.url, what, n))
 
 
 def web_table(rows, n):
