@@ -3,7 +3,7 @@
 // for a worker (worker.js) or the page's own thread (PyMain in main.js).
 
 import { withMemory } from "./micro.js";
-import { AFTER_RESTORE, canKeep, forgetSnapshot, keepWhenIdle, readSnapshot, snapshotKey } from "./snapshot.js";
+import { AFTER_RESTORE, canKeep, forgetSnapshot, keepWaiting, keepWhenIdle, readSnapshot, snapshotKey } from "./snapshot.js";
 
 const here = new URL(".", import.meta.url);
 const FFI_DIR = "/lib/pyscript_ffi";
@@ -39,7 +39,7 @@ export async function bootPyodide(src, { snapshot = true, keep = keepWhenIdle } 
     fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
     fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
     src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
-    use ? key.then(readSnapshot) : null,
+    use ? Promise.all([key, keepWaiting()]).then(([k]) => readSnapshot(k)) : null,
   ]);
   const { pyodide, used } = await startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep);
   await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {

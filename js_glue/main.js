@@ -19,7 +19,7 @@ import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { publishDomCalls } from "./pyscript-dom.js";
 import { Relay, relayUrl } from "./relay.js";
-import { keepWhenIdle } from "./snapshot.js";
+import { keepWaiting, keepWhenIdle } from "./snapshot.js";
 import { preloadBoot } from "./preload.js";
 
 export { chooseTransport, diagnose, isolationProblem } from "./diagnose.js";
@@ -138,6 +138,7 @@ export function PyWorker(src, options = {}) {
     const doorbell = server ? server.doorbell : null;
     const io = lendStdio(channel.values, options, src);
     const boot = { type, buffer, doorbell, relay: shared ? null : relayUrl(key), src: url, timeoutMs: timeout, tag, io };
+    if (type === "pyodide" && snapshot !== false) await keepWaiting(); // this page's snapshot still waiting to be kept: the worker looks for it
     worker.postMessage({ kind: Message.BOOT, ...boot, snapshot: snapshot !== false });
     exported = await started;
     stopBoot = null;

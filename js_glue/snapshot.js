@@ -64,19 +64,40 @@ export async function keepSnapshot(key, bytes) {
 /** The longest a snapshot waits for an idle moment before it is kept anyway (ms). */
 const IDLE_WAIT_MS = 2000;
 
+/** @type {Set<() => Promise<void>>} the snapshots waiting for an idle moment to be kept */
+const waiting = new Set();
+
 /**
  * keepSnapshot once the thread is idle (requestIdleCallback where it exists, else the next
  * task): writing 31 MB to Cache Storage while the boot goes on would compete with it for the
  * machine's cores. A page closed before then keeps nothing (Cache Storage stores an entry
- * whole or not at all), and the origin's next boot makes a snapshot again.
+ * whole or not at all), and the origin's next boot makes a snapshot again. A boot that starts
+ * before then keeps it first (keepWaiting), so that it finds it.
  * @param {string} key @param {Uint8Array} bytes @returns {Promise<void>}
  */
 export function keepWhenIdle(key, bytes) {
+  /** @type {Promise<void> | null} */
+  let kept = null;
+  const keep = () => {
+    waiting.delete(keep);
+    return (kept ??= keepSnapshot(key, bytes));
+  };
+  waiting.add(keep);
   return new Promise((resolve) => {
-    const keep = () => keepSnapshot(key, bytes).then(resolve);
-    if (typeof requestIdleCallback === "function") requestIdleCallback(keep, { timeout: IDLE_WAIT_MS });
-    else setTimeout(keep, 0);
+    const idle = () => keep().then(resolve);
+    if (typeof requestIdleCallback === "function") requestIdleCallback(idle, { timeout: IDLE_WAIT_MS });
+    else setTimeout(idle, 0);
   });
+}
+
+/**
+ * Keep now every snapshot of this page still waiting for an idle moment: a boot about to look
+ * for one (a worker's, or the page's own) would otherwise take the long way again, as Firefox's
+ * idle callbacks can come seconds after a worker's `ready`.
+ * @returns {Promise<void>}
+ */
+export async function keepWaiting() {
+  await Promise.all([...waiting].map((keep) => keep()));
 }
 
 let refused = false;

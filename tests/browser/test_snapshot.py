@@ -30,6 +30,21 @@ KEPT = """async () => {
 }"""
 
 
+#: waits until the origin keeps a whole snapshot (over 1 MB: not a test's 4 KiB of junk), written
+#: by its page once idle after the boot that made it; true if it does within 10 s
+WHOLE = """async () => {
+    for (let i = 0; i < 200; i++) {
+        const cache = await caches.open('pyscript-ffi');
+        for (const key of await cache.keys()) {
+            const r = await cache.match(key);
+            if (r && (await r.arrayBuffer()).byteLength > (1 << 20)) return true;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+}"""
+
+
 @pytest.fixture
 def page(browser, tests_server):
     page = browser.new_page()
@@ -77,6 +92,7 @@ def test_a_refused_snapshot_is_replaced(page):
     replaced = _boot(page)
     assert replaced["use"] == "made"
     _is_long_boot_like(replaced)
+    assert page.evaluate(WHOLE)  # kept once the page is idle (Firefox: after the next boot began)
     assert _boot(page)["use"] == "restored"
 
 
@@ -157,6 +173,7 @@ def test_a_worker_killed_while_it_makes_or_hands_over_its_snapshot(page, when):
     after = _boot(page)
     assert after["use"] in ("made", "restored"), after
     _is_long_boot_like(after)
+    assert page.evaluate(WHOLE)
     assert _boot(page)["use"] == "restored"
 
 
