@@ -29,32 +29,52 @@ const NOT_HERE = {
  */
 
 /**
- * Parse `text` as PyScript does: JSON if it looks like an object, else TOML.
+ * Parse `text` as PyScript does: JSON if it looks like an object, else TOML, by smol-toml or by
+ * the page's `config-parser` module (its `parse`, else its default export, called with the text).
  * @param {string} text
  * @param {"json" | "toml" | null} kind  forced by a file extension or a type attribute
  * @param {string} where  named in errors
+ * @param {string | null} parser  the `config-parser` module's URL, or null
  */
-function parseText(text, kind, where) {
+async function parseText(text, kind, where, parser) {
   const json = kind === "json" || (kind === null && /^\s*\{[\s\S]*\}\s*$/.test(text));
+  /** @type {(text: string) => any} */
+  let parse = parseToml;
+  if (!json && parser) {
+    let module;
+    try {
+      module = await import(parser);
+    } catch (e) {
+      throw new Error(`pyscript-ffi: could not import the config-parser ${parser}: ${/** @type {any} */ (e)?.message ?? e}`);
+    }
+    parse = module.parse || module.default;
+    if (typeof parse !== "function") {
+      throw new Error(`pyscript-ffi: the config-parser ${parser} exports no \`parse\` function nor a default one`);
+    }
+  }
   try {
-    const value = json ? JSON.parse(text) : parseToml(text);
+    const value = json ? JSON.parse(text) : await parse(text);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new Error("the config must be a table (an object)");
     }
     return value;
   } catch (e) {
-    throw new Error(`pyscript-ffi: invalid ${json ? "JSON" : "TOML"} config in ${where}: ${e?.message ?? e}`);
+    const by = !json && parser ? ` (parsed by ${parser})` : "";
+    throw new Error(`pyscript-ffi: invalid ${json ? "JSON" : "TOML"} config in ${where}${by}: ${/** @type {any} */ (e)?.message ?? e}`);
   }
 }
 
 /**
  * Read one config: `source` is a file name (.json or .toml, relative to `base`) or inline text.
+ * TOML goes to `parser` (a `config-parser` module's URL) when given: as PyScript, a worker tag's
+ * own config uses it for a file only (`parseInline` false).
  * @param {string | null} source
  * @param {string} base  the page's URL
  * @param {"json" | "toml" | null} [kind]
+ * @param {{ parser?: string | null, parseInline?: boolean }} [options]
  * @returns {Promise<Config>}
  */
-export async function readConfig(source, base, kind = null) {
+export async function readConfig(source, base, kind = null, { parser = null, parseInline = true } = {}) {
   const text = source?.trim() ?? "";
   if (!text) return { value: {}, baseURL: base };
   const file = /^[^{\n]*\.(json|toml)(\?\S*)?$/.exec(text);
@@ -63,9 +83,9 @@ export async function readConfig(source, base, kind = null) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`pyscript-ffi: could not load the config ${url}: HTTP ${response.status}`);
     const format = kind ?? /** @type {"json" | "toml"} */ (file[1]);
-    return { value: parseText(await response.text(), format, url), baseURL: url };
+    return { value: await parseText(await response.text(), format, url, parser), baseURL: url };
   }
-  return { value: parseText(text, kind, "an inline config"), baseURL: base };
+  return { value: await parseText(text, kind, "an inline config", parseInline ? parser : null), baseURL: base };
 }
 
 /** Warn once per key this does not use. @param {Record<string, any>} config @param {string} where */

@@ -48,6 +48,15 @@ export function announce(element, what, worker = false) {
   element.dispatchEvent(new CustomEvent(`${element.getAttribute("type")}:${what}`, { bubbles: true, detail: { worker } }));
 }
 
+/** The page's `config-parser` for `type` (a module URL, absolute), as PyScript reads it: on the
+ * <py-config> tag, else on the first page's-thread script with a `config`; or null.
+ * @param {TagType} type */
+export function configParser(type) {
+  const tag = document.querySelector(`${type}-config`) ?? document.querySelector(`script[type="${type}"][config]:not([worker])`);
+  const parser = tag?.getAttribute("config-parser");
+  return parser ? new URL(parser, document.baseURI).href : null;
+}
+
 /** The config of `type`'s scripts on the page's thread (and of worker tags without their own):
  * a <py-config> tag, or their `config` attribute. @param {TagType} type */
 export async function pageConfig(type) {
@@ -59,7 +68,7 @@ export async function pageConfig(type) {
   if (tags.length) {
     const tag = tags[0];
     const kind = /** @type {any} */ (tag.getAttribute("type"));
-    return { ...(await readConfig(tag.getAttribute("src") || tag.textContent, document.baseURI, kind)), where: `<${type}-config>` };
+    return { ...(await readConfig(tag.getAttribute("src") || tag.textContent, document.baseURI, kind, { parser: configParser(type) })), where: `<${type}-config>` };
   }
-  return { ...(await readConfig(attributes[0] ?? null, document.baseURI)), where: attributes[0] ?? "the page" };
+  return { ...(await readConfig(attributes[0] ?? null, document.baseURI, null, { parser: configParser(type) })), where: attributes[0] ?? "the page" };
 }

@@ -1,8 +1,9 @@
 """PyScript config keys on /_ffi/core.js, in real Chromium and Firefox ESR: the older `fetch`
 key (a list of {from, files, to_folder, to_file}) lands its files where PyScript puts them, after
-`files`' (a path in both ends up with `fetch`'s file). The pages
-tests/browser/pages/pyscript_config/py.html (Pyodide) and mpy.html (MicroPython) each have a tag
-on the page's thread and one in a worker, with the same config; each tag shows what it found."""
+`files`' (a path in both ends up with `fetch`'s file); a `config-parser` module parses the TOML
+configs instead of smol-toml. The pages tests/browser/pages/pyscript_config/py.html (Pyodide)
+and mpy.html (MicroPython), and parser-py.html and parser-mpy.html, each have a tag on the page's
+thread and one in a worker; each tag shows what it found."""
 
 from __future__ import annotations
 
@@ -44,3 +45,23 @@ def config_page(request, browser, tests_server):
 @pytest.mark.parametrize("thread", ["main", "worker"])
 def test_fetch_key_writes_where_pyscript_does(config_page, thread):
     assert json.loads(config_page.inner_text(f"#{thread}")) == FOUND
+
+
+@pytest.fixture(scope="module", params=TYPES)
+def parser_page(request, browser, tests_server):
+    page = browser.new_page()
+    page.goto(f"{tests_server}/browser/pages/pyscript_config/parser-{request.param}.html")
+    page.wait_for_function(
+        "document.getElementById('main').textContent !== ''"
+        " && document.getElementById('worker').textContent !== ''",
+        timeout=2 * BOOT_S)
+    yield page
+    page.close()
+
+
+def test_config_parser_reads_the_toml_configs(parser_page):
+    # parser.js reads "source -> destination" lines, which TOML would refuse: the page's
+    # <py-config> (its text) and the worker tag's own config file both go through it
+    assert parser_page.inner_text("#main") == "a"
+    assert parser_page.inner_text("#worker") == "c"
+    assert parser_page.evaluate("globalThis.parserCalls") == 2

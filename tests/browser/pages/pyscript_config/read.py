@@ -15,3 +15,8 @@ def show(target):
         except OSError:
             found[path] = None
     document.getElementById(target).textContent = json.dumps(found)
+
+
+def show_file(target, path):
+    with open(path) as f:
+        document.getElementById(target).textContent = f.read()
