@@ -65,3 +65,26 @@ def test_config_parser_reads_the_toml_configs(parser_page):
     assert parser_page.inner_text("#main") == "a"
     assert parser_page.inner_text("#worker") == "c"
     assert parser_page.evaluate("globalThis.parserCalls") == 2
+
+
+@pytest.fixture(scope="module", params=TYPES)
+def custom_page(request, browser, tests_server):
+    page = browser.new_page()
+    page.kind = request.param
+    page.goto(f"{tests_server}/browser/pages/pyscript_config/custom-{request.param}.html")
+    page.wait_for_function(
+        "document.getElementById('html')?.textContent.includes('True')", timeout=2 * BOOT_S)
+    yield page
+    page.close()
+
+
+def test_py_script_elements_run_on_the_pages_thread(custom_page):
+    kind = custom_page.kind
+    # as PyScript: the element is its own target, named <type>-N when it has no id, shown
+    assert custom_page.evaluate(f"document.querySelector('{kind}-script').id") == f"{kind}-0"
+    # display() shows in it; current_target() is its id
+    assert custom_page.inner_text(f"#{kind}-0") == f"shown\n{kind}-0"
+    assert custom_page.evaluate(
+        f"getComputedStyle(document.getElementById('{kind}-0')).display") == "block"
+    # content with HTML elements: its HTML is the code, unescaped
+    assert custom_page.inner_text("#html") == "a<b>bold</b> True"
