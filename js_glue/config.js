@@ -1,7 +1,7 @@
 // @ts-check
 // PyScript's config, read as PyScript reads it: a `config` attribute naming a .json or .toml
 // file, or inline JSON (or TOML); a <py-config>/<mpy-config> tag. Then what it asks for, done
-// in an interpreter before the first script runs: `files` fetched into its file system, and
+// in an interpreter before the first script runs: `files` (and the older `fetch`) fetched into its file system, and
 // `packages` loaded (Pyodide: wheels it can load offline, or wheel URLs). (`js_modules` is
 // js-modules.js's.)
 // Runs on the page (core.js) and in a worker (worker.js), so it never touches the DOM.
@@ -10,12 +10,11 @@ import { parse as parseToml } from "./vendor/smol-toml/dist/index.js";
 
 const PYODIDE_DIR = new URL("./pyodide/", import.meta.url).href;
 /** The keys this reads; any other is ignored with a console warning. */
-const KNOWN = new Set(["files", "packages", "js_modules"]);
+const KNOWN = new Set(["files", "fetch", "packages", "js_modules"]);
 /** Keys PyScript knows that have no effect here (each warned about once, with the reason). */
 const NOT_HERE = {
   interpreter: "the interpreter is the one pyscript-ffi serves",
   plugins: "PyScript's plugins are not part of pyscript-ffi",
-  fetch: "the old `fetch` key is not supported: use `files`",
   packages_cache: "packages are served locally, never cached in IndexedDB",
   experimental_create_proxy: "not needed: a worker's functions are proxied as they are",
   experimental_ffi_timeout: "use PyWorker's timeout option",
@@ -30,32 +29,52 @@ const NOT_HERE = {
  */
 
 /**
- * Parse `text` as PyScript does: JSON if it looks like an object, else TOML.
+ * Parse `text` as PyScript does: JSON if it looks like an object, else TOML, by smol-toml or by
+ * the page's `config-parser` module (its `parse`, else its default export, called with the text).
  * @param {string} text
  * @param {"json" | "toml" | null} kind  forced by a file extension or a type attribute
  * @param {string} where  named in errors
+ * @param {string | null} parser  the `config-parser` module's URL, or null
  */
-function parseText(text, kind, where) {
+async function parseText(text, kind, where, parser) {
   const json = kind === "json" || (kind === null && /^\s*\{[\s\S]*\}\s*$/.test(text));
+  /** @type {(text: string) => any} */
+  let parse = parseToml;
+  if (!json && parser) {
+    let module;
+    try {
+      module = await import(parser);
+    } catch (e) {
+      throw new Error(`pyscript-ffi: could not import the config-parser ${parser}: ${/** @type {any} */ (e)?.message ?? e}`);
+    }
+    parse = module.parse || module.default;
+    if (typeof parse !== "function") {
+      throw new Error(`pyscript-ffi: the config-parser ${parser} exports no \`parse\` function nor a default one`);
+    }
+  }
   try {
-    const value = json ? JSON.parse(text) : parseToml(text);
+    const value = json ? JSON.parse(text) : await parse(text);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new Error("the config must be a table (an object)");
     }
     return value;
   } catch (e) {
-    throw new Error(`pyscript-ffi: invalid ${json ? "JSON" : "TOML"} config in ${where}: ${e?.message ?? e}`);
+    const by = !json && parser ? ` (parsed by ${parser})` : "";
+    throw new Error(`pyscript-ffi: invalid ${json ? "JSON" : "TOML"} config in ${where}${by}: ${/** @type {any} */ (e)?.message ?? e}`);
   }
 }
 
 /**
  * Read one config: `source` is a file name (.json or .toml, relative to `base`) or inline text.
+ * TOML goes to `parser` (a `config-parser` module's URL) when given: as PyScript, a worker tag's
+ * own config uses it for a file only (`parseInline` false).
  * @param {string | null} source
  * @param {string} base  the page's URL
  * @param {"json" | "toml" | null} [kind]
+ * @param {{ parser?: string | null, parseInline?: boolean }} [options]
  * @returns {Promise<Config>}
  */
-export async function readConfig(source, base, kind = null) {
+export async function readConfig(source, base, kind = null, { parser = null, parseInline = true } = {}) {
   const text = source?.trim() ?? "";
   if (!text) return { value: {}, baseURL: base };
   const file = /^[^{\n]*\.(json|toml)(\?\S*)?$/.exec(text);
@@ -64,9 +83,9 @@ export async function readConfig(source, base, kind = null) {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`pyscript-ffi: could not load the config ${url}: HTTP ${response.status}`);
     const format = kind ?? /** @type {"json" | "toml"} */ (file[1]);
-    return { value: parseText(await response.text(), format, url), baseURL: url };
+    return { value: await parseText(await response.text(), format, url, parser), baseURL: url };
   }
-  return { value: parseText(text, kind, "an inline config"), baseURL: base };
+  return { value: await parseText(text, kind, "an inline config", parseInline ? parser : null), baseURL: base };
 }
 
 /** Warn once per key this does not use. @param {Record<string, any>} config @param {string} where */
@@ -122,6 +141,48 @@ export function planFiles(files) {
   return plan;
 }
 
+/**
+ * The older `fetch` key as PyScript reads it: a list of `{from, files, to_folder, to_file}`.
+ * With `files`, each name is fetched from `from`/name into `to_folder`/name; without, `from`
+ * itself into `to_folder`/(`to_file` or the last part of `from`). `to_folder` defaults to ".",
+ * the working folder. Its files are written after those of `files` (a path in both ends up
+ * with `fetch`'s file). Archives are never unpacked.
+ * @param {unknown} fetchList
+ * @returns {{ url: string, path: string, archive: string }[]}
+ */
+export function planFetch(fetchList) {
+  if (!Array.isArray(fetchList)) {
+    throw new Error("pyscript-ffi: config `fetch` must be a list of {from, files, to_folder, to_file} tables");
+  }
+  for (const entry of fetchList) {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      throw new Error(`pyscript-ffi: config \`fetch\`: each item must be a {from, files, to_folder, to_file} table, not ${JSON.stringify(entry)}`);
+    }
+    const { files, to_file, from = "" } = entry;
+    if (files !== undefined && to_file !== undefined) {
+      throw new Error("pyscript-ffi: config `fetch`: an item cannot have both `to_file` and `files`");
+    }
+    if (files === undefined && to_file === undefined && String(from).endsWith("/")) {
+      throw new Error(`pyscript-ffi: config \`fetch\`: cannot tell the file name from ${from}: give \`to_file\``);
+    }
+  }
+  /** Join as PyScript does: slashes trimmed from each part, "" and "." parts dropped. */
+  const join = (/** @type {string[]} */ parts) => {
+    const joined = parts
+      .map((part) => String(part).trim().replace(/(^[/]*|[/]*$)/g, ""))
+      .filter((part) => part !== "" && part !== ".")
+      .join("/");
+    return String(parts[0]).startsWith("/") ? `/${joined}` : joined;
+  };
+  return fetchList.flatMap(({ from = "", to_folder = ".", to_file, files }) => {
+    if (Array.isArray(files)) {
+      return files.map((file) => ({ url: join([from, file]), path: join([to_folder, file]), archive: "" }));
+    }
+    const name = to_file || String(from).slice(1 + String(from).lastIndexOf("/"));
+    return [{ url: String(from), path: join([to_folder, name]), archive: "" }];
+  });
+}
+
 /** `path` made absolute against `cwd`, with "." and ".." resolved. */
 function absolute(/** @type {string} */ cwd, /** @type {string} */ path) {
   const parts = [];
@@ -134,15 +195,15 @@ function absolute(/** @type {string} */ cwd, /** @type {string} */ path) {
 }
 
 /**
- * Fetch every file of `config.files` into the interpreter's file system (relative paths from
+ * Fetch every file of `config.files`, then of `config.fetch`, into the interpreter's file system (relative paths from
  * its working folder), then load `config.packages`.
  * @param {any} interpreter  a Pyodide or a MicroPython instance
  * @param {"pyodide" | "micropython"} type
  * @param {Config} config
  */
 export async function applyConfig(interpreter, type, { value, baseURL }) {
-  if (value.files) {
-    const plan = planFiles(value.files);
+  if (value.files || value.fetch) {
+    const plan = [...(value.files ? planFiles(value.files) : []), ...(value.fetch ? planFetch(value.fetch) : [])];
     const fetched = await Promise.all(
       plan.map(async ({ url }) => {
         const href = new URL(url, baseURL).href;

@@ -1,9 +1,10 @@
 // @ts-check
-// Finding PyScript tags: every <script type="py"> and <script type="mpy"> (or the tags of
+// Finding PyScript tags: every <script type="py"> and <script type="mpy"> (and the older
+// <py-script> and <mpy-script> elements; or the tags of
 // another selector) in the page when it loads, and those added later (a MutationObserver),
 // each handed once to `start`.
 
-const SELECTOR = 'script[type="py"], script[type="mpy"]';
+const SELECTOR = 'script[type="py"], script[type="mpy"], py-script, mpy-script';
 
 export class TagDiscovery {
   /** @type {WeakSet<Element>} tags already handed on */

@@ -6,7 +6,7 @@
 
 import { readConfig } from "./config.js";
 import { PyWorker } from "./main.js";
-import { announce, dedent, INTERPRETER, pageConfig } from "./tag-element.js";
+import { announce, configParser, dedent, INTERPRETER, pageConfig } from "./tag-element.js";
 import { showError } from "./tag-errors.js";
 
 /** @typedef {import("./tag-terminal.js").TagTerminal} TagTerminal */
@@ -52,7 +52,7 @@ export class WorkerTags {
     let terminal = null;
     try {
       const own = script.getAttribute("config");
-      const config = own !== null ? { ...(await readConfig(own, document.baseURI)), where: own } : await pageConfig(type);
+      const config = own !== null ? { ...(await readConfig(own, document.baseURI, null, { parser: configParser(type), parseInline: false })), where: own } : await pageConfig(type);
       // As PyScript: a tag without an id gets `py-wN` / `mpy-wN` once its config is read (its
       // worker made), so a tag whose config is fetched counts after the tags without one;
       // `current_target()` is then `${id}-target`.
