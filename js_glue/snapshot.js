@@ -97,8 +97,14 @@ export function keepWhenIdle(key, bytes) {
  * @returns {Promise<void>}
  */
 export async function keepWaiting() {
-  await Promise.all([...waiting].map((keep) => keep()));
+  if (!waiting.size) return;
+  const bound = new Promise((resolve) => setTimeout(resolve, KEEP_WAIT_MS));
+  await Promise.race([Promise.all([...waiting].map((keep) => keep())), bound]);
 }
+
+/** The longest a boot waits for the page's waiting snapshots to be kept (ms): past it, it boots
+ * anyway (the long way, if the write is still going on). */
+const KEEP_WAIT_MS = 5000;
 
 let refused = false;
 
