@@ -9,7 +9,7 @@ from pyscript.ffi import create_proxy
 
 tasks = document.getElementById("tasks")
 text = document.getElementById("task-text")
-handlers = {}  # task id -> its Delete handler, destroyed with the task
+handlers = {}  # task id -> its Delete handler, dropped with the task
 
 
 def add_task(title):
@@ -26,7 +26,11 @@ def add_task(title):
 
     def on_delete(event):
         document.getElementById(task_id).remove()
-        handlers.pop(task_id).destroy()
+        handler = handlers.pop(task_id)
+        # Pyodide's proxies live until destroyed; MicroPython's have no destroy() (its garbage
+        # collector frees them), in PyScript as here
+        if hasattr(handler, "destroy"):
+            handler.destroy()
 
     handlers[task_id] = create_proxy(on_delete)
     delete.addEventListener("click", handlers[task_id])

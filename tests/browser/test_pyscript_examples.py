@@ -26,7 +26,8 @@ def test_pyscript_taskboard_adds_and_deletes_by_real_clicks(chromium, examples_s
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{examples_server}/pyscript-taskboard/")
-    page.wait_for_selector("li.task", timeout=BOOT_MS)
+    # the worker adds its two tasks one call at a time: wait for both
+    page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=BOOT_MS)
     assert page.locator("li.task .task-title").all_inner_texts() == [
         "Read the FFI guide", "Move the work to a worker"]
     page.fill("#task-text", "Write the tests")
@@ -36,6 +37,11 @@ def test_pyscript_taskboard_adds_and_deletes_by_real_clicks(chromium, examples_s
     page.wait_for_function("document.querySelectorAll('li.task').length === 2", timeout=10_000)
     assert page.locator("li.task .task-title").all_inner_texts() == [
         "Move the work to a worker", "Write the tests"]
+    # the Delete handler's error (if any) reaches the page after its DOM calls; the worker runs
+    # one event at a time, so once the next task is in, the Delete handler has ended
+    page.fill("#task-text", "Ship it")
+    page.click("#add-task")
+    page.wait_for_function("document.querySelectorAll('li.task').length === 3", timeout=10_000)
     assert page.locator("div.py-error").count() == 0
     assert not errors, errors
     page.close()
