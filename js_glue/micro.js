@@ -7,6 +7,10 @@
 // strings (bytes.hex() / bytes.fromhex() are C code there). And MicroPython runs no __del__ on
 // Python objects, so each proxy holds a release token, a JS object MicroPython's own FFI frees
 // when the proxy is collected: a FinalizationRegistry then queues the handle's release.
+// Requests of scalars are coded here rather than in Python (`request`, scalar-frames.js).
+
+import { Failure } from "./protocol.js";
+import { NOT_SCALAR, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
 
 const DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -63,6 +67,9 @@ export async function withMemory(load) {
   }
 }
 
+const NO_DROPS = /** @type {number[]} */ ([]);
+const NO_ARGS = /** @type {any[]} */ ([]);
+
 /**
  * @param {object} options
  * @param {number} options.timeoutMs the worker's bound on one call
@@ -81,7 +88,20 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
   let [pinnedAt, pinnedBytes] = [0, 0];
   /** @type {Uint8Array | null} a reply too large for the pinned bytearray, till Python takes it */
   let held = null;
-  return {
+  /**
+   * Where roundtripAt leaves a reply (see there).
+   * @param {Uint8Array | string} reply @returns {number | string}
+   */
+  const keep = (reply) => {
+    if (typeof reply === "string") return `!${reply}`;
+    if (reply.length <= pinnedBytes) {
+      bytes().set(reply, pinnedAt);
+      return reply.length;
+    }
+    held = reply; // (it may be a view into the shared buffer: takeReply comes first)
+    return -reply.length;
+  };
+  const stub = {
     timeoutMs,
     pause,
     /** whether frames may cross by address (roundtripAt), else as hex (roundtripHex) */
@@ -102,15 +122,45 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
      * @param {number} at @param {number} n @returns {number | string}
      */
     roundtripAt(at, n) {
-      const reply = roundtrip(bytes().subarray(at, at + n));
-      if (typeof reply === "string") return `!${reply}`;
-      if (reply.length <= pinnedBytes) {
-        bytes().set(reply, pinnedAt);
-        return reply.length;
-      }
-      held = reply; // (it may be a view into the shared buffer: takeReply comes first)
-      return -reply.length;
+      return keep(roundtrip(bytes().subarray(at, at + n)));
     },
+    /**
+     * One request of scalars, `[op, target, subject, [a0, a1, a2][:count]]` plus the collected
+     * drops, coded here (scalar-frames.js): its reply's value when MicroPython's FFI gives it
+     * exactly; else undefined, with the reply in the pinned bytearray and `outcome` set as
+     * roundtripAt returns (a length, minus a length, or "!" and a Failure code). Python
+     * (_micro.py `StubTransport.request_scalars`) checks that the values are scalars its FFI
+     * gives exactly (small ints, floats, strings, bools, None). Needs `inPlace`.
+     * @param {number} op @param {number} target @param {any} subject @param {number} count
+     * @param {any} [a0] @param {any} [a1] @param {any} [a2]
+     */
+    request(op, target, subject, count, a0, a1, a2) {
+      const drops = dropped.length ? dropped.splice(0).flatMap((id) => [id, 1]) : NO_DROPS;
+      const args = count === 0 ? NO_ARGS : [a0, a1, a2].slice(0, count);
+      const frame = encodeScalarRequest(op, target, subject, args, drops);
+      const reply = roundtrip(frame);
+      stub.requests++;
+      stub.sent += frame.length;
+      if (typeof reply === "string") {
+        // nothing ran: the drops go out with the next request (as the channel's own)
+        if (reply === Failure.UNCLAIMED || reply === Failure.WITHDRAWN) {
+          for (let i = 0; i < drops.length; i += 2) dropped.push(drops[i]);
+        }
+        stub.outcome = `!${reply}`;
+        return undefined;
+      }
+      stub.received += reply.length;
+      const value = decodeScalarReply(reply);
+      if (value !== NOT_SCALAR) return value;
+      stub.outcome = keep(reply);
+      return undefined;
+    },
+    /** requests coded by `request`, their bytes and their replies' (the channel's statistics) */
+    requests: 0,
+    sent: 0,
+    received: 0,
+    /** how the last `request` that returned undefined ended (see there) */
+    outcome: /** @type {number | string} */ (0),
     /** Copy the reply roundtripAt held to address `at` (a bytearray of its size). */
     takeReply(/** @type {number} */ at) {
       if (held !== null) bytes().set(held, at);
@@ -136,4 +186,5 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
       return dropped.length ? dropped.splice(0).join(",") : "";
     },
   };
+  return stub;
 }

@@ -34,6 +34,24 @@ _PLAIN = (type(None), bool, int, float, str, bytes)
 _PLAIN_TYPES = frozenset(_PLAIN)
 
 
+def _scalars(subject: Any, args: tuple[Any, ...] | list[Any]) -> bool:
+    """Whether `subject` and `args` (at most three) are values MicroPython's FFI gives
+    JavaScript exactly: None, bools, strs, floats, and ints it keeps small (31 bits; it makes
+    larger ones 0)."""
+    if len(args) > 3 or not _scalar(subject):  # (the stub takes three at most)
+        return False
+    for value in args:
+        if not _scalar(value):
+            return False
+    return True
+
+
+def _scalar(value: Any) -> bool:
+    kind = type(value)
+    return (kind is str or value is None or kind is bool or kind is float
+            or (kind is int and -0x40000000 <= value < 0x40000000))
+
+
 def _inspect(values: Any) -> tuple[bool, bool]:
     """Whether a dict in `values` (a list, tuple or dict) has the key '__proto__', and whether
     something in it must be resolved before it is sent (an ``_ffi_resolve`` method: a
@@ -183,6 +201,9 @@ class Channel:
         self.interrupts: Any = None
         #: the transport's replies that came too late (see Transport)
         self._late: list[bytes] = getattr(transport, "late", [])
+        #: the transport's own coding of requests of scalars, or None (MicroPython's stub codes
+        #: them in JavaScript: `_micro.StubTransport.request_scalars`)
+        self._request_scalars = getattr(transport, "request_scalars", None)
 
     # -- the round trip ------------------------------------------------------------------------
 
@@ -191,6 +212,12 @@ class Channel:
         """Run one operation on the serving side and return its result (or raise its error).
         `plain`: the caller knows that `args` hold no dict and nothing to resolve (gather's key
         lists), so they are not inspected (~20 us in Pyodide for gather's ten lists)."""
+        request_scalars = self._request_scalars
+        if (request_scalars is not None and not self._drops
+                and (_scalars(subject, args) if args else _scalar(subject))):
+            value = request_scalars(op, target, subject, args, self._codec.decode_result)
+            self._calls += 1
+            return value
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
         # (one str) then costs no loop in Python (docs/benchmarks.md, "Design choices")
         if args and not plain and not all(type(a) in _PLAIN_TYPES for a in args):
@@ -290,10 +317,14 @@ class Channel:
     # -- observation ---------------------------------------------------------------------------
 
     def statistics(self) -> ChannelStatistics:
+        sent, received = self._sent, self._received
+        if self._request_scalars is not None:  # (their calls are counted here already)
+            _, more_sent, more_received = self._transport.counts()  # type: ignore[attr-defined]
+            sent, received = sent + more_sent, received + more_received
         return ChannelStatistics(
             calls=self._calls,
-            bytes_sent=self._sent,
-            bytes_received=self._received,
+            bytes_sent=sent,
+            bytes_received=received,
             live_proxies=self._tracking.live(),
             pending_drops=len(self._drops) // 2,
             live_callbacks=len(self.callbacks),

@@ -303,11 +303,12 @@ def micro_phases(name, n):
             frames.append((bytes(frame), reply))
             return reply
 
-    channel._transport = Keep()
+    scalars = channel._request_scalars  # the stub's coding of scalar requests (micro.js)
+    channel._transport, channel._request_scalars = Keep(), None
     try:
         fn()
     finally:
-        channel._transport = transport
+        channel._transport, channel._request_scalars = transport, scalars
     frame, reply = frames[-1]
     request = codec.decode_value(frame)  # [op, target, subject, args(, drops)]
     op, target, subject, args = Op(request[0]), request[1], request[2], request[3]
@@ -327,6 +328,15 @@ def micro_phases(name, n):
 
     out = {}
     out["whole call"] = batch(fn)
+    if scalars is not None:
+        decode = codec.decode_result
+        out["the stub's scalar request (JS codes it), alone"] = batch(
+            lambda: scalars(op, target, subject, args, decode))
+        channel._request_scalars = None
+        try:
+            out["whole call, coded in Python (minipack)"] = batch(fn)
+        finally:
+            channel._request_scalars = scalars
     out["clock (one read)"] = batch(clock)
     out["take drops (a JS call)"] = batch(take)
     out["encode (minipack)"] = batch(lambda: codec.encode_request(op, target, subject, args, []))
@@ -340,13 +350,13 @@ def micro_phases(name, n):
         def roundtrip(self, frame):
             return reply
 
-    channel._transport = Instant()
+    channel._transport, channel._request_scalars = Instant(), None  # (Python's coding)
     try:
         out["channel.request, instant reply"] = batch(
             lambda: channel.request(op, target, subject, args))
         out["the whole call, instant reply"] = batch(fn)
     finally:
-        channel._transport = transport
+        channel._transport, channel._request_scalars = transport, scalars
     out["channel._take_drops"] = batch(channel._take_drops)
     out["encode with drops=[]"] = batch(
         lambda: codec.encode_request(op, target, subject, args, channel._take_drops()))

@@ -1,0 +1,216 @@
+// @ts-check
+// MicroPython's common requests, coded in JavaScript (micro.js `request`). Python's minipack
+// (broker/minipack.py) takes ~16 us of a MicroPython worker's read to code the request and
+// decode the reply; here the same bytes take well under 1 us. Only what both sides give exactly
+// is coded here: a request whose subject and arguments are JS scalars (null, booleans, numbers,
+// strings), and a reply that is one value MicroPython's FFI turns into the same Python value the
+// Python codec would make. Anything else is left to Python, unchanged.
+
+/** What decodeScalarReply returns for a reply Python must decode. */
+export const NOT_SCALAR = Symbol("not a scalar reply");
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Requests are coded into this buffer, replaced by a larger one when a string needs it. */
+let scratch = new Uint8Array(256);
+const scratchView = () => new DataView(scratch.buffer);
+let view = scratchView();
+
+/**
+ * The msgpack frame `[op, target, subject, args]`, plus `drops` when there are any, as
+ * broker/wire.py `Codec.encode_request` frames it. `subject` and `args` are scalars: a number
+ * that is a 32-bit integer packs as an int (MicroPython's FFI gives a Python int as one, and a
+ * Python float with an integral value too: the page sees the same JS number either way), any
+ * other number as a float64.
+ * @param {number} op @param {number} target @param {null | boolean | number | string} subject
+ * @param {(null | boolean | number | string)[]} args @param {number[]} drops
+ * @returns {Uint8Array} a view of the scratch buffer, valid until the next call
+ */
+export function encodeScalarRequest(op, target, subject, args, drops) {
+  let bound = 32 + 9 * (args.length + drops.length) + stringBound(subject);
+  for (const arg of args) bound += stringBound(arg);
+  if (bound > scratch.length) {
+    scratch = new Uint8Array(Math.max(bound, 2 * scratch.length));
+    view = scratchView();
+  }
+  scratch[0] = drops.length ? 0x95 : 0x94;
+  let at = packInt(1, op);
+  at = packInt(at, target);
+  at = packScalar(at, subject);
+  at = packArrayHeader(at, args.length);
+  for (const arg of args) at = packScalar(at, arg);
+  if (drops.length) {
+    at = packArrayHeader(at, drops.length);
+    for (const drop of drops) at = packInt(at, drop);
+  }
+  return scratch.subarray(0, at);
+}
+
+/** @param {unknown} value bytes a string may take (3 a UTF-16 unit) and its header */
+const stringBound = (value) => (typeof value === "string" ? 3 * value.length + 5 : 0);
+
+/** @param {number} at @param {null | boolean | number | string} value @returns {number} */
+function packScalar(at, value) {
+  if (value === null) {
+    scratch[at] = 0xc0;
+    return at + 1;
+  }
+  if (typeof value === "boolean") {
+    scratch[at] = value ? 0xc3 : 0xc2;
+    return at + 1;
+  }
+  if (typeof value === "string") return packString(at, value);
+  if (Number.isInteger(value) && value >= -0x80000000 && value <= 0xffffffff && !Object.is(value, -0)) {
+    return packInt(at, value);
+  }
+  scratch[at] = 0xcb;
+  view.setFloat64(at + 1, value);
+  return at + 9;
+}
+
+/** The smallest encoding of an integer of up to 32 bits, as msgpack-python writes it. */
+function packInt(/** @type {number} */ at, /** @type {number} */ n) {
+  if (n >= 0) {
+    if (n < 0x80) {
+      scratch[at] = n;
+      return at + 1;
+    }
+    if (n <= 0xff) {
+      scratch[at] = 0xcc;
+      scratch[at + 1] = n;
+      return at + 2;
+    }
+    if (n <= 0xffff) {
+      scratch[at] = 0xcd;
+      view.setUint16(at + 1, n);
+      return at + 3;
+    }
+    scratch[at] = 0xce;
+    view.setUint32(at + 1, n);
+    return at + 5;
+  }
+  if (n >= -32) {
+    scratch[at] = n & 0xff;
+    return at + 1;
+  }
+  if (n >= -0x80) {
+    scratch[at] = 0xd0;
+    view.setInt8(at + 1, n);
+    return at + 2;
+  }
+  if (n >= -0x8000) {
+    scratch[at] = 0xd1;
+    view.setInt16(at + 1, n);
+    return at + 3;
+  }
+  scratch[at] = 0xd2;
+  view.setInt32(at + 1, n);
+  return at + 5;
+}
+
+function packString(/** @type {number} */ at, /** @type {string} */ text) {
+  // the header's size depends on the byte length: write the bytes where the largest header
+  // leaves room, then move them back when a smaller header fits (rare: strings over 31 bytes)
+  const small = text.length < 32 ? encoder.encodeInto(text, scratch.subarray(at + 1)).written : -1;
+  if (small >= 0 && small < 32) {
+    scratch[at] = 0xa0 | small;
+    return at + 1 + small;
+  }
+  const n = /** @type {number} */ (encoder.encodeInto(text, scratch.subarray(at + 5)).written);
+  let header = 5;
+  if (n <= 0xff) {
+    scratch[at] = 0xd9;
+    scratch[at + 1] = n;
+    header = 2;
+  } else if (n <= 0xffff) {
+    scratch[at] = 0xda;
+    view.setUint16(at + 1, n);
+    header = 3;
+  } else {
+    scratch[at] = 0xdb;
+    view.setUint32(at + 1, n);
+  }
+  if (header < 5) scratch.copyWithin(at + header, at + 5, at + 5 + n);
+  return at + header + n;
+}
+
+function packArrayHeader(/** @type {number} */ at, /** @type {number} */ n) {
+  if (n < 16) {
+    scratch[at] = 0x90 | n;
+    return at + 1;
+  }
+  scratch[at] = 0xdc;
+  view.setUint16(at + 1, n);
+  return at + 3;
+}
+
+/**
+ * The value of an OK reply `[0, value]` when it is one MicroPython's FFI turns into exactly the
+ * Python value broker/wire.py would decode: None (nil, or the UNDEFINED ext), a bool, an int
+ * that fits 32 bits signed (the FFI's integers are 32-bit), a float that is not integral (the
+ * FFI makes an integral JS number a Python int), or a string of valid UTF-8. Else NOT_SCALAR:
+ * an error reply, a proxy, bytes, a list, a dict, a 64-bit int, an integral float.
+ * @param {Uint8Array} reply
+ * @returns {null | boolean | number | string | typeof NOT_SCALAR}
+ */
+export function decodeScalarReply(reply) {
+  const n = reply.length;
+  if (n < 3 || reply[0] !== 0x92 || reply[1] !== 0x00) return NOT_SCALAR;
+  const code = reply[2];
+  if (n === 3) {
+    if (code < 0x80) return code;
+    if (code >= 0xe0) return code - 0x100;
+    if (code === 0xc0) return null;
+    if (code === 0xc2 || code === 0xc3) return code === 0xc3;
+    return NOT_SCALAR;
+  }
+  if ((code & 0xe0) === 0xa0) return text(reply, 3, code & 0x1f);
+  const data = new DataView(reply.buffer, reply.byteOffset, n);
+  switch (code) {
+    case 0xd9:
+      return n >= 4 ? text(reply, 4, reply[3]) : NOT_SCALAR;
+    case 0xda:
+      return n >= 5 ? text(reply, 5, data.getUint16(3)) : NOT_SCALAR;
+    case 0xdb:
+      return n >= 7 ? text(reply, 7, data.getUint32(3)) : NOT_SCALAR;
+    case 0xcc:
+      return n === 4 ? reply[3] : NOT_SCALAR;
+    case 0xcd:
+      return n === 5 ? data.getUint16(3) : NOT_SCALAR;
+    case 0xce:
+      return n === 7 && data.getUint32(3) <= 0x7fffffff ? data.getUint32(3) : NOT_SCALAR;
+    case 0xd0:
+      return n === 4 ? data.getInt8(3) : NOT_SCALAR;
+    case 0xd1:
+      return n === 5 ? data.getInt16(3) : NOT_SCALAR;
+    case 0xd2:
+      return n === 7 ? data.getInt32(3) : NOT_SCALAR;
+    case 0xca:
+      return n === 7 ? fraction(data.getFloat32(3)) : NOT_SCALAR;
+    case 0xcb:
+      return n === 11 ? fraction(data.getFloat64(3)) : NOT_SCALAR;
+    case 0xd4: // fixext 1: UNDEFINED (type 0), whose payload is one zero byte
+      return n === 5 && reply[3] === 0 && reply[4] === 0 ? null : NOT_SCALAR;
+    default:
+      return NOT_SCALAR;
+  }
+}
+
+/** A float MicroPython keeps a float (an integral one would become an int). */
+const fraction = (/** @type {number} */ x) => (Number.isInteger(x) || Object.is(x, -0) ? NOT_SCALAR : x);
+
+/** The UTF-8 string of `length` bytes at `start`, which must end the reply; else NOT_SCALAR. */
+function text(/** @type {Uint8Array} */ reply, /** @type {number} */ start, /** @type {number} */ length) {
+  if (start + length !== reply.length) return NOT_SCALAR;
+  if (length <= 64) {
+    let ascii = "";
+    let i = start;
+    for (; i < reply.length && reply[i] < 0x80; i++) ascii += String.fromCharCode(reply[i]);
+    if (i === reply.length) return ascii;
+  }
+  try {
+    return decoder.decode(reply.slice(start)); // (a copy: TextDecoder refuses shared memory)
+  } catch {
+    return NOT_SCALAR; // not UTF-8 (a lone surrogate the page sent): Python raises its error
+  }
+}

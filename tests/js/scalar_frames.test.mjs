@@ -1,0 +1,162 @@
+// MicroPython's requests of scalars, coded in JavaScript (js_glue/scalar-frames.js, micro.js
+// `request`): the same values as Python's own coding (broker/minipack.py and broker/wire.py),
+// checked by running each read, write and call both ways on a real MicroPython against the
+// page's real dispatcher (js_glue/channel.js), in one Node thread.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { Channel } from "../../js_glue/channel.js";
+import { microStub, withMemory } from "../../js_glue/micro.js";
+import { NOT_SCALAR, decodeScalarReply, encodeScalarRequest } from "../../js_glue/scalar-frames.js";
+
+const root = new URL("../../", import.meta.url);
+const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** A MicroPython worker on a stub with its memory (frames in place), its page's Channel. */
+async function worker() {
+  const { made: mp, memory } = await withMemory(() => loadMicroPython({ stdout: () => {}, stderr: (line) => console.error(line) }));
+  const copy = (/** @type {string} */ from, /** @type {string} */ to) => {
+    mp.FS.mkdirTree(to);
+    for (const name of readdirSync(new URL(from, root))) {
+      if (name.endsWith(".py")) mp.FS.writeFile(`${to}/${name}`, readFileSync(new URL(`${from}/${name}`, root)));
+    }
+  };
+  copy("pyscript_ffi/_micropython_lib", "/lib");
+  for (const pkg of ["broker", "pyscript_ffi"]) copy(pkg, `/lib/${pkg}`);
+  const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 24 });
+  const stub = microStub({ timeoutMs: 5000, roundtrip: (frame) => channel.handle(frame), pause, settle: () => {}, memory });
+  mp.registerJsModule("_pyscript_ffi_stub", stub);
+  mp.runPython(`
+import _pyscript_ffi_stub as stub
+import pyscript_ffi._micro as _micro
+app = _micro.start_worker(stub)
+from pyscript_ffi import js
+`);
+  return { mp, stub, channel };
+}
+
+// every kind of reply: scalars the stub gives, and the rest (Python decodes them)
+const CASES = {
+  small: 7, negative: -5, int8: -100, uint16: 60000, int32: -(2 ** 31), uint31: 2 ** 31 - 1,
+  uint32: 2 ** 31, big: 2 ** 40, half: 1.5, negativeZero: -0, nan: NaN, infinity: -Infinity,
+  integralFloat: 3, empty: "", ascii: "document title", unicode: "héllo ✓ 𝄞",
+  long: "x".repeat(70000), longUnicode: "é".repeat(40), lone: "a\ud800b", nul: null,
+  undef: undefined, yes: true, no: false, object: { a: 1 }, array: [1, "two"],
+  bytes: new Uint8Array([1, 2]), func: () => 1, bigint: 10n ** 30n,
+};
+
+test("a MicroPython worker reads, writes and calls the same through the stub's coding as through Python's", async () => {
+  const { mp, stub } = await worker();
+  globalThis.scalarCases = { ...CASES };
+  // what the page received: the constructor's arguments, each as its type and value
+  globalThis.Described = class {
+    constructor(/** @type {any[]} */ ...args) {
+      this.text = args.map((a) => `${typeof a}:${Object.is(a, -0) ? "-0" : String(a)}`).join("|");
+    }
+  };
+  mp.runPython(`
+def shown(read):
+    try:
+        value = read()
+    except Exception as exc:
+        return "raised " + type(exc).__name__
+    kind = type(value).__name__
+    return kind + ":" + (repr(value) if kind in ("int", "float", "str", "bool", "NoneType") else "")
+
+def both(read):
+    """read() through the stub's coding, then through Python's; and how many the stub coded"""
+    channel = app.channel
+    before = stub.requests
+    fast = shown(read)
+    coded = stub.requests - before
+    scalars, channel._request_scalars = channel._request_scalars, None
+    try:
+        slow = shown(read)
+    finally:
+        channel._request_scalars = scalars
+    return fast, slow, coded
+
+cases = js.scalarCases
+results = {}
+for name in ${JSON.stringify(Object.keys(CASES))}:
+    results[name] = both(lambda: getattr(cases, name))
+# writes and calls with scalar arguments: what the page received
+sent = (7, -5, 2 ** 30 - 1, -(2 ** 30), 1.5, 3.0, -0.0, float("inf"), "", "héllo ✓ 𝄞", "x" * 300,
+        None, True, False)
+for value in sent:
+    results["set " + repr(value)] = both(lambda: (setattr(cases, "written", value), cases.written)[1])
+    results["new " + repr(value)] = both(lambda: js.Described.new(value, value, value).text)
+results["new, no arguments"] = both(lambda: js.Described.new().text)
+results["new, 4 arguments (Python codes the new)"] = both(lambda: js.Described.new(1, 2, 3, 4).text)
+results["new, an int over 31 bits (Python codes the new)"] = both(lambda: js.Described.new(2 ** 40).text)
+results["missing attribute"] = both(lambda: cases.absent_key)
+import json
+results = json.dumps(results)
+`);
+  const results = JSON.parse(mp.globals.get("results"));
+  for (const [name, [fast, slow, coded]] of Object.entries(results)) {
+    assert.equal(fast, slow, `${name}: the stub's coding gave ${fast}, Python's ${slow}`);
+    // requests the stub coded: a read; a write and its read back; the read of the class, the
+    // new (when its arguments are scalars, at most three) and the read of its text
+    const expected = name in CASES || name === "missing attribute" ? 1
+      : name.startsWith("set ") ? 2 : name.includes("Python codes") ? 2 : 3;
+    assert.equal(coded, expected, `${name}: ${coded} requests coded by the stub`);
+  }
+  assert.equal(results.uint31[0], "int:2147483647");
+  assert.equal(results.uint32[0], "int:2147483648");
+  assert.equal(results.half[0], "float:1.5");
+  assert.equal(results.unicode[0], "str:'h\\xe9llo \\u2713 \\U0001d11e'"); // (MicroPython's repr)
+  assert.equal(results.undef[0], "NoneType:None");
+  assert.equal(results["missing attribute"][0], "raised AttributeError");
+  assert.equal(results["new 3.0"][0], "str:'number:3|number:3|number:3'");
+  assert.equal(results["new -0.0"][0], "str:'number:-0|number:-0|number:-0'");
+});
+
+test("the drops of collected proxies ride on requests the stub codes", async () => {
+  assert.equal(typeof globalThis.gc, "function", "run node with --expose-gc");
+  const { mp, channel } = await worker();
+  globalThis.points = { make: (/** @type {number} */ i) => ({ i }) };
+  mp.runPython(`
+import gc
+def make(n):
+    for i in range(n):
+        js.points.make(i).i
+    gc.collect()
+make(300)
+`);
+  assert.ok(channel.statistics().handlesIssued >= 300, `${channel.statistics().handlesIssued} handles issued`);
+  for (let i = 0; i < 5; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  mp.runPython("js.points.make");  // a read of scalars: the stub codes it, with the drops
+  // MicroPython's collector is conservative: a stale pointer may keep a proxy or two alive
+  assert.ok(channel.statistics().liveHandles <= 5, `${channel.statistics().liveHandles} live`);
+});
+
+test("encodeScalarRequest writes msgpack-python's bytes", () => {
+  const hex = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes).toString("hex");
+  // [1, 0, "title", []]
+  assert.equal(hex(encodeScalarRequest(1, 0, "title", [], [])), "940100a57469746c6590");
+  // [2, 300, "x", [-1, null, true, 1.5]] + drops [7, 1]
+  assert.equal(hex(encodeScalarRequest(2, 300, "x", [-1, null, true, 1.5], [7, 1])),
+    "9502cd012ca17894ffc0c3cb3ff8000000000000920701");
+  // a 40-byte string takes str8; 70,000 bytes str32; -200 int16; 2**32-1 uint32
+  assert.equal(hex(encodeScalarRequest(5, 1, null, ["é".repeat(20)], [])).slice(0, 14), "940501c091d928");
+  assert.equal(hex(encodeScalarRequest(5, 1, null, ["x".repeat(70000)], [])).slice(0, 20), "940501c091db00011170");
+  assert.equal(hex(encodeScalarRequest(5, 1, -200, [2 ** 32 - 1], [])), "940501d1ff3891ceffffffff");
+});
+
+test("decodeScalarReply leaves to Python what MicroPython's FFI would change", () => {
+  const reply = (/** @type {string} */ hex) => new Uint8Array(Buffer.from(hex, "hex"));
+  assert.equal(decodeScalarReply(reply("9200a3616263")), "abc");
+  assert.equal(decodeScalarReply(reply("9200d2ffffff9c")), -100);
+  assert.equal(decodeScalarReply(reply("9200d40000")), null); // UNDEFINED ext: None
+  assert.equal(decodeScalarReply(reply("9200ce80000000")), NOT_SCALAR); // 2**31: over 32 bits signed
+  assert.equal(decodeScalarReply(reply("9200cb4008000000000000")), NOT_SCALAR); // 3.0: would be an int
+  assert.equal(decodeScalarReply(reply("9200a2c328")), NOT_SCALAR); // not UTF-8
+  assert.equal(decodeScalarReply(reply("9200a3616263ff")), NOT_SCALAR); // a byte past the value
+  assert.equal(decodeScalarReply(reply("9201c0")), NOT_SCALAR); // an error status
+  assert.equal(decodeScalarReply(reply("9200d60100000001")), NOT_SCALAR); // a REMOTE handle
+});
