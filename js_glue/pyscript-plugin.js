@@ -30,7 +30,7 @@ import { hasWaitAsync } from "./serving.js";
 /** The /_ffi/ folder this plugin was served from. */
 const FFI = new URL(".", import.meta.url).href;
 /** The worker's half, after the modules it imports, each after those it imports in turn. */
-const WORKER_MODULES = ["protocol.js", "errors.js", "transfer.js", "stub.js", "micro.js", "python-stub.js", "pyscript-worker.js"];
+const WORKER_MODULES = ["protocol.js", "errors.js", "transfer.js", "stub.js", "scalar-frames.js", "micro.js", "python-stub.js", "pyscript-worker.js"];
 
 /**
  * @typedef {object} PluginOptions

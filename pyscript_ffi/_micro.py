@@ -9,8 +9,9 @@ its length (or, too large for it, into a bytearray of its size); and a request w
 arguments are scalars is coded by the stub itself, which returns a scalar reply as the value
 (`StubTransport.request_scalars`: minipack's coding was ~16 us of a ~37 us read). Elsewhere (a
 MicroPython that PyScript booted) frames cross as hex strings: ``bytes.hex()`` and
-``bytes.fromhex()`` are C code in MicroPython. (Its own FFI also turns ints beyond 32 bits into 0, so no number ever crosses
-it: only frames, addresses and lengths under 2**31, and small ints.)
+``bytes.fromhex()`` are C code in MicroPython. (Its own FFI also turns ints beyond 32 bits into
+0, and an integral JavaScript number into an int: only small ints cross it, and floats and ints
+that the stub's coding checks.)
 
 MicroPython runs no ``__del__`` on Python objects, so a proxy cannot release its handle when it
 dies. Instead each proxy holds a release token from the stub: a JavaScript object that
