@@ -10,7 +10,7 @@
 // Requests of scalars are coded here rather than in Python (`request`, scalar-frames.js).
 
 import { Failure } from "./protocol.js";
-import { NOT_SCALAR, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
+import { NOT_SCALAR, RemoteRef, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
 
 const DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -125,19 +125,22 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
       return keep(roundtrip(bytes().subarray(at, at + n)));
     },
     /**
-     * One request of scalars, `[op, target, subject, [a0, a1, a2][:count]]` plus the collected
-     * drops, coded here (scalar-frames.js): its reply's value when MicroPython's FFI gives it
-     * exactly; else undefined, with the reply in the pinned bytearray and `outcome` set as
-     * roundtripAt returns (a length, minus a length, or "!" and a Failure code). Python
-     * (_micro.py `StubTransport.request_scalars`) checks that the values are scalars its FFI
-     * gives exactly (small ints, floats, strings, bools, None). Needs `inPlace`.
+     * One request of scalars, `[op, target, subject, [a0, a1, a2][:count & 3]]` plus the
+     * collected drops, coded here (scalar-frames.js); with `count & 4`, `subject` is the handle
+     * id of a page object (a method call's `this`), sent as its REMOTE reference. Returns the
+     * reply's value when MicroPython's FFI gives it exactly; else undefined, with the reply in
+     * the pinned bytearray and `outcome` set as roundtripAt returns (a length, minus a length,
+     * or "!" and a Failure code). Python (_micro.py `StubTransport.request_scalars`) checks
+     * that the values are scalars its FFI gives exactly (small ints, floats, strings, bools,
+     * None). Needs `inPlace`.
      * @param {number} op @param {number} target @param {any} subject @param {number} count
      * @param {any} [a0] @param {any} [a1] @param {any} [a2]
      */
     request(op, target, subject, count, a0, a1, a2) {
       const drops = dropped.length ? dropped.splice(0).flatMap((id) => [id, 1]) : NO_DROPS;
-      const args = count === 0 ? NO_ARGS : [a0, a1, a2].slice(0, count);
-      const frame = encodeScalarRequest(op, target, subject, args, drops);
+      const n = count & 3;
+      const args = n === 0 ? NO_ARGS : [a0, a1, a2].slice(0, n);
+      const frame = encodeScalarRequest(op, target, count & 4 ? new RemoteRef(subject) : subject, args, drops);
       const reply = roundtrip(frame);
       stub.requests++;
       stub.sent += frame.length;

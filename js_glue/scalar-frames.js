@@ -6,6 +6,13 @@
 // strings), and a reply that is one value MicroPython's FFI turns into the same Python value the
 // Python codec would make. Anything else is left to Python, unchanged.
 
+/** A page object's handle id, sent as the REMOTE reference to it (a method call's `this`). */
+export class RemoteRef {
+  constructor(/** @type {number} */ id) {
+    this.id = id;
+  }
+}
+
 /** What decodeScalarReply returns for a reply Python must decode. */
 export const NOT_SCALAR = Symbol("not a scalar reply");
 
@@ -22,7 +29,8 @@ let view = scratchView();
  * that is a 32-bit integer packs as an int (MicroPython's FFI gives a Python int as one, and a
  * Python float with an integral value too: the page sees the same JS number either way), any
  * other number as a float64.
- * @param {number} op @param {number} target @param {null | boolean | number | string} subject
+ * @param {number} op @param {number} target
+ * @param {null | boolean | number | string | RemoteRef} subject
  * @param {(null | boolean | number | string)[]} args @param {number[]} drops
  * @returns {Uint8Array} a view of the scratch buffer, valid until the next call
  */
@@ -36,7 +44,7 @@ export function encodeScalarRequest(op, target, subject, args, drops) {
   scratch[0] = drops.length ? 0x95 : 0x94;
   let at = packInt(1, op);
   at = packInt(at, target);
-  at = packScalar(at, subject);
+  at = subject instanceof RemoteRef ? packRemote(at, subject.id) : packScalar(at, subject);
   at = packArrayHeader(at, args.length);
   for (const arg of args) at = packScalar(at, arg);
   if (drops.length) {
@@ -132,6 +140,16 @@ function packString(/** @type {number} */ at, /** @type {string} */ text) {
   }
   if (header < 5) scratch.copyWithin(at + header, at + 5, at + 5 + n);
   return at + header + n;
+}
+
+/** The REMOTE ext of handle `id` (broker/wire.py `remote_ext`: id, then flags 0). */
+function packRemote(/** @type {number} */ at, /** @type {number} */ id) {
+  scratch[at] = 0xc7; // ext 8
+  scratch[at + 1] = 5;
+  scratch[at + 2] = 1; // Ext.REMOTE
+  view.setUint32(at + 3, id);
+  scratch[at + 7] = 0;
+  return at + 8;
 }
 
 function packArrayHeader(/** @type {number} */ at, /** @type {number} */ n) {

@@ -75,15 +75,16 @@ class StubTransport:
         # `frame` is alive meanwhile
         return self._kept(self._roundtrip_at(addressof(frame), len(frame)))
 
-    def _request_scalars(self, op, target, subject, args, decode):
+    def _request_scalars(self, op, target, subject, args, decode, this=False):
         """One request whose subject and arguments are scalars (`Channel.request` checks:
-        values MicroPython's FFI gives JavaScript exactly), coded and its reply decoded by the
-        stub (micro.js ``request``: ~16 us of minipack per read saved); a reply the stub cannot
-        give as a scalar (an error, a proxy, a list) comes back as bytes, for `decode`."""
+        values MicroPython's FFI gives JavaScript exactly), or whose subject is the handle of a
+        page object (`this`: a method call's), coded and its reply decoded by the stub
+        (micro.js ``request``: ~16 us of minipack per read saved); a reply the stub cannot give
+        as a scalar (an error, a proxy, a list) is decoded by `decode`."""
         self.withdrawn = False
-        count = len(args)
-        if count == 0:
-            got = self._request(op, target, subject, 0)
+        count = len(args) | 4 if this else len(args)
+        if not args:
+            got = self._request(op, target, subject, count)
         else:
             got = self._request(op, target, subject, count, *args)
         if got is not self._undefined:

@@ -34,11 +34,9 @@ _PLAIN = (type(None), bool, int, float, str, bytes)
 _PLAIN_TYPES = frozenset(_PLAIN)
 
 
-def _scalars(subject: Any, args: tuple[Any, ...] | list[Any]) -> bool:
-    """Whether `subject` and `args` (at most three) are values MicroPython's FFI gives
-    JavaScript exactly: None, bools, strs, floats, and ints it keeps small (31 bits; it makes
-    larger ones 0)."""
-    if len(args) > 3 or not _scalar(subject):  # (the stub takes three at most)
+def _scalars(args: tuple[Any, ...] | list[Any]) -> bool:
+    """Whether `args` are at most three (as many as the stub takes) `_scalar` values."""
+    if len(args) > 3:
         return False
     for value in args:
         if not _scalar(value):
@@ -47,6 +45,8 @@ def _scalars(subject: Any, args: tuple[Any, ...] | list[Any]) -> bool:
 
 
 def _scalar(value: Any) -> bool:
+    """Whether `value` is one MicroPython's FFI gives JavaScript exactly: None, a bool, a str, a
+    float, or an int it keeps small (31 bits; it makes larger ones 0)."""
     kind = type(value)
     return (kind is str or value is None or kind is bool or kind is float
             or (kind is int and -0x40000000 <= value < 0x40000000))
@@ -213,11 +213,17 @@ class Channel:
         `plain`: the caller knows that `args` hold no dict and nothing to resolve (gather's key
         lists), so they are not inspected (~20 us in Pyodide for gather's ten lists)."""
         request_scalars = self._request_scalars
-        if (request_scalars is not None and not self._drops
-                and (_scalars(subject, args) if args else _scalar(subject))):
-            value = request_scalars(op, target, subject, args, self._codec.decode_result)
-            self._calls += 1
-            return value
+        if request_scalars is not None and not self._drops and (not args or _scalars(args)):
+            if _scalar(subject):
+                value = request_scalars(op, target, subject, args, self._codec.decode_result)
+                self._calls += 1
+                return value
+            handle_of = getattr(type(subject), "_ffi_handle", None)
+            if handle_of is not None:  # a page object: the `this` of a method call
+                value = request_scalars(op, target, handle_of(subject, self), args,
+                                        self._codec.decode_result, True)
+                self._calls += 1
+                return value
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
         # (one str) then costs no loop in Python (docs/benchmarks.md, "Design choices")
         if args and not plain and not all(type(a) in _PLAIN_TYPES for a in args):

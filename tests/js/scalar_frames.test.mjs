@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import { Channel } from "../../js_glue/channel.js";
 import { microStub, withMemory } from "../../js_glue/micro.js";
-import { NOT_SCALAR, decodeScalarReply, encodeScalarRequest } from "../../js_glue/scalar-frames.js";
+import { NOT_SCALAR, RemoteRef, decodeScalarReply, encodeScalarRequest } from "../../js_glue/scalar-frames.js";
 
 const root = new URL("../../", import.meta.url);
 const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -48,7 +48,12 @@ const CASES = {
 
 test("a MicroPython worker reads, writes and calls the same through the stub's coding as through Python's", async () => {
   const { mp, stub } = await worker();
-  globalThis.scalarCases = { ...CASES };
+  globalThis.scalarCases = {
+    ...CASES,
+    describe(/** @type {any[]} */ ...args) {
+      return `${this === globalThis.scalarCases}:${new globalThis.Described(...args).text}`;
+    },
+  };
   // what the page received: the constructor's arguments, each as its type and value
   globalThis.Described = class {
     constructor(/** @type {any[]} */ ...args) {
@@ -91,6 +96,11 @@ results["new, no arguments"] = both(lambda: js.Described.new().text)
 results["new, 4 arguments (Python codes the new)"] = both(lambda: js.Described.new(1, 2, 3, 4).text)
 results["new, an int over 31 bits (Python codes the new)"] = both(lambda: js.Described.new(2 ** 40).text)
 results["missing attribute"] = both(lambda: cases.absent_key)
+# method calls: the \`this\` is a page object, its handle coded by the stub
+for value in sent:
+    results["method " + repr(value)] = both(lambda: cases.describe(value, value, value))
+results["method, 4 arguments (Python codes the call)"] = both(lambda: cases.describe(1, 2, 3, 4))
+results["method, a page object argument (Python codes the call)"] = both(lambda: cases.describe(cases))
 import json
 results = json.dumps(results)
 `);
@@ -100,7 +110,9 @@ results = json.dumps(results)
     // requests the stub coded: a read; a write and its read back; the read of the class, the
     // new (when its arguments are scalars, at most three) and the read of its text
     const expected = name in CASES || name === "missing attribute" ? 1
-      : name.startsWith("set ") ? 2 : name.includes("Python codes") ? 2 : 3;
+      : name.startsWith("set ") || name.startsWith("method ") ? 2
+      : name.endsWith("(Python codes the call)") ? 1
+      : name.includes("Python codes") ? 2 : 3;
     assert.equal(coded, expected, `${name}: ${coded} requests coded by the stub`);
   }
   assert.equal(results.uint31[0], "int:2147483647");
@@ -111,6 +123,7 @@ results = json.dumps(results)
   assert.equal(results["missing attribute"][0], "raised AttributeError");
   assert.equal(results["new 3.0"][0], "str:'number:3|number:3|number:3'");
   assert.equal(results["new -0.0"][0], "str:'number:-0|number:-0|number:-0'");
+  assert.equal(results["method 7"][0], "str:'true:number:7|number:7|number:7'");
 });
 
 test("the drops of collected proxies ride on requests the stub codes", async () => {
@@ -146,6 +159,8 @@ test("encodeScalarRequest writes msgpack-python's bytes", () => {
   assert.equal(hex(encodeScalarRequest(5, 1, null, ["é".repeat(20)], [])).slice(0, 14), "940501c091d928");
   assert.equal(hex(encodeScalarRequest(5, 1, null, ["x".repeat(70000)], [])).slice(0, 20), "940501c091db00011170");
   assert.equal(hex(encodeScalarRequest(5, 1, -200, [2 ** 32 - 1], [])), "940501d1ff3891ceffffffff");
+  // [5, 9, ExtType(REMOTE, >I 300, B 0), ["div"]]: a method call with `this`
+  assert.equal(hex(encodeScalarRequest(5, 9, new RemoteRef(300), ["div"], [])), "940509c705010000012c0091a3646976");
 });
 
 test("decodeScalarReply leaves to Python what MicroPython's FFI would change", () => {
