@@ -99,3 +99,18 @@ def test_limits():
     with pytest.raises(TypeError, match="serialize"):
         minipack.Packer().pack(object())
     assert minipack.Packer(default=lambda o: minipack.ExtType(5, b"x")).pack(2**64) == b"\xd4\x05x"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 127), st.integers(0, 127), st.binary(max_size=29))
+def test_a_reply_of_one_ext_decodes_as_msgpack_does(status, code, payload):
+    """`[status, ext]` in up to 34 bytes: minipack reads an ext 8 there without its reader (a
+    reply's REMOTE reference), and must read it as msgpack does, with and without an ext_hook."""
+    data = msgpack.packb([status, msgpack.ExtType(code, payload)])
+    expected = msgpack.unpackb(data)
+    assert plain(minipack.unpackb(data)) == plain(expected)
+    assert minipack.unpackb(data, ext_hook=lambda c, d: (c, d)) == [status, (code, payload)]
+    # one byte more or less is refused, as msgpack refuses it
+    for broken in (data + b"\x00", data[:-1]):
+        with pytest.raises(ValueError):
+            minipack.unpackb(broken)
