@@ -330,8 +330,10 @@ def micro_phases(name, n):
     out["whole call"] = batch(fn)
     if scalars is not None:
         decode = codec.decode_result
+        handle_of = getattr(type(subject), "_ffi_handle", None)  # a method call's `this`
+        this = subject if handle_of is None else handle_of(subject, channel)
         out["the stub's scalar request (JS codes it), alone"] = batch(
-            lambda: scalars(op, target, subject, args, decode))
+            lambda: scalars(op, target, this, args, decode, handle_of is not None))
         channel._request_scalars = None
         try:
             out["whole call, coded in Python (minipack)"] = batch(fn)
