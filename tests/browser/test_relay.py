@@ -352,17 +352,19 @@ class _OneProfile:
             self.context.close()
 
 
-# Chromium only yet (2026-12-06, open work of issue 28): in Firefox one of two runs never
-# answered the driver (its evaluate timed out after the protocol's bound, machine load ~25);
-# in WebKitGTK, in 2 of 10 runs the worker's next call went to the server (HTTP 501: the
-# worker no longer controlled once the new version took over) and failed with the
-# ProtocolError that says so, at once, nothing hung.
-@pytest.mark.parametrize("engine", ["chromium"], scope="session")
+# Not Firefox yet (2026-12-06, open work of issue 28): one of two runs never answered the
+# driver (its evaluate timed out after the protocol's bound, machine load ~25).
+@pytest.mark.parametrize("engine", ["chromium", "webkit"], scope="session")
 @pytest.mark.parametrize("kind", INTERPRETERS)
 def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
     """A new version of the service worker is found while a call is under way (the page takes
     1.5 s to answer it, its thread busy; another page of the site checks for an update at
-    0.3 s): that call is answered once, and so is the next; nothing hangs."""
+    0.3 s): that call is answered once, and so is the next; nothing hangs.
+
+    In WebKitGTK the new version takes over as the old one answers that call, and a request
+    the worker makes then may go to the server, at times after the old version handed it to
+    the page: the stub sends it again (relay-stub.js RESENDS), and the page answers that
+    repeat with the reply it made (`repeats`): each call runs once on the page all the same."""
     origin, script = updatable_server
     profile = _OneProfile(browser)
     page = relay_page(profile, origin, "/scenarios/relay.py", kind)
@@ -371,6 +373,11 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
         other.goto(f"{origin}/browser/pages/blank.html")
         before = page.evaluate(
             """async () => {
+              window.runs = { busy: 0, echo: 0 }; // what the page ran, to tell a repeat
+              for (const name of ['busy', 'echo']) {
+                const real = fixtures[name];
+                fixtures[name] = (...args) => { window.runs[name]++; return real(...args); };
+              }
               window.registration = await navigator.serviceWorker.getRegistration('/_ffi/');
               window.before = registration.active;
               window.ports = w.statistics().serving.ports;
@@ -388,7 +395,7 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
               const first = await window.outcome;
               const next = await w.sync.call_through(10);
               const state = (sw) => sw && (sw === window.before ? 'old ' : 'new ') + sw.state;
-              return { first, next, repeats: w.statistics().serving.repeats,
+              return { first, next, runs: window.runs, repeats: w.statistics().serving.repeats,
                        versions: [registration.installing, registration.waiting,
                                   registration.active].map(state) };
             }""")
@@ -397,7 +404,9 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
         assert (first["first"], first["after"]) == ("answered", "after"), outcome
         assert first["ms"] < 2 * 1500, f"the call ran twice: {outcome}"
         assert outcome["next"] == {"first": "answered", "after": "after"}, outcome
-        assert outcome["repeats"] == 0, outcome
+        # each call ran once on the page: call_through(1500) busy and echo, call_through(10) too
+        assert outcome["runs"] == {"busy": 2, "echo": 2}, outcome
+        assert outcome["repeats"] <= (1 if browser.name == "webkit" else 0), outcome
         # the update was found: the new version waits (Chromium) or has taken over
         assert any(v and v.startswith("new ") for v in outcome["versions"]), outcome
     finally:
