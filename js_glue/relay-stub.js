@@ -97,7 +97,8 @@ export class RelayCaller {
     }
     throw new ProtocolError(
       `pyscript-ffi: ${url} was answered by the server (HTTP ${status}), not by the relay's service worker, ${RESENDS + 1} times: ` +
-        "the service worker does not control this worker (was it unregistered, or is the page's service worker another one?)",
+        "the service worker does not control this worker (was it unregistered, or is the page's service worker another one? " +
+        "Or a new version of it took over while this worker ran: Firefox then leaves the worker without one; start a new worker)",
     );
   }
 
