@@ -18,7 +18,7 @@ import { Server, hasWaitAsync } from "./serving.js";
 import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { publishDomCalls } from "./pyscript-dom.js";
-import { Relay, relayUrl } from "./relay.js";
+import { Relay, relayUrl, relayWorkerScript } from "./relay.js";
 import { keepWaiting, keepWhenIdle } from "./snapshot.js";
 import { preloadBoot } from "./preload.js";
 
@@ -111,13 +111,22 @@ export function PyWorker(src, options = {}) {
     if (terminated) throw notReady();
     const shared = chosen.kind === "shared";
     if (shared) buffer = new SharedArrayBuffer(bufferBytes);
-    worker = startModuleWorker(new URL("./worker.js", import.meta.url), url);
+    const script = new URL("./worker.js", import.meta.url);
+    // a relay worker must be controlled by the service worker: in WebKit, one started at the
+    // same time as another from the same URL may not be (relayWorkerScript)
+    const start = shared ? null : relayWorkerScript(script);
+    try {
+      worker = startModuleWorker(start ? start.url : script, url);
+    } catch (e) {
+      start?.started();
+      throw e;
+    }
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
     const server = shared ? serverFor(wake) : null;
     const key = shared ? "" : crypto.randomUUID();
     if (server) server.add(channel);
-    else relay = new Relay(channel, key, /** @type {ServiceWorkerRegistration} */ (chosen.registration));
+    else relay = new Relay(channel, key, /** @type {ServiceWorkerRegistration} */ (chosen.registration), start?.started);
     const started = new Promise((resolve, reject) => {
       stopBoot = reject;
       /** @type {Worker} */ (worker).onmessage = ({ data }) => {

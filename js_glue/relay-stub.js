@@ -17,6 +17,16 @@ const MARGIN_MS = 2000;
 /** @type {Set<string>} */
 const FAILURES = new Set(Object.values(Failure));
 
+/**
+ * Times a request that the server answered, not our service worker, is sent again before that
+ * is an error. WebKitGTK (2.50) sends a worker's request made just as a new version of the
+ * service worker takes over to the network, at times after the old version handed it to the
+ * page; sent again (with its `seq`), it reaches the new version, and the page answers a call it
+ * ran already with the reply it made (relay.js, Relay.last), so no call runs twice. One resend
+ * was enough each time it happened (docs/browsers.md).
+ */
+const RESENDS = 3;
+
 /** Request bodies of at least this many bytes go as a Blob (see asBody). */
 const BLOB_BYTES = 1 << 16;
 
@@ -72,12 +82,33 @@ export class RelayCaller {
   }
 
   /**
-   * One synchronous XMLHttpRequest; what the service worker said it is (RELAY_HEADER) and the
-   * body. Throws a ProtocolError naming the cause if no service worker of ours answered.
+   * A request to our service worker; what it said it is (RELAY_HEADER) and the body. Sent again
+   * if the server answered it instead (RESENDS); throws a ProtocolError naming the cause if no
+   * service worker of ours answered it at all.
    * @param {string} method @param {string} url @param {Uint8Array | null} body @param {number} timeoutMs
    * @returns {{ kind: string, body: ArrayBuffer | null }}
    */
   #send(method, url, body, timeoutMs) {
+    let status = 0;
+    for (let sent = 0; sent <= RESENDS; sent++) {
+      const said = this.#sendOnce(method, url, body, timeoutMs);
+      if (typeof said !== "number") return said;
+      status = said;
+    }
+    throw new ProtocolError(
+      `pyscript-ffi: ${url} was answered by the server (HTTP ${status}), not by the relay's service worker, ${RESENDS + 1} times: ` +
+        "the service worker does not control this worker (was it unregistered, or is the page's service worker another one? " +
+        "Or a new version of it took over while this worker ran: Firefox then leaves the worker without one; start a new worker)",
+    );
+  }
+
+  /**
+   * One synchronous XMLHttpRequest: what #send returns, or the HTTP status if the server
+   * answered it (no RELAY_HEADER).
+   * @param {string} method @param {string} url @param {Uint8Array | null} body @param {number} timeoutMs
+   * @returns {{ kind: string, body: ArrayBuffer | null } | number}
+   */
+  #sendOnce(method, url, body, timeoutMs) {
     const xhr = new XMLHttpRequest();
     xhr.open(method, url, false);
     xhr.responseType = "arraybuffer";
@@ -91,12 +122,7 @@ export class RelayCaller {
       return { kind: performance.now() - started >= timeoutMs ? Failure.BUSY : Failure.LOST, body: null };
     }
     const kind = xhr.getResponseHeader(RELAY_HEADER);
-    if (kind === null) {
-      throw new ProtocolError(
-        `pyscript-ffi: ${url} was answered by the server (HTTP ${xhr.status}), not by the relay's service worker: ` +
-          "the service worker does not control this worker (was it unregistered, or is the page's service worker another one?)",
-      );
-    }
+    if (kind === null) return xhr.status;
     const inHeader = xhr.getResponseHeader(RELAY_REPLY_HEADER);
     return { kind, body: inHeader === null ? xhr.response : fromBase64(inHeader) };
   }

@@ -83,6 +83,36 @@ async function exists(url) {
   }
 }
 
+/** The copies of worker.js's URL (see relayWorkerScript) whose workers have not said hello yet. */
+/** @type {Set<number>} */
+const starting = new Set();
+
+/**
+ * The URL to start a relay worker from (`script`, worker.js), and what to call once that worker
+ * has said hello (its script was loaded, under our service worker). While other relay workers
+ * of this page are still starting, a copy of the URL that none of them has: `script?copy=n`.
+ * Why: WebKitGTK (2.50) loads the script of workers started at once from one URL once, and of
+ * those workers only the first two or three are controlled by the service worker; the others'
+ * requests go to the server (their hello: HTTP 404). A worker started alone, or from a URL of
+ * its own, is controlled (docs/browsers.md). The copies are few (as many as workers start at
+ * once) and the same on every page load, so the browser's cache keeps them.
+ * @param {URL} script
+ * @returns {{ url: URL, started: () => void }}
+ */
+export function relayWorkerScript(script) {
+  let copy = 0;
+  while (starting.has(copy)) copy++;
+  starting.add(copy);
+  const url = new URL(script);
+  if (copy > 0) url.searchParams.set("copy", String(copy));
+  let done = false; // once: after it, another worker may hold the same copy
+  const started = () => {
+    if (!done) starting.delete(copy);
+    done = true;
+  };
+  return { url, started };
+}
+
 /** The URL a worker's stub sends its requests to, for the worker `key`. @param {string} key */
 export function relayUrl(key) {
   return new URL(`./${RELAY_PATH}${key}`, import.meta.url).href;
@@ -96,10 +126,12 @@ export class Relay {
    * @param {import("./channel.js").Channel} channel
    * @param {string} key
    * @param {ServiceWorkerRegistration} registration the relay's (startRelay)
+   * @param {() => void} [started] called on the worker's hello, and on close (relayWorkerScript)
    */
-  constructor(channel, key, registration) {
+  constructor(channel, key, registration, started = () => {}) {
     this.channel = channel;
     this.key = key;
+    this.started = started;
     this.interrupted = false;
     this.registration = registration;
     this.stats = { expired: 0, interrupts: 0, repeats: 0, ports: 0 };
@@ -138,6 +170,7 @@ export class Relay {
     const channel = this.channel;
     if (channel.closed) return;
     if (frame === null) {
+      this.started();
       out.postMessage({ id, version: PROTOCOL_VERSION });
       return;
     }
@@ -181,6 +214,7 @@ export class Relay {
   }
 
   close() {
+    this.started(); // a worker terminated before its hello frees its copy of the URL
     this.broadcast.postMessage({ closed: true });
     this.broadcast.close();
     this.port?.close();

@@ -106,30 +106,27 @@ def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
         page.close()
 
 
-# Not WebKitGTK yet: there, of several workers started at once, one's first request (the relay's
-# "hello") went to the server instead of the service worker (HTTP 404, "the service worker does
-# not control this worker"), seen 2026-12-06 with this test alone. Tried without effect: no
-# register() while the service worker is active (one shared start for workers started at
-# once), and clients.claim() in the service worker as the page sends each worker's port.
-# Open work of issue 28.
-@pytest.mark.parametrize("engine", ["chromium", "firefox"], scope="session")
 def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
-    """Four workers on one page flood it at once through one service worker: every reply
-    reaches its own caller (echo_many checks each)."""
+    """Six workers on one page, five of them started at once, flood it through one service
+    worker: every reply reaches its own caller (echo_many checks each). Each of the five is
+    controlled by the service worker: in WebKitGTK, of workers started at once from one
+    script URL only the first two or three were (the others' hello went to the server, HTTP
+    404), so each starts from a copy of the URL of its own (relay.js relayWorkerScript)."""
     page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
     try:
         counts = page.evaluate(
             """async () => {
               const { PyWorker } = await import('/_ffi/main.js');
               const start = () => PyWorker('/scenarios/busy.py', { type: 'micropython' });
-              const workers = [w, start(), start(), start()];
-              await Promise.all(workers.map((x) => x.ready));
-              const counts = await Promise.all(
-                workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
+              const workers = [w, ...Array.from({ length: 5 }, start)];
+              const started = await Promise.allSettled(workers.map((x) => x.ready));
+              const failed = started.filter((s) => s.status === 'rejected');
+              const counts = failed.length ? failed.map((s) => String(s.reason))
+                : await Promise.all(workers.map((x, i) => x.sync.echo_many(`w${i}`, 300)));
               for (const x of workers.slice(1)) x.terminate();
               return counts;
             }""")
-        assert counts == [300, 300, 300, 300], counts
+        assert counts == [300] * 6, counts
     finally:
         page.close()
 
@@ -355,17 +352,20 @@ class _OneProfile:
             self.context.close()
 
 
-# Chromium only yet (2026-12-06, open work of issue 28): in Firefox one of two runs never
-# answered the driver (its evaluate timed out after the protocol's bound, machine load ~25);
-# in WebKitGTK, in 2 of 10 runs the worker's next call went to the server (HTTP 501: the
-# worker no longer controlled once the new version took over) and failed with the
-# ProtocolError that says so, at once, nothing hung.
-@pytest.mark.parametrize("engine", ["chromium"], scope="session")
+# Not Firefox (2026-12-06, issue 28): once the new version takes over, Firefox leaves the
+# worker without a service worker for good (clients.claim() does not bring it back), so its
+# next call fails with the ProtocolError that says so, at once (5 of 6 runs; docs/browsers.md).
+@pytest.mark.parametrize("engine", ["chromium", "webkit"], scope="session")
 @pytest.mark.parametrize("kind", INTERPRETERS)
 def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
     """A new version of the service worker is found while a call is under way (the page takes
     1.5 s to answer it, its thread busy; another page of the site checks for an update at
-    0.3 s): that call is answered once, and so is the next; nothing hangs."""
+    0.3 s): that call is answered once, and so is the next; nothing hangs.
+
+    In WebKitGTK the new version takes over as the old one answers that call, and a request
+    the worker makes then may go to the server, at times after the old version handed it to
+    the page: the stub sends it again (relay-stub.js RESENDS), and the page answers that
+    repeat with the reply it made (`repeats`): each call runs once on the page all the same."""
     origin, script = updatable_server
     profile = _OneProfile(browser)
     page = relay_page(profile, origin, "/scenarios/relay.py", kind)
@@ -374,6 +374,11 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
         other.goto(f"{origin}/browser/pages/blank.html")
         before = page.evaluate(
             """async () => {
+              window.runs = { busy: 0, echo: 0 }; // what the page ran, to tell a repeat
+              for (const name of ['busy', 'echo']) {
+                const real = fixtures[name];
+                fixtures[name] = (...args) => { window.runs[name]++; return real(...args); };
+              }
               window.registration = await navigator.serviceWorker.getRegistration('/_ffi/');
               window.before = registration.active;
               window.ports = w.statistics().serving.ports;
@@ -391,7 +396,7 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
               const first = await window.outcome;
               const next = await w.sync.call_through(10);
               const state = (sw) => sw && (sw === window.before ? 'old ' : 'new ') + sw.state;
-              return { first, next, repeats: w.statistics().serving.repeats,
+              return { first, next, runs: window.runs, repeats: w.statistics().serving.repeats,
                        versions: [registration.installing, registration.waiting,
                                   registration.active].map(state) };
             }""")
@@ -400,7 +405,9 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
         assert (first["first"], first["after"]) == ("answered", "after"), outcome
         assert first["ms"] < 2 * 1500, f"the call ran twice: {outcome}"
         assert outcome["next"] == {"first": "answered", "after": "after"}, outcome
-        assert outcome["repeats"] == 0, outcome
+        # each call ran once on the page: call_through(1500) busy and echo, call_through(10) too
+        assert outcome["runs"] == {"busy": 2, "echo": 2}, outcome
+        assert outcome["repeats"] <= (1 if browser.name == "webkit" else 0), outcome
         # the update was found: the new version waits (Chromium) or has taken over
         assert any(v and v.startswith("new ") for v in outcome["versions"]), outcome
     finally:
