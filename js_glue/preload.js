@@ -10,8 +10,8 @@ const here = new URL(".", import.meta.url);
 
 /** What each interpreter's boot fetches (boot.js; pyodide.mjs and micropython.mjs load the rest). */
 const FILES = {
-  pyodide: ["pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/python_stdlib.zip",
-            "pyodide/pyodide-lock.json", "python.zip"],
+  pyodide: ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/python_stdlib.zip",
+            "pyodide/pyodide-lock.json", "python.zip", "manifest.json"],
   micropython: ["micropython/micropython.wasm", "python.json"],
 };
 
