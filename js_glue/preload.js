@@ -10,8 +10,8 @@ const here = new URL(".", import.meta.url);
 
 /** What each interpreter's boot fetches (boot.js; pyodide.mjs and micropython.mjs load the rest). */
 const FILES = {
-  pyodide: ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/python_stdlib.zip",
-            "pyodide/pyodide-lock.json", "python.zip", "manifest.json"],
+  pyodide: ["pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/python_stdlib.zip",
+            "pyodide/pyodide-lock.json", "python.zip"],
   micropython: ["micropython/micropython.wasm", "python.json"],
 };
 
