@@ -5,6 +5,8 @@ loaded; a file that cannot be fetched fails the boot with its URL."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 SRC = "/scenarios/boot_order.py"
@@ -70,3 +72,25 @@ def test_a_missing_user_file_fails_the_boot_before_pyodide_has_started(page):
     assert "could not load" in error["message"] and "no_such_file.py" in error["message"], error
     assert "HTTP 404" in error["message"], error
     assert "pyscript-ffi:pyodide" not in error["marks"], error
+
+
+def test_without_decompression_streams_the_archives_are_unpacked_by_pyodide(page):
+    """A thread with no DecompressionStream (Safari before 16.4) installs the same packages
+    through Pyodide's unpackArchive (PyMain: the page's thread, where the test can take it away)."""
+    got = page.evaluate("""async () => {
+        const { PyMain } = await import('/_ffi/main.js');
+        delete globalThis.DecompressionStream;
+        const pyodide = await PyMain('/scenarios/boot_order.py', { snapshot: false }).ready;
+        return {
+            lacking: typeof DecompressionStream,
+            installed: pyodide.runPython(
+                'import json, msgpack\\n' +
+                'json.dumps({"round_trip": msgpack.unpackb(msgpack.packb([1, "t"])) == [1, "t"],' +
+                ' "compiled": msgpack.Packer.__module__, "where": msgpack.__file__})'),
+        };
+    }""")
+    assert got["lacking"] == "undefined"
+    installed = json.loads(got["installed"])
+    assert installed["round_trip"] is True
+    assert installed["compiled"] == "msgpack._cmsgpack"
+    assert "/site-packages/msgpack/" in installed["where"], installed
