@@ -12,9 +12,10 @@ const here = new URL(".", import.meta.url);
 const FFI_DIR = "/lib/pyscript_ffi";
 
 /**
- * A User Timing mark of the boot's step `step` ("pyscript-ffi:<step>"), in the thread that boots:
- * how a boot's time splits by step (docs/benchmarks.md, "First visit by step"; the bench reads
- * them from the worker). Cheap: one entry each.
+ * A User Timing mark of the boot's step `step` ("pyscript-ffi:<step>") in the thread that boots:
+ * where a slow start's time went, in the browser's performance panel (or
+ * performance.getEntriesByType("mark") in that thread); docs/benchmarks.md, "First visit by
+ * step", splits a boot by them. One entry a step, a few per boot.
  * @param {string} step
  */
 export function mark(step) {
