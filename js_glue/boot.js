@@ -4,9 +4,23 @@
 
 import { withMemory } from "./micro.js";
 import { AFTER_RESTORE, canKeep, forgetSnapshot, keepWaiting, keepWhenIdle, readSnapshot, snapshotKey } from "./snapshot.js";
+import { canUnzip, unzip, writeFiles } from "./unzip.js";
+
+/** @typedef {import("./unzip.js").ZipFile} ZipFile */
 
 const here = new URL(".", import.meta.url);
 const FFI_DIR = "/lib/pyscript_ffi";
+
+/**
+ * A User Timing mark of the boot's step `step` ("pyscript-ffi:<step>") in the thread that boots:
+ * where a slow start's time went, in the browser's performance panel (or
+ * performance.getEntriesByType("mark") in that thread); docs/benchmarks.md, "First visit by
+ * step", splits a boot by them. One entry a step, a few per boot.
+ * @param {string} step
+ */
+export function mark(step) {
+  globalThis.performance?.mark?.(`pyscript-ffi:${step}`);
+}
 
 /** @param {URL} url */
 async function fetchOk(url) {
@@ -23,6 +37,10 @@ async function fetchOk(url) {
 
 /**
  * A Pyodide with msgpack and pyscript-ffi importable, and the text of the user's file.
+ * Only pyodide.mjs (and the snapshot, if kept) are awaited before Pyodide starts; msgpack's
+ * wheel, our python.zip and the user's file are fetched (and the archives inflated: unzip.js)
+ * while it starts, and written into its file system after (docs/benchmarks.md, "First visit by
+ * step"). A file that cannot be fetched fails the boot at once, not after Pyodide's start.
  * @param {string | null} src absolute URL of the user's Python file (null: none, code "")
  * @param {{ snapshot?: boolean, keep?: (key: string, bytes: Uint8Array) => void }} [options]
  *   `snapshot` false: boot the long way, keep nothing; `keep`: what keeps a snapshot made here
@@ -34,20 +52,63 @@ export async function bootPyodide(src, { snapshot = true, keep = keepWhenIdle } 
   const pyodideModule = import(new URL("pyodide.mjs", indexURL).href);
   const use = snapshot && canKeep();
   const key = pyodideModule.then((/** @type {any} */ m) => snapshotKey(indexURL, m.version));
-  const [{ loadPyodide }, manifest, zip, code, kept] = await Promise.all([
-    pyodideModule,
-    fetchOk(new URL("./manifest.json", here)).then((r) => r.json()),
-    fetchOk(new URL("./python.zip", here)).then((r) => r.arrayBuffer()),
-    src ? fetchOk(new URL(src)).then((r) => r.text()) : "",
-    use ? Promise.all([key, keepWaiting()]).then(([k]) => readSnapshot(k)) : null,
+  const packages = fetchPackages();
+  const code = src ? fetchOk(new URL(src)).then((r) => r.text()) : Promise.resolve("");
+  const fetched = Promise.all([packages, code]);
+  fetched.catch(() => {}); // awaited below (a rejection before then is not unhandled)
+  const [{ loadPyodide }, kept] = await Promise.race([
+    Promise.all([pyodideModule, use ? Promise.all([key, keepWaiting()]).then(([k]) => readSnapshot(k)) : null]),
+    fetched.then(() => new Promise(() => {})), // only its failure, at once
   ]);
-  const { pyodide, used } = await startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep);
-  await pyodide.loadPackage(new URL(`./wheels/${manifest.msgpack_wheel}`, here).href, {
-    messageCallback: () => {},
-  });
-  pyodide.unpackArchive(zip, "zip", { extractDir: FFI_DIR });
+  mark("inputs");
+  const started = startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep);
+  const { pyodide, used } = await Promise.race([started, fetched.then(() => started)]);
+  mark("pyodide");
+  installPackages(pyodide, await packages);
+  mark("packages");
+  return { pyodide, code: await code, snapshot: used };
+}
+
+/**
+ * What a Pyodide boot installs beside Pyodide: msgpack's wheel (named in manifest.json) and our
+ * packages (python.zip), each as its files where this thread can inflate them (unzip.js), else
+ * as the archive's bytes, for Pyodide's unpackArchive.
+ * @typedef {{ wheel: string, url: string, msgpack: ZipFile[] | ArrayBuffer, ffi: ZipFile[] | ArrayBuffer }} Packages
+ * @returns {Promise<Packages>}
+ */
+async function fetchPackages() {
+  const ffi = read(new URL("./python.zip", here));
+  ffi.catch(() => {}); // awaited below
+  const { msgpack_wheel: wheel } = await fetchOk(new URL("./manifest.json", here)).then((r) => r.json());
+  const url = new URL(`./wheels/${wheel}`, here);
+  const [msgpack, ours] = await Promise.all([read(url), ffi]);
+  return { wheel, url: url.href, msgpack, ffi: ours };
+}
+
+/**
+ * The archive at `url`: its files if this thread can inflate them, else its bytes.
+ * @param {URL} url @returns {Promise<ZipFile[] | ArrayBuffer>}
+ */
+async function read(url) {
+  const bytes = await (await fetchOk(url)).arrayBuffer();
+  return canUnzip() ? unzip(bytes, url.href) : bytes;
+}
+
+/**
+ * Install `packages` into a started `pyodide`: msgpack into site-packages (recorded in
+ * pyodide.loadedPackages, so that a config's `packages` naming msgpack does not install
+ * Pyodide's own over it), ours into FFI_DIR, first on sys.path. msgpack's C extension is loaded
+ * when it is first imported (as for a wheel unpacked by unpackArchive).
+ * @param {any} pyodide @param {Packages} packages
+ */
+function installPackages(pyodide, { wheel, url, msgpack, ffi }) {
+  const site = pyodide.runPython("import site; site.getsitepackages()[0]");
+  if (msgpack instanceof ArrayBuffer) pyodide.unpackArchive(msgpack, "wheel", { extractDir: site });
+  else writeFiles(pyodide.FS, site, msgpack);
+  pyodide.loadedPackages[wheel.split("-")[0]] = url;
+  if (ffi instanceof ArrayBuffer) pyodide.unpackArchive(ffi, "zip", { extractDir: FFI_DIR });
+  else writeFiles(pyodide.FS, FFI_DIR, ffi);
   pyodide.runPython(`import sys; sys.path.insert(0, ${JSON.stringify(FFI_DIR)})`);
-  return { pyodide, code, snapshot: used };
 }
 
 /**
@@ -70,6 +131,7 @@ async function startPyodide(loadPyodide, indexURL, key, kept, keep) {
     }
   }
   const pyodide = await loadPyodide({ indexURL: indexURL.href, _makeSnapshot: key !== null });
+  mark("loadPyodide");
   if (key === null) return { pyodide, used: "off" };
   keep(key, pyodide.makeMemorySnapshot());
   // while it may make a snapshot, Pyodide hands Python's `js` module a recording Proxy of the

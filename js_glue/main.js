@@ -10,7 +10,7 @@
 //   const m = PyMain("./main.py", { type: "pyodide" });   // Python on this page's own thread
 //   await m.ready;                      // resolves to the Pyodide (or MicroPython) instance
 
-import { bootMicroPython, bootPyodide } from "./boot.js";
+import { bootMicroPython, bootPyodide, mark } from "./boot.js";
 import { Channel } from "./channel.js";
 import { chooseTransport, moduleWorkerProblem, startModuleWorker } from "./diagnose.js";
 import { DATA_OFFSET, DEFAULT_BUFFER_BYTES, INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
@@ -103,9 +103,11 @@ export function PyWorker(src, options = {}) {
   /** @type {((e: Error) => void) | null} fails `ready` (terminate() before the worker is ready) */
   let stopBoot = null;
   const notReady = () => new Error(`${src} was terminated before it was ready`);
+  mark("PyWorker");
   const ready = (async () => {
     // every reason this page cannot run one, before it starts
     chosen = await chooseTransport(transport);
+    mark("transport");
     const problem = moduleWorkerProblem();
     if (problem) throw new Error(problem);
     if (terminated) throw notReady();
@@ -121,6 +123,7 @@ export function PyWorker(src, options = {}) {
       start?.started();
       throw e;
     }
+    mark("started");
     const post = worker.postMessage.bind(worker);
     channel = new Channel(buffer, { post, timeoutMs: timeout, maxFrameBytes, allow });
     const server = shared ? serverFor(wake) : null;
@@ -149,6 +152,7 @@ export function PyWorker(src, options = {}) {
     const boot = { type, buffer, doorbell, relay: shared ? null : relayUrl(key), src: url, timeoutMs: timeout, tag, io };
     if (type === "pyodide" && snapshot !== false) await keepWaiting(); // this page's snapshot still waiting to be kept: the worker looks for it
     worker.postMessage({ kind: Message.BOOT, ...boot, snapshot: snapshot !== false });
+    mark("posted");
     exported = await started;
     stopBoot = null;
   })();

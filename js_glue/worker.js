@@ -12,7 +12,7 @@
 //                  BOOT carried no doorbell (serving.js); KEEP, a first boot's Pyodide snapshot
 //                  (snapshot.js)
 
-import { bootMicroPython, bootPyodide, consoleOutput } from "./boot.js";
+import { bootMicroPython, bootPyodide, consoleOutput, mark } from "./boot.js";
 import { prepare } from "./environment.js";
 import { toHex } from "./micro.js";
 import { INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
@@ -50,9 +50,11 @@ function deliver(message) {
   }
 }
 
+mark("worker");
 self.onmessage = (event) => {
   const message = event.data;
   if (message.kind === Message.BOOT) {
+    mark("BOOT");
     boot(message)
       .catch((e) => self.postMessage({ kind: Message.FAILED, error: e?.message ?? String(e) }))
       .finally(sendHeld);
@@ -83,12 +85,14 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   }
   pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
+  mark("imports");
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
   // the page's calls into Python (callbacks) are answered while the file awaits at its top level
   runtime = app;
   for (const message of early.splice(0)) deliver(message);
   const exports = (await app.run(code, src)).toJs();
+  mark("ran");
   self.postMessage({ kind: Message.READY, exports, snapshot: used });
 }
 
