@@ -98,8 +98,11 @@ export function keepWhenIdle(key, bytes) {
  */
 export async function keepWaiting() {
   if (!waiting.size) return;
-  const bound = new Promise((resolve) => setTimeout(resolve, KEEP_WAIT_MS));
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  const bound = new Promise((resolve) => (timer = setTimeout(resolve, KEEP_WAIT_MS)));
   await Promise.race([Promise.all([...waiting].map((keep) => keep())), bound]);
+  clearTimeout(timer);
 }
 
 /** The longest a boot waits for the page's waiting snapshots to be kept (ms): past it, it boots

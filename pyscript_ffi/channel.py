@@ -214,14 +214,12 @@ class Channel:
         lists), so they are not inspected (~20 us in Pyodide for gather's ten lists)."""
         request_scalars = self._request_scalars
         if request_scalars is not None and not self._drops and (not args or _scalars(args)):
-            if _scalar(subject):
-                value = request_scalars(op, target, subject, args, self._codec.decode_result)
-                self._calls += 1
-                return value
-            handle_of = getattr(type(subject), "_ffi_handle", None)
-            if handle_of is not None:  # a page object: the `this` of a method call
-                value = request_scalars(op, target, handle_of(subject, self), args,
-                                        self._codec.decode_result, True)
+            # a subject that is a page object (a method call's `this`) goes as its handle
+            this = not _scalar(subject)
+            handle_of: Any = getattr(type(subject), "_ffi_handle", None) if this else None
+            if not this or handle_of is not None:
+                sent = handle_of(subject, self) if this else subject
+                value = request_scalars(op, target, sent, args, self._codec.decode_result, this)
                 self._calls += 1
                 return value
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
@@ -325,7 +323,7 @@ class Channel:
     def statistics(self) -> ChannelStatistics:
         sent, received = self._sent, self._received
         if self._request_scalars is not None:  # (their calls are counted here already)
-            _, more_sent, more_received = self._transport.counts()  # type: ignore[attr-defined]
+            more_sent, more_received = self._transport.counts()  # type: ignore[attr-defined]
             sent, received = sent + more_sent, received + more_received
         return ChannelStatistics(
             calls=self._calls,

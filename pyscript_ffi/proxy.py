@@ -93,15 +93,7 @@ class JsProxy:
             raise AttributeError(name)  # Python protocol probes never cross the thread
         if _method_calls.enabled and _method_calls.loads_a_method(sys._getframe(1)):
             return _method_calls.MethodCall(self, name)  # obj.name(...): one round trip
-        # _ffi_attribute inline: the read every DOM script makes most (each call costs ~1 us
-        # in MicroPython)
-        try:
-            value = self._ffi_channel.request(Op.GET, self._ffi_id, name)
-        except MissingProperty:
-            raise AttributeError(name) from None
-        if type(value) is JsProxy and value._ffi_flags & RemoteFlag.CALLABLE:
-            return value._ffi_bind(self)
-        return value
+        return self._ffi_attribute(name)
 
     def _ffi_attribute(self, name: str) -> Any:
         """``self.name`` read with a GET (a method comes bound to this object)."""
