@@ -123,7 +123,8 @@ def _write(source: Path, site: Path, warn: Callable[[str], None]) -> None:
             continue
         if page.suffix in (".html", ".htm"):
             _rewrite_page(page, site, warn)
-        elif page.suffix in (".js", ".mjs") and "/_ffi/" in page.read_text(errors="replace"):
+        elif page.suffix in (".js", ".mjs") and _ABSOLUTE_FFI.search(
+                page.read_text("utf-8", "replace")):  # (the site's service worker: ./_ffi/)
             warn(f"warning: {page.relative_to(site)} names an absolute /_ffi/ URL, which breaks "
                  "under a sub-path: import the glue by a relative URL (./_ffi/main.js)")
     _precompress(site)

@@ -99,6 +99,8 @@ def test_build_writes_a_relative_static_site(tmp_path):
     assert index.index("file-note") < index.index("./_ffi/main.js")
     assert any("index.html" in w and "relative" in w for w in warnings), warnings
     assert any("app.js" in w and "absolute /_ffi/" in w for w in warnings), warnings
+    # the site's own service worker names ./_ffi/ (relative): no warning about it
+    assert not any("coi-serviceworker.js" in w for w in warnings), warnings
     assert (out / "app.py").read_text() == "print('hi')"
     for relative in ["main.js", "worker.js", "coi.js", "python.zip", "python.json",
                      "manifest.json", "vendor/msgpackr/index.js",
