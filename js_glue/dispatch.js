@@ -6,6 +6,7 @@
 import { Op, PROTOCOL_VERSION } from "./protocol.js";
 import { MissingProperty, ProtocolError, describe } from "./errors.js";
 import { listenerArgs } from "./events.js";
+import { outcomeOf } from "./outcomes.js";
 
 /**
  * @typedef {object} Context
@@ -37,34 +38,6 @@ function lengthOf(target) {
   const n = target.length ?? target.size;
   if (typeof n !== "number") throw new TypeError(`${describe(target)} has no length or size`);
   return n;
-}
-
-/**
- * What AWAIT has seen of each thenable: kept beside the object, so a thenable the worker let go
- * of (and that nothing else holds) takes its outcome with it, settled or not.
- * @type {WeakMap<object, { settled: boolean, ok: boolean, value: any }>}
- */
-const outcomes = new WeakMap();
-
-/**
- * The outcome of thenable `target` so far; the first call subscribes to it.
- * @param {any} target
- */
-function outcomeOf(target) {
-  let outcome = outcomes.get(target);
-  if (outcome === undefined) {
-    if (Object(target) !== target || typeof target.then !== "function") {
-      throw new TypeError(`${describe(target)} is not a thenable (it has no then method): it cannot be awaited`);
-    }
-    const seen = { settled: false, ok: false, value: undefined };
-    outcomes.set(target, seen);
-    Promise.resolve(target).then(
-      (value) => Object.assign(seen, { settled: true, ok: true, value }),
-      (reason) => Object.assign(seen, { settled: true, ok: false, value: reason }),
-    );
-    outcome = seen;
-  }
-  return outcome;
 }
 
 /** @type {Record<number, (ctx: Context, target: any, subject: any, args: any[]) => any>} */
@@ -126,10 +99,13 @@ export const HANDLERS = {
   [Op.GATHER]: (ctx, target, subject, paths) => paths.map((path) => walk(target, path)).map(ctx.out),
   [Op.ASSIGN]: (ctx, target, subject, sources) => ctx.out(Object.assign(target, ...sources)),
   [Op.AWAIT]: (ctx, target) => {
-    const { settled, ok, value } = outcomeOf(target);
-    if (!settled) return [false, null];
-    if (!ok) throw value; // a non-Error reason: the channel's error record names it
-    return [true, ctx.out(value)];
+    const outcome = outcomeOf(target);
+    if (!outcome.settled) return [false, null];
+    if (!outcome.ok) {
+      outcome.taken = true; // the worker has it: never reported as unhandled (outcomes.js)
+      throw outcome.value; // a non-Error reason: the channel's error record names it
+    }
+    return [true, ctx.out(outcome.value)];
   },
 };
 

@@ -25,9 +25,11 @@ export class HandleTable {
    * @param {any} globalScope pinned as GLOBAL_HANDLE
    * @param {(id: number, obj: any) => Ref} makeRef what a lend of `obj` under `id` hands out
    *   (made once per entry, so it must be immutable)
+   * @param {(obj: any) => void} [freed] told of each object whose entry goes
    */
-  constructor(globalScope, makeRef) {
+  constructor(globalScope, makeRef, freed = () => {}) {
     this.makeRef = makeRef;
+    this.freed = freed;
     this.#entries.set(GLOBAL_HANDLE, { obj: globalScope, count: Infinity, ref: makeRef(GLOBAL_HANDLE, globalScope) });
     this.#ids.set(globalScope, GLOBAL_HANDLE);
   }
@@ -66,6 +68,7 @@ export class HandleTable {
     if (entry.count === 0) {
       this.#entries.delete(id);
       this.#ids.delete(entry.obj);
+      this.freed(entry.obj);
     }
   }
 
@@ -75,6 +78,7 @@ export class HandleTable {
       if (id !== GLOBAL_HANDLE) {
         this.#entries.delete(id);
         this.#ids.delete(entry.obj);
+        this.freed(entry.obj);
       }
     }
   }

@@ -5,6 +5,7 @@
 
 import { GLOBAL_HANDLE, RemoteFlag } from "./protocol.js";
 import { HandleTable } from "./handles.js";
+import { lending, letGo } from "./outcomes.js";
 import { CallbackRef, RemoteRef, wireNumber } from "./wire.js";
 
 const MAX_COPY_DEPTH = 100;
@@ -45,7 +46,7 @@ export class Values {
   constructor(policy) {
     this.policy = policy;
     /** @type {HandleTable<RemoteRef>} what the page lends the worker */
-    this.handles = new HandleTable(globalThis, remoteRef);
+    this.handles = new HandleTable(globalThis, remoteRef, letGo);
     /** @type {WeakMap<Function, number>} the page's functions standing for the worker's callbacks */
     this.callbackIds = new WeakMap();
   }
@@ -67,7 +68,9 @@ export class Values {
       default:
         if (v === null) return null;
         this.policy.checkOut(v);
-        return directs.has(v) ? this.copy(v) : this.handles.lend(v);
+        if (directs.has(v)) return this.copy(v);
+        lending(v);
+        return this.handles.lend(v);
     }
   }
 

@@ -19,9 +19,10 @@ BOOT = """async ([src, options]) => {
     } finally { w.terminate(); }
 }"""
 
-#: the origin's kept snapshots: their keys (after the last keep has landed)
+#: the origin's kept snapshots: their keys (after the last keep has landed), waiting up to 30 s
+#: for one: WebKitGTK on a loaded 2-core machine took over 5 s to write its 31 MB (CI, 2026-12-06)
 KEPT = """async () => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 600; i++) {
         const keys = await (await caches.open('pyscript-ffi')).keys();
         if (keys.length) return keys.map((r) => r.url);
         await new Promise((r) => setTimeout(r, 50));
@@ -31,9 +32,9 @@ KEPT = """async () => {
 
 
 #: waits until the origin keeps a whole snapshot (over 1 MB: not a test's 4 KiB of junk), written
-#: by its page once idle after the boot that made it; true if it does within 10 s
+#: by its page once idle after the boot that made it; true if it does within 30 s (as KEPT)
 WHOLE = """async () => {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 600; i++) {
         const cache = await caches.open('pyscript-ffi');
         for (const key of await cache.keys()) {
             const r = await cache.match(key);
