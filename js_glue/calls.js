@@ -4,7 +4,7 @@
 // pending until the worker's SETTLE message answers it.
 
 import { Message } from "./protocol.js";
-import { decode, encode } from "./wire.js";
+import { decode, encode, owned } from "./wire.js";
 import { enforce } from "./events.js";
 
 /**
@@ -68,7 +68,7 @@ export class WorkerCalls {
     const call = this.nextCall++;
     return new Promise((resolve, reject) => {
       this.pending.set(call, { resolve, reject });
-      this.post({ ...message, call, frame: encode(args) });
+      this.post({ ...message, call, frame: owned(encode(args)) }); // posted: see owned
     });
   }
 

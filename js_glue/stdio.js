@@ -6,7 +6,7 @@
 // Python calls them through the channel like any page function (pyscript_ffi/stdio.py).
 
 import { describe } from "./errors.js";
-import { encode } from "./wire.js";
+import { encode, owned } from "./wire.js";
 
 /**
  * @typedef {object} StdioOptions
@@ -70,5 +70,5 @@ export function lendStdio(values, options, src) {
   const input = options.input ?? (typeof globalThis.prompt === "function" ? askWindow : null);
   const stdout = options.stdout ? reporting(options.stdout, "stdout", src) : null;
   const stderr = options.stderr ? reporting(options.stderr, "stderr", src) : null;
-  return encode([input, stdout, stderr].map((fn) => (fn === null ? null : values.out(fn))));
+  return owned(encode([input, stdout, stderr].map((fn) => (fn === null ? null : values.out(fn))))); // posted in BOOT
 }
