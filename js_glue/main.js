@@ -18,7 +18,7 @@ import { Server, hasWaitAsync } from "./serving.js";
 import { checkStdio, lendStdio } from "./stdio.js";
 import { direct } from "./values.js";
 import { publishDomCalls } from "./pyscript-dom.js";
-import { Relay, relayUrl, relayWorkerScript } from "./relay.js";
+import { Relay, relayUrl, controlledWorkerScript } from "./relay.js";
 import { keepWaiting, keepWhenIdle } from "./snapshot.js";
 import { preloadBoot } from "./preload.js";
 
@@ -38,6 +38,9 @@ export { direct };
  *   page: "shared", a SharedArrayBuffer (needs a cross-origin isolated page); "service-worker",
  *   a synchronous request to our service worker (relay.js), for a page that cannot be isolated;
  *   "auto" (default), the first where the page has it (diagnose.js chooseTransport)
+ * @property {boolean} [suspending]  "service-worker" transport, Pyodide: where the engine can
+ *   suspend WebAssembly (JSPI), a call waits suspended for the page's reply over a MessagePort
+ *   instead of in a synchronous request (relay-stub.js; default true). false: always the request
  * @property {"doorbell" | "post"} [wake]  how the worker wakes the page (default "doorbell" where
  *   Atomics.waitAsync exists, else "post"; serving.js). For measurement: leave it unset.
  * @property {(prompt: string) => any} [input]  answers the worker's input(prompt): a string or a
@@ -78,6 +81,7 @@ export function PyWorker(src, options = {}) {
     wake = hasWaitAsync() ? "doorbell" : "post",
     snapshot = true,
     transport = "auto",
+    suspending = true,
   } = options;
   if (type !== "pyodide" && type !== "micropython") {
     throw new TypeError(`PyWorker type ${JSON.stringify(type)} is not supported; use "pyodide" or "micropython"`);
@@ -99,6 +103,8 @@ export function PyWorker(src, options = {}) {
   let chosen = null;
   /** @type {Relay | null} the page's end of the "service-worker" transport */
   let relay = null;
+  /** lets another worker start from this one's copy of worker.js's URL (controlledWorkerScript) */
+  let freeCopy = () => {};
 
   /** @type {((e: Error) => void) | null} fails `ready` (terminate() before the worker is ready) */
   let stopBoot = null;
@@ -114,9 +120,12 @@ export function PyWorker(src, options = {}) {
     const shared = chosen.kind === "shared";
     if (shared) buffer = new SharedArrayBuffer(bufferBytes);
     const script = new URL("./worker.js", import.meta.url);
-    // a relay worker must be controlled by the service worker: in WebKit, one started at the
-    // same time as another from the same URL may not be (relayWorkerScript)
-    const start = shared ? null : relayWorkerScript(script);
+    // a worker must be controlled by the page's service worker, the relay's (for its requests)
+    // or a built site's (for its script's isolation headers): in WebKit, one started at the same
+    // time as another from the same URL may not be (controlledWorkerScript)
+    const controlled = Boolean(navigator.serviceWorker?.controller);
+    const start = shared && !controlled ? null : controlledWorkerScript(script, { fresh: controlled });
+    if (start) freeCopy = start.started;
     try {
       worker = startModuleWorker(start ? start.url : script, url);
     } catch (e) {
@@ -137,12 +146,17 @@ export function PyWorker(src, options = {}) {
         else if (data.kind === Message.SETTLE) channel?.settle(data);
         else if (data.kind === Message.KEEP) keepWhenIdle(data.key, data.bytes);
         else if (data.kind === Message.READY) {
+          freeCopy();
           snapshotUse = data.snapshot;
           resolve(data.exports);
         }
-        else if (data.kind === Message.FAILED) reject(new Error(`${src} failed to start:\n${data.error}`));
+        else if (data.kind === Message.FAILED) {
+          freeCopy();
+          reject(new Error(`${src} failed to start:\n${data.error}`));
+        }
       };
       /** @type {Worker} */ (worker).onerror = (event) => {
+        freeCopy();
         event.preventDefault();
         reject(new Error(`${src}: the worker failed: ${event.message}`));
       };
@@ -151,7 +165,8 @@ export function PyWorker(src, options = {}) {
     const io = lendStdio(channel.values, options, src);
     const boot = { type, buffer, doorbell, relay: shared ? null : relayUrl(key), src: url, timeoutMs: timeout, tag, io };
     if (type === "pyodide" && snapshot !== false) await keepWaiting(); // this page's snapshot still waiting to be kept: the worker looks for it
-    worker.postMessage({ kind: Message.BOOT, ...boot, snapshot: snapshot !== false });
+    const lane = relay && suspending ? [relay.workerPort()] : [];
+    worker.postMessage({ kind: Message.BOOT, ...boot, lane: lane[0] ?? null, snapshot: snapshot !== false }, lane);
     mark("posted");
     exported = await started;
     stopBoot = null;
@@ -183,6 +198,7 @@ export function PyWorker(src, options = {}) {
       worker?.terminate();
       channel?.close("the worker was terminated");
       relay?.close();
+      freeCopy();
     },
     /**
      * Raise KeyboardInterrupt in the worker's running Python: at once in Pyodide (its interrupt

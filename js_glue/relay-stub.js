@@ -4,6 +4,15 @@
 // stub.js's Caller offers (roundtrip, frameView, takeLate, pause, timeoutMs), so the Python above
 // it is the same for both transports.
 //
+// Where the engine can suspend WebAssembly (JSPI: Chromium 137 and later, Firefox ESR here) and
+// Pyodide's call stack allows it (`pyodide.ffi.can_run_sync()`), a call takes the suspending lane
+// instead: the frame goes to the page over a MessagePort the page gave this worker, and Python's
+// stack waits, suspended, for the reply (`run_sync`), a few hundred µs where the synchronous
+// request takes over a millisecond (docs/benchmarks.md). While a call waits there the worker's
+// event loop runs, so the page's calls into this worker and Pyodide's own scheduled callbacks
+// (asyncio) are held until that Python has resumed (worker.js, `holding`): a call stays
+// synchronous to the Python that makes it.
+//
 // What the platform allows: the page's interrupt() reaches this worker only when it next calls
 // the page (that call raises KeyboardInterrupt); Python that runs without calling the page
 // cannot be interrupted, since Pyodide's interrupt buffer needs shared memory.
@@ -26,6 +35,13 @@ const FAILURES = new Set(Object.values(Failure));
  * was enough each time it happened (docs/browsers.md).
  */
 const RESENDS = 3;
+
+/**
+ * ms before a suspending call's timeout after which the page no longer takes it: its notice that
+ * it took the call reaches this worker before the call gives up, so a call said UNCLAIMED never
+ * ran (a quarter of the timeout, if that is less)
+ */
+const TAKEN_MARGIN_MS = 250;
 
 /** Request bodies of at least this many bytes go as a Blob (see asBody). */
 const BLOB_BYTES = 1 << 16;
@@ -55,17 +71,39 @@ function fromBase64(text) {
   return bytes.buffer;
 }
 
+/**
+ * A call of the suspending lane, waiting for its reply.
+ * @typedef {{ seq: number, taken: boolean, resolve: (reply: Uint8Array | string) => void, timer: ReturnType<typeof setTimeout> }} Waiting
+ */
+
 export class RelayCaller {
   /**
    * @param {string} url where this worker's requests go (relayUrl)
    * @param {number} timeoutMs
+   * @param {MessagePort | null} [port] the page's port for the suspending lane (none: every call
+   *   is a synchronous request)
    */
-  constructor(url, timeoutMs) {
+  constructor(url, timeoutMs, port = null) {
     this.url = url;
     this.timeoutMs = timeoutMs;
     this.pauseUrl = new URL("./pause", url).href;
     /** this worker's calls so far: each carries its number, so the page runs none twice */
     this.seq = 0;
+    this.port = port;
+    /** @type {Waiting | null} the suspending lane's call in flight */
+    this.waiting = null;
+    /** @type {Uint8Array | null} the reply to a suspending call that gave up, landed after (takeLate) */
+    this.late = null;
+    /**
+     * A Python stack waits suspended in a call: from the call's start until Python has resumed
+     * (`resumed`), which may be a task after the reply landed (Pyodide resumes it so)
+     */
+    this.suspended = false;
+    /** replies landed so far (worker.js tells Pyodide's resuming of a stack from what was due before) */
+    this.landings = 0;
+    /** told when Python has resumed (worker.js lets what it held run) */
+    this.onResumed = () => {};
+    if (port) port.onmessage = ({ data }) => this.#answered(data);
     const said = this.#send("GET", `${url}/hello?timeout=${timeoutMs}`, null, timeoutMs);
     const version = said.kind.startsWith("version:") ? Number(said.kind.slice(8)) : null;
     if (version === null) {
@@ -139,14 +177,75 @@ export class RelayCaller {
     throw new ProtocolError(`pyscript-ffi: the relay's service worker answered a call with ${JSON.stringify(kind)}`);
   }
 
+  /** Whether the suspending lane is open: the page gave a port, and the engine has JSPI. */
+  get suspends() {
+    return this.port !== null && typeof (/** @type {any} */ (WebAssembly).Suspending) === "function";
+  }
+
   /**
-   * A reply that landed after its call gave up: never here. The request that gave up was
-   * answered (BUSY) by the service worker, so the page's late reply has no way back to this
-   * worker, and what it lent stays lent until the worker ends (docs/reliability.md).
-   * @returns {undefined}
+   * One round trip over the page's port, for Python's stack to wait on suspended (`run_sync`):
+   * resolves to the reply's bytes, or a `Failure` string at the call timeout (UNCLAIMED if the
+   * page had not taken it; else BUSY, and a reply that lands later is kept for takeLate). Calls
+   * never overlap: the one Python stack that makes them waits for each.
+   * @param {Uint8Array} frame @returns {Promise<Uint8Array | string>}
+   */
+  roundtripSuspending(frame) {
+    if (this.waiting !== null) {
+      return Promise.reject(new ProtocolError("pyscript-ffi: a call to the page while another waits suspended"));
+    }
+    const seq = ++this.seq;
+    this.suspended = true;
+    const body = frame.byteLength === frame.buffer.byteLength ? frame.buffer : frame.slice().buffer;
+    // the page takes the call only until `deadline`, a margin before this end gives up on it:
+    // a call not taken by then is withdrawn (UNCLAIMED: nothing ran), else it may have run (BUSY)
+    const deadline = Date.now() + this.timeoutMs - Math.min(TAKEN_MARGIN_MS, this.timeoutMs / 4);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#settle(/** @type {Waiting} */ (this.waiting).taken ? Failure.BUSY : Failure.UNCLAIMED);
+      }, this.timeoutMs);
+      this.waiting = { seq, taken: false, resolve, timer };
+      /** @type {MessagePort} */ (this.port).postMessage({ id: seq, frame: body, seq, deadline }, [body]);
+    });
+  }
+
+  /** @param {{ id: number, reply?: ArrayBuffer, failure?: string, taken?: boolean }} message */
+  #answered({ id, reply, failure, taken }) {
+    const waiting = this.waiting;
+    if (waiting === null || id !== waiting.seq) {
+      if (reply !== undefined) this.late = new Uint8Array(reply); // its call gave up: its lends go back
+      return;
+    }
+    if (taken) waiting.taken = true;
+    else if (reply !== undefined) this.#settle(new Uint8Array(reply));
+    else if (failure !== undefined) this.#settle(failure);
+  }
+
+  /** End the waiting call with `outcome`. @param {Uint8Array | string} outcome */
+  #settle(outcome) {
+    const waiting = /** @type {Waiting} */ (this.waiting);
+    clearTimeout(waiting.timer);
+    this.waiting = null;
+    this.landings++;
+    waiting.resolve(outcome);
+  }
+
+  /** Python's stack that waited in a suspending call runs again (pyscript_ffi/_pyodide.py). */
+  resumed() {
+    this.suspended = false;
+    this.onResumed();
+  }
+
+  /**
+   * A reply that landed after its call gave up. Over the port, the page's late reply reaches
+   * this worker, once. Over the service worker, never: the request that gave up was answered
+   * (BUSY) by the service worker, so the page's late reply has no way back to this worker, and
+   * what it lent stays lent until the worker ends (docs/reliability.md).
+   * @returns {Uint8Array | undefined}
    */
   takeLate() {
-    return undefined;
+    const late = this.late;
+    this.late = null;
+    return late ?? undefined;
   }
 
   /** No shared buffer to fill in place: the frame always goes as the request's body. */

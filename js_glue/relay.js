@@ -7,7 +7,9 @@
 // has restarted the service worker, over a BroadcastChannel named for the worker, on which the
 // page gives it a new port), and answers the XMLHttpRequest with the reply. A frame travels whole (an XMLHttpRequest body has no fixed size), so the
 // chunked transfer of transfer.js has no part here; the Channel answers it as any other
-// (Channel.answer: decode, policy, handler, encode).
+// (Channel.answer: decode, policy, handler, encode). A Pyodide worker whose engine can suspend
+// WebAssembly sends its calls over a MessagePort of this page's instead (relay-stub.js, the
+// suspending lane), answered here the same way.
 //
 // One service worker registration serves it: on a site made by `pyscript-ffi build`, the site's
 // coi-serviceworker.js at its root (which loads the relay's script); elsewhere the relay's own
@@ -16,6 +18,7 @@
 
 import { Failure, PROTOCOL_VERSION } from "./protocol.js";
 import { ProtocolError } from "./errors.js";
+import { owned } from "./wire.js";
 
 /** The words shared with relay-serviceworker.js (which, a classic script, keeps its own copy). */
 export const RELAY_PATH = "relay/"; // under this folder (`_ffi/`)
@@ -83,25 +86,40 @@ async function exists(url) {
   }
 }
 
-/** The copies of worker.js's URL (see relayWorkerScript) whose workers have not said hello yet. */
+/** The copies of worker.js's URL (see controlledWorkerScript) whose workers have not started yet. */
 /** @type {Set<number>} */
 const starting = new Set();
+/** The copies of worker.js's URL this page has started a worker from (see controlledWorkerScript). */
+let used = 0;
 
 /**
- * The URL to start a relay worker from (`script`, worker.js), and what to call once that worker
- * has said hello (its script was loaded, under our service worker). While other relay workers
- * of this page are still starting, a copy of the URL that none of them has: `script?copy=n`.
- * Why: WebKitGTK (2.50) loads the script of workers started at once from one URL once, and of
- * those workers only the first two or three are controlled by the service worker; the others'
- * requests go to the server (their hello: HTTP 404). A worker started alone, or from a URL of
- * its own, is controlled (docs/browsers.md). The copies are few (as many as workers start at
- * once) and the same on every page load, so the browser's cache keeps them.
+ * The URL to start a worker that a service worker must control from (`script`, worker.js), and
+ * what to call once that worker has started (its script was loaded, under the service worker).
+ * WebKitGTK (2.50) does not always put a dedicated worker under the service worker:
+ * - A relay worker (the page is not controlled; the worker is, by the relay's service worker):
+ *   of workers started at once from one URL, WebKitGTK loads the script once and controls only
+ *   the first two or three; the others' requests go to the server (their hello: HTTP 404). So
+ *   while other such workers are still starting, a worker starts from a copy of the URL that
+ *   none of them has, `script?copy=n`; a worker started alone loads the one URL the cache keeps.
+ * - A worker of a page a service worker controls (a built site, isolated by its
+ *   coi-serviceworker.js, which carries the relay too; `fresh`): a worker started from a URL the page started one from
+ *   before loads its script without the service worker, so without the isolation headers, and
+ *   fails ("the worker failed: undefined"; 8 of 8 workers from reused URLs, every other one
+ *   from one URL, none from new URLs, measured 2026-12-07). So each worker of the page starts
+ *   from a copy never used before in this page (`copy=1`, `2`, ... after the first; a reload
+ *   starts again).
+ * A worker started alone, or from a URL of its own, is controlled (docs/browsers.md). The copies
+ * are as many as workers start at once, or as the page starts, and the same on every page load,
+ * so the browser's cache keeps them.
  * @param {URL} script
+ * @param {{ fresh?: boolean }} [options]
  * @returns {{ url: URL, started: () => void }}
  */
-export function relayWorkerScript(script) {
+export function controlledWorkerScript(script, { fresh = false } = {}) {
   let copy = 0;
-  while (starting.has(copy)) copy++;
+  if (fresh) copy = used;
+  else while (starting.has(copy)) copy++;
+  used = Math.max(used, copy + 1);
   starting.add(copy);
   const url = new URL(script);
   if (copy > 0) url.searchParams.set("copy", String(copy));
@@ -126,7 +144,7 @@ export class Relay {
    * @param {import("./channel.js").Channel} channel
    * @param {string} key
    * @param {ServiceWorkerRegistration} registration the relay's (startRelay)
-   * @param {() => void} [started] called on the worker's hello, and on close (relayWorkerScript)
+   * @param {() => void} [started] called on the worker's hello, and on close (controlledWorkerScript)
    */
   constructor(channel, key, registration, started = () => {}) {
     this.channel = channel;
@@ -134,7 +152,7 @@ export class Relay {
     this.started = started;
     this.interrupted = false;
     this.registration = registration;
-    this.stats = { expired: 0, interrupts: 0, repeats: 0, ports: 0 };
+    this.stats = { expired: 0, interrupts: 0, repeats: 0, ports: 0, suspending: 0 };
     /**
      * The worker's last call (its `seq`) and the reply to it: a browser that stops the service
      * worker while it carries a call sends the same request again to a new one (Chromium), and
@@ -149,6 +167,22 @@ export class Relay {
     /** @type {MessagePort | null} */
     this.port = null;
     this.#givePort();
+    const lane = new MessageChannel();
+    /** the suspending lane's end here; its other end goes to the worker (workerPort) */
+    this.lane = lane.port1;
+    this.lane.onmessage = ({ data }) => {
+      this.stats.suspending++;
+      this.#serve(data, this.lane);
+    };
+    /** @type {MessagePort | null} */
+    this.workerEnd = lane.port2;
+  }
+
+  /** The port the worker sends its suspending calls to, once (BOOT transfers it). */
+  workerPort() {
+    const port = /** @type {MessagePort} */ (this.workerEnd);
+    this.workerEnd = null;
+    return port;
   }
 
   /** Give the service worker a new MessagePort to this page's end, for the worker's `key`. */
@@ -164,7 +198,8 @@ export class Relay {
 
   /**
    * @param {{ id: number, frame: ArrayBuffer | null, seq: number, deadline: number }} message
-   * @param {MessagePort | BroadcastChannel} out where the answer goes (where the request came from)
+   * @param {MessagePort | BroadcastChannel} out where the answer goes (where the request came
+   *   from: the service worker, or the worker itself over the suspending lane)
    */
   #serve({ id, frame, seq, deadline }, out) {
     const channel = this.channel;
@@ -199,8 +234,8 @@ export class Relay {
           )
         : bytes,
     );
-    this.last = { seq, reply };
-    out.postMessage({ id, reply });
+    this.last = { seq, reply: owned(reply) };
+    out.postMessage({ id, reply: this.last.reply });
   }
 
   /**
@@ -218,6 +253,7 @@ export class Relay {
     this.broadcast.postMessage({ closed: true });
     this.broadcast.close();
     this.port?.close();
+    this.lane.close();
   }
 
   statistics() {

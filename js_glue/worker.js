@@ -4,8 +4,9 @@
 // the page's calls (exports, callbacks) into Python.
 //
 // Messages (kinds in protocol.js `Message`; docs/protocol.md, "Page-to-worker calls"):
-//   from the page: BOOT (with `buffer`, the shared buffer, or `relay`, the relay's URL: relay.js;
-//                  `tag`, a PyScript tag's context, from core.js; `io`, the page's
+//   from the page: BOOT (with `buffer`, the shared buffer, or `relay`, the relay's URL: relay.js,
+//                  and `lane`, the port of its suspending lane: relay-stub.js; `tag`, a
+//                  PyScript tag's context, from core.js; `io`, the page's
 //                  input/stdout/stderr functions, stdio.js), then EXPORT, CALLBACK, FORGET
 //                  (handed to the runtime's `deliver`)
 //   to the page:   READY or FAILED, then SETTLE for each call; RING after each request when
@@ -27,26 +28,64 @@ const early = [];
 /** @type {Int32Array | null} the interrupt word Pyodide watches (its interrupt buffer) */
 let interruptWord = null;
 
+/** @type {RelayCaller | null} the relay's caller, whose suspending lane may hold a call */
+let relayCaller = null;
+/** @type {any} Pyodide's runtime.deliver, entered with callPromising (see deliver), or null */
+let deliverPromising = null;
+/** @type {(() => void)[]} what waits for a call waiting suspended to end, in order (relay-stub.js) */
+const holding = [];
+
+/**
+ * `run` now, or, while a call waits suspended on the relay's lane, once it has ended (Python
+ * entered then would run in the middle of a statement of the Python that waits), after what was
+ * held before it.
+ * @param {() => void} run
+ */
+function whenNotSuspended(run) {
+  if (relayCaller?.suspended || holding.length) holding.push(run);
+  else run();
+}
+
+/** Run what was held, until a call suspends again; one that throws is reported, and the rest run. */
+function release() {
+  while (holding.length && !relayCaller?.suspended) {
+    try {
+      /** @type {() => void} */ (holding.shift())();
+    } catch (e) {
+      reportError(e); // as the browser reports what throws in a task
+    }
+  }
+}
+
 /**
  * Hand one page call to Python. An interrupt that lands as Python enters or leaves the call
  * (before the user's function runs, or while its answer is sent) escapes it: the call is then
  * answered with it, so the page sees the KeyboardInterrupt and its call settles; for a FORGET,
  * which answers nothing, the interrupt is stored back, to be raised in the next Python that
- * runs. Neither the call nor the interrupt is lost.
+ * runs. Neither the call nor the interrupt is lost. With the relay's suspending lane, Python is
+ * entered so that its calls to the page can suspend (callPromising).
  * @param {any} message
  */
 function deliver(message) {
-  try {
-    runtime.deliver(message);
-  } catch (e) {
-    const error = String(/** @type {any} */ (e)?.message ?? e);
-    if (message.call) {
-      self.postMessage({ kind: Message.SETTLE, call: message.call, error });
-    } else if (interruptWord && error.includes("KeyboardInterrupt")) {
-      Atomics.store(interruptWord, 0, INTERRUPT_SIGNAL);
-    } else {
-      console.error("pyscript-ffi: a page call into the worker failed", e);
+  whenNotSuspended(() => {
+    try {
+      const entered = deliverPromising ? deliverPromising.callPromising(message) : runtime.deliver(message);
+      if (entered instanceof Promise) entered.catch((e) => undelivered(message, e));
+    } catch (e) {
+      undelivered(message, e);
     }
+  });
+}
+
+/** @param {any} message @param {unknown} e */
+function undelivered(message, e) {
+  const error = String(/** @type {any} */ (e)?.message ?? e);
+  if (message.call) {
+    self.postMessage({ kind: Message.SETTLE, call: message.call, error });
+  } else if (interruptWord && error.includes("KeyboardInterrupt")) {
+    Atomics.store(interruptWord, 0, INTERRUPT_SIGNAL);
+  } else {
+    console.error("pyscript-ffi: a page call into the worker failed", e);
   }
 }
 
@@ -69,15 +108,17 @@ self.onmessage = (event) => {
 const RING = Object.freeze({ kind: Message.RING });
 
 /**
- * @param {{ type: string, buffer: SharedArrayBuffer | null, doorbell: SharedArrayBuffer | null, relay: string | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array, snapshot: boolean }} options
- *   (buffer null: the page serves this worker through the relay at the URL `relay`, relay.js)
+ * @param {{ type: string, buffer: SharedArrayBuffer | null, doorbell: SharedArrayBuffer | null, relay: string | null, lane: MessagePort | null, src: string, timeoutMs: number, tag?: any, io?: Uint8Array, snapshot: boolean }} options
+ *   (buffer null: the page serves this worker through the relay at the URL `relay`, relay.js,
+ *   and `lane` is its suspending lane's port, relay-stub.js)
  */
-async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, snapshot }) {
+async function boot({ type, buffer, doorbell, relay, lane, src, timeoutMs, tag, io, snapshot }) {
   const caller = buffer
     ? new Caller(buffer, timeoutMs, { doorbell, post: () => self.postMessage(RING) })
-    : new RelayCaller(/** @type {string} */ (relay), timeoutMs);
+    : new RelayCaller(/** @type {string} */ (relay), timeoutMs, type === "pyodide" ? lane : null);
   if (type === "micropython") return bootMicro(caller, src, tag, io);
   const { pyodide, code, snapshot: used } = await bootPyodide(src, { snapshot, keep: keepOnPage });
+  if (caller instanceof RelayCaller && caller.suspends) holdWhileSuspended(pyodide, caller);
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
   if (buffer) {
     interruptWord = new Int32Array(buffer, Slot.INTERRUPT * 4, 1);
@@ -85,6 +126,7 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   }
   pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();
+  if (relayCaller) deliverPromising = app.deliver; // see deliver
   mark("imports");
   if (io) app.use_stdio(io); // input() asks the page; sys.stdout/stderr go to its handlers
   if (tag) await prepare(pyodide, "pyodide", { ...tag, worker: true, where: src }); // a PyScript tag (core.js)
@@ -94,6 +136,31 @@ async function boot({ type, buffer, doorbell, relay, src, timeoutMs, tag, io, sn
   const exports = (await app.run(code, src)).toJs();
   mark("ran");
   self.postMessage({ kind: Message.READY, exports, snapshot: used });
+}
+
+/**
+ * The relay's suspending lane is open: while a Python stack waits suspended in a call, the
+ * page's calls into Python (deliver) and the callbacks of Pyodide's asyncio loop
+ * (pyodide.webloop) that come due are held until it has resumed, so no other Python runs in the
+ * middle of the caller's statement. The loop's callbacks scheduled after the call's reply landed
+ * are Pyodide resuming that stack (run_sync), and run.
+ * @param {any} pyodide @param {RelayCaller} caller
+ */
+function holdWhileSuspended(pyodide, caller) {
+  relayCaller = caller;
+  caller.onResumed = () => {
+    if (holding.length) setTimeout(release, 0); // once the resumed Python has returned or suspended again
+  };
+  const webloop = pyodide.pyimport("pyodide.webloop");
+  const schedule = webloop.scheduleCallback;
+  webloop.scheduleCallback = (/** @type {any} */ callback, /** @type {number} */ delay) => {
+    const resuming = caller.suspended && caller.waiting === null ? caller.landings : -1;
+    schedule(() => {
+      if (caller.suspended && resuming === caller.landings && caller.waiting === null) callback();
+      else whenNotSuspended(() => callback());
+    }, delay);
+  };
+  webloop.destroy();
 }
 
 /** @type {{ key: string, bytes: Uint8Array } | null} the snapshot this worker made, until READY */

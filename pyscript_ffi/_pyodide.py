@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from pyodide.code import eval_code_async  # type: ignore[import-not-found]
-from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
+from pyodide.ffi import can_run_sync, create_proxy, run_sync, to_js  # type: ignore[import-not-found]
 
 from broker.protocol import Message
 
@@ -56,6 +56,10 @@ class StubTransport:
         self._pinned_view = memoryview(self._pinned)
         self._frames = pin(create_proxy(self._pinned))
         self._pinned_roundtrip = self._frames.roundtrip
+        if getattr(caller, "suspends", False):  # the relay's suspending lane (relay-stub.js)
+            self._suspending = caller.roundtripSuspending
+            self._resumed = caller.resumed
+            self.roundtrip = self._suspending_roundtrip  # type: ignore[method-assign]
 
     #: the last round trip that raised was withdrawn before the page took it (nothing ran)
     withdrawn = False
@@ -81,13 +85,34 @@ class StubTransport:
                 view.assign(frame)
             reply = self._roundtrip(to_js(frame) if view is None else view)
         if type(reply) is str:  # a Failure code
-            self.withdrawn = reply in WITHDRAWN
-            self.owed = self.owed or not self.withdrawn
-            raise call_timeout(reply, self._caller.timeoutMs / 1000)
+            self._failed(reply)
         if self.owed:
             self._take_late()
         # a copy: the view into the shared buffer is reused next call
         return reply.to_bytes()  # type: ignore[no-any-return]
+
+    def _suspending_roundtrip(self, frame: bytes) -> bytes:
+        """`roundtrip` over the relay's suspending lane: Python's stack waits suspended while
+        the worker's loop carries the call; where it cannot suspend (`can_run_sync`: a call
+        made from a synchronous entry from JavaScript), the blocking request."""
+        if not can_run_sync():
+            return StubTransport.roundtrip(self, frame)
+        self.withdrawn = False
+        try:
+            reply = run_sync(self._suspending(to_js(frame)))
+        finally:
+            self._resumed()  # what the worker held while this stack waited may run (worker.js)
+        if type(reply) is str:
+            self._failed(reply)
+        if self.owed:
+            self._take_late()
+        return reply.to_bytes()  # type: ignore[no-any-return]
+
+    def _failed(self, failure: str) -> None:
+        """Raise the call's `Failure` as the error that says what became of it."""
+        self.withdrawn = failure in WITHDRAWN
+        self.owed = self.owed or not self.withdrawn
+        raise call_timeout(failure, self._caller.timeoutMs / 1000)
 
     def _take_late(self) -> None:
         """The reply that landed during this round trip after its own call gave up, if any."""

@@ -6,9 +6,9 @@ Cloudflare Pages or Vercel send them from the build's header files), no reload h
 way both workers drive the DOM. Where no service worker may run, ``ready`` rejects with the cause
 and the fix, and a page opened from a file says what to do.
 
-Chromium only for now: these tests use what only Playwright offers (locators, a browser context that
-blocks service workers), which the engine-neutral driver of pyscript_ffi/tools/browsers does not;
-the `chromium` fixture is the session's Chromium.
+Chromium only for now, but for the last test: these tests use what only Playwright offers
+(locators, a browser context that blocks service workers), which the engine-neutral driver of
+pyscript_ffi/tools/browsers does not; the `chromium` fixture is the session's Chromium.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 from pyscript_ffi.build import build
 
-from .harness import BOOT_MS
+from .harness import BOOT_MS, BOOT_S
 from .static_hosts import static_host
 
 APP = Path(__file__).parent / "pages" / "app"
@@ -130,3 +130,42 @@ def test_a_page_opened_from_a_file_says_to_serve_it(chromium, site_root):
         assert "file://" in note.text_content() and "http.server" in note.text_content()
     finally:
         page.close()
+
+
+#: starts workers on a built site's page: three one after another (each terminated once ready),
+#: then four at once; how each ended
+MORE_WORKERS = """async () => {
+    const { PyWorker } = await import('./_ffi/main.js');
+    const transport = new URLSearchParams(location.search).get('transport') ?? 'auto';
+    const start = () => PyWorker('./app.py', { type: 'micropython', transport });
+    const outcome = (w) => w.ready.then(() => w.statistics().transport.kind, (e) => e.message)
+        .finally(() => w.terminate());
+    const inRow = [];
+    for (let i = 0; i < 3; i++) inRow.push(await outcome(start()));
+    const atOnce = await Promise.all([1, 2, 3, 4].map(() => outcome(start())));
+    return { inRow, atOnce };
+}"""
+
+
+@pytest.mark.parametrize("transport", ["shared", "service-worker"])
+def test_every_worker_of_a_page_its_service_worker_controls_starts(browser, site_root, transport):
+    """A built site on a host without headers, isolated by its service worker (shared) or on its
+    relay (service-worker), in each engine: workers started one after another and at once all
+    run. WebKitGTK loads a worker whose URL the page started one from before without the service
+    worker (so without the isolation headers): until each worker started from a copy of the URL
+    the page never used (js_glue/relay.js controlledWorkerScript), every other worker in a row
+    and 1 of 6 at once failed there, "the worker failed: undefined"."""
+    with static_host(site_root, headers=False) as origin:
+        page = browser.new_page()
+        try:
+            page.goto(f"{origin}/project/index.html?run=micropython&transport={transport}")
+            isolated = "true" if transport == "shared" else "false"
+            page.wait_for_function(f"crossOriginIsolated === {isolated} && window.results"
+                                   " && Object.keys(window.results).length === 1",
+                                   timeout=BOOT_S)
+            assert page.evaluate("window.results") == {
+                "micropython": "ok: micropython read: from the page"}
+            got = page.evaluate(MORE_WORKERS)
+        finally:
+            page.close()
+    assert got == {"inRow": [transport] * 3, "atOnce": [transport] * 4}, got

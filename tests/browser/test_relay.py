@@ -29,8 +29,11 @@ from .harness import (
 SCENARIOS = scenario_names("core.py")
 
 
-def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transport="auto"):
+def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transport="auto",
+               suspending=True):
     query = f"src={src}&timeout={timeout_ms}&type={kind}&transport={transport}"
+    if not suspending:
+        query += "&suspending=false"
     page, state = harness_state(browser, f"{base_url}/browser/pages/harness.html?{query}")
     assert state == "ready", f"{src} did not start: {state}\npage errors: {page.errors()}"
     return page
@@ -39,6 +42,8 @@ def relay_page(browser, base_url, src, kind="pyodide", timeout_ms=30_000, transp
 @pytest.fixture(scope="module", params=INTERPRETERS)
 def core_page(request, browser, plain_server):
     page = scenario_page(browser, plain_server, "/scenarios/core.py", request.param)
+    page.kind = request.param
+    page.engine = browser.name
     assert page.evaluate("crossOriginIsolated") is False
     assert page.evaluate("w.statistics().transport.kind") == "service-worker"
     yield page
@@ -54,6 +59,40 @@ def test_statistics_say_which_transport_and_why(core_page):
     transport = core_page.evaluate("w.statistics().transport")
     assert transport["kind"] == "service-worker", transport
     assert "not cross-origin isolated" in transport["why"], transport
+
+
+def test_pyodide_calls_wait_suspended_where_the_engine_can(core_page):
+    """Where the engine can suspend WebAssembly (JSPI: Chromium and Firefox ESR here, not
+    WebKitGTK 2.50), a Pyodide worker's calls go to the page over the suspending lane's
+    MessagePort (relay-stub.js), not as synchronous requests; MicroPython's, and every call in
+    an engine without JSPI, are requests."""
+    jspi = core_page.evaluate("typeof WebAssembly.Suspending === 'function'")
+    assert jspi is (core_page.engine != "webkit"), "which engines have JSPI changed: update this"
+    before = core_page.evaluate("w.statistics()")
+    core_page.evaluate("w.sync.grow_memory_then_call()")  # two calls or more
+    after = core_page.evaluate("w.statistics()")
+    calls, served = (after["calls"] - before["calls"],
+                     after["serving"]["suspending"] - before["serving"]["suspending"])
+    assert calls >= 2, calls
+    assert served == (calls if jspi and core_page.kind == "pyodide" else 0), (served, calls)
+
+
+@pytest.mark.parametrize("suspending", [True, False])
+def test_page_calls_wait_for_the_call_that_waits(browser, plain_server, suspending):
+    """While a call waits suspended for the page, the worker's event loop runs, but no other
+    Python does: a listener the call made the page fire, and an asyncio callback, run after the
+    function that made the call has returned, as over the shared buffer (worker.js holding)."""
+    page = relay_page(browser, plain_server, "/scenarios/relay.py", suspending=suspending)
+    try:
+        log = page.evaluate("w.sync.calls_in_order()")
+        assert log == ["dispatched", "read", "returned"], log
+        later = page.evaluate("w.sync.logged()")
+        assert later[:3] == log and sorted(later[3:]) == ["listener", "soon"], later
+        expected = 0 if browser.name != "chromium" or not suspending else 1
+        assert page.evaluate("w.statistics().serving.suspending") >= expected * 3
+        assert not page.errors(), page.errors()
+    finally:
+        page.close()
 
 
 def test_interrupt_lands_at_the_next_call(core_page):
@@ -88,13 +127,16 @@ def test_call_times_out_when_main_thread_is_busy(browser, plain_server, kind):
     """The same bounds and messages as the shared buffer's (test_core.py): a call the page could
     not take in time was withdrawn; one it took and did not answer is reported as such.
 
-    Except in Firefox and WebKit, where a worker's XMLHttpRequest is carried out by the page's
-    main thread: a call made while the page is busy waits for it, and is answered once it is
-    free (after its 1 s, past the 0.5 s bound), not withdrawn."""
+    Except for a synchronous request in Firefox and WebKit, where a worker's XMLHttpRequest is
+    carried out by the page's main thread: a call made while the page is busy waits for it, and
+    is answered once it is free (after its 1 s, past the 0.5 s bound), not withdrawn. A call
+    over the suspending lane (Pyodide, where the engine has JSPI) is bounded there too."""
     page = relay_page(browser, plain_server, "/scenarios/timeouts.py", kind, timeout_ms=500)
     try:
         result = page.evaluate("w.sync.unclaimed_then_recovers()")
-        if browser.name in ("firefox", "webkit"):
+        jspi = page.evaluate("typeof WebAssembly.Suspending === 'function'")
+        suspends = kind == "pyodide" and jspi
+        if browser.name in ("firefox", "webkit") and not suspends:
             assert result["unclaimed"] == "no timeout", result
         else:
             assert "did not take the call within 0.5 s" in result["unclaimed"], result
@@ -111,7 +153,7 @@ def test_many_workers_at_once_each_get_their_own_replies(browser, plain_server):
     worker: every reply reaches its own caller (echo_many checks each). Each of the five is
     controlled by the service worker: in WebKitGTK, of workers started at once from one
     script URL only the first two or three were (the others' hello went to the server, HTTP
-    404), so each starts from a copy of the URL of its own (relay.js relayWorkerScript)."""
+    404), so each starts from a copy of the URL of its own (relay.js controlledWorkerScript)."""
     page = relay_page(browser, plain_server, "/scenarios/busy.py", "micropython")
     try:
         counts = page.evaluate(
@@ -177,8 +219,10 @@ def test_the_examples_run_without_isolation(browser, plain_examples_server, kind
 # workers, and the DevTools protocol that stops them), which the engine-neutral driver lacks
 
 def chromium_relay_page(context, base_url, src, kind="pyodide"):
+    """A relay page whose worker's calls all go through the service worker (the faults under
+    test are its), not over Pyodide's suspending lane."""
     page = context.new_page()
-    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&type={kind}")
+    page.goto(f"{base_url}/browser/pages/harness.html?src={src}&type={kind}&suspending=false")
     page.wait_for_function("window.harness !== undefined", timeout=BOOT_MS)
     assert page.evaluate("window.harness") == "ready"
     return page
@@ -365,10 +409,11 @@ def test_the_service_worker_updated_mid_call(browser, updatable_server, kind):
     In WebKitGTK the new version takes over as the old one answers that call, and a request
     the worker makes then may go to the server, at times after the old version handed it to
     the page: the stub sends it again (relay-stub.js RESENDS), and the page answers that
-    repeat with the reply it made (`repeats`): each call runs once on the page all the same."""
+    repeat with the reply it made (`repeats`): each call runs once on the page all the same.
+    (Pyodide's calls as requests: on the suspending lane they do not pass the service worker.)"""
     origin, script = updatable_server
     profile = _OneProfile(browser)
-    page = relay_page(profile, origin, "/scenarios/relay.py", kind)
+    page = relay_page(profile, origin, "/scenarios/relay.py", kind, suspending=False)
     other = profile.new_page()
     try:
         other.goto(f"{origin}/browser/pages/blank.html")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from typing import Any
 
-from .base import EVALUATOR, LOAD_TIMEOUT_S, Browser, BrowserMissing, Page
+from .base import EVALUATOR, LOAD_TIMEOUT_S, Browser, BrowserMissing, EvaluationError, Page
 
 INSTALL = "apt-get install chromium (or run scripts/setup)"
 ARGS = [
@@ -28,7 +28,13 @@ class ChromiumPage(Page):
         self.playwright_page.reload()
 
     def _evaluate(self, source: str, arg: Any) -> str:
-        return str(self.playwright_page.evaluate(EVALUATOR, [source, arg]))
+        try:
+            return str(self.playwright_page.evaluate(EVALUATOR, [source, arg]))
+        except Exception as exc:  # Playwright's Error, imported only with the browser
+            if "Execution context was destroyed" not in str(exc):
+                raise
+            # the page navigated (a reload) while the script ran: as the other engines say it
+            raise EvaluationError("the page navigated while the script ran", "") from exc
 
     def click(self, selector: str) -> None:
         self.playwright_page.click(selector)
