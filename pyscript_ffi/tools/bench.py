@@ -89,6 +89,9 @@ RELAY_WORKLOADS = ["title", "write", "create", "bytes_1mb"]
 RELAY_CALLS = 500
 RELAY_1MB_CALLS = 20
 RELAY_WORKER_COUNTS = (1, 4)
+#: where the relay's Pyodide worker waits suspended (JSPI), these again from a worker that sends
+#: each call as a synchronous request (`suspending: false`)
+RELAY_REQUEST_WORKLOADS = ["title", "write", "create"]
 #: this transport's floors, plain JS in the relay's worker (workloads.py relay_floor): a
 #: synchronous XMLHttpRequest our service worker answers by itself, and one it hands to the page
 RELAY_FLOORS = [("alone", "relay floor: service worker alone"),
@@ -276,7 +279,8 @@ def measure_engine(engine: str, origin: str, calls: int, workers: tuple[int, ...
     out: dict[str, Any] = {"engine": engine, "floor": [], "ffi": [], "round_trips": {},
                            "parallel": [], "pyscript": [], "pyscript_round_trips": {},
                            "pyscript_parallel": [], "micro": [], "phases": {},
-                           "relay": [], "relay_floor": [], "relay_parallel": [], "sabayon": [],
+                           "relay": [], "relay_floor": [], "relay_parallel": [],
+                           "relay_requests": [], "sabayon": [],
                            "pyscript_version": _npm_version("@pyscript/core")}
     with _launch(engine) as browser:
         out["version"] = browser.version
@@ -453,9 +457,18 @@ def _measure_relay(page: Any, calls: int, out: dict[str, Any]) -> None:
             got = page.evaluate("([w, n]) => bench.runRelay(w, n)",
                                 [name, n if name not in SLOW else RELAY_1MB_CALLS])
             out["relay"].append(row(label, got["samples"], got["total"]))
+    served = page.evaluate("window.relayWorkers[0].statistics().serving")
+    out["relay_suspends"] = served["suspending"] > 0  # its calls took the suspending lane
     for count in RELAY_WORKER_COUNTS:
         got, cpu = _with_cpu(page, "([c, n]) => bench.parallelRelay(c, 'title', n)", [count, n])
         out["relay_parallel"].append(parallel_summary(count, n, got, cpu))
+    if out["relay_suspends"]:  # the same calls as synchronous requests, for comparison
+        page.evaluate("bench.startRelayRequests()")
+        page.evaluate("([w, n]) => bench.runRelayRequests(w, n)", ["title", 100])  # (unmeasured)
+        for name, label in WORKLOADS:
+            if name in RELAY_REQUEST_WORKLOADS:
+                got = page.evaluate("([w, n]) => bench.runRelayRequests(w, n)", [name, n])
+                out["relay_requests"].append(row(label, got["samples"], got["total"]))
 
 
 class _SabayonHandler(Handler):
@@ -634,7 +647,8 @@ def main(argv: list[str]) -> int:
         print()
         print("\n".join(host_lines(got["host"])))
     if args.json:
-        rows = ("floor", "ffi", "pyscript", "micro", "relay", "relay_floor", "sabayon")
+        rows = ("floor", "ffi", "pyscript", "micro", "relay", "relay_floor", "relay_requests",
+                "sabayon")
         serial = {**facts, "host": [asdict(r) for r in got["host"]], "engines": {
             engine: {**out, **{key: [asdict(r) for r in out[key]] for key in rows}}
             for engine, out in got["engines"].items()}}

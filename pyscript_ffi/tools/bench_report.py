@@ -388,14 +388,18 @@ def report(out: dict[str, Any]) -> str:
             steps = sorted(out["micro_phases"].items())
             lines += [f"  {name}: {value:.1f}" for name, value in steps]
     if out.get("relay"):
-        lines.append(f'transport "service-worker" (no shared memory: a synchronous request to '
-                     f"our service worker per call), Pyodide worker boot "
-                     f"{out['relay_boot_ms']:.0f} ms")
+        how = ("each call waits suspended (JSPI) for the page's reply over a MessagePort"
+               if out.get("relay_suspends") else
+               "a synchronous request to our service worker per call")
+        lines.append(f'transport "service-worker" (no shared memory: {how}), Pyodide worker '
+                     f"boot {out['relay_boot_ms']:.0f} ms")
         # divided by this transport's own floor (a request our service worker answers alone)
         relay_floor = out["relay_floor"][0].median_us if out.get("relay_floor") else best
         lines += [line(r, relay_floor) for r in out.get("relay_floor", [])]
         lines += [line(replace(r, name=f"service worker: {r.name}"),
                        copy_floor if "1 MB" in r.name else relay_floor) for r in out["relay"]]
+        lines += [line(replace(r, name=f"service worker, requests only: {r.name}"), relay_floor)
+                  for r in out.get("relay_requests", [])]
         if out.get("sabayon"):
             lines.append(f"PyScript {out.get('pyscript_version')} on a page that is not isolated "
                          f"(its service-worker fallback, sabayon): boot "

@@ -327,6 +327,8 @@ def test_the_network_rows_print_medians_and_the_ratio():
     assert "pyscript-ffi, new visitor" in text and "1000, 3000" in text
     assert "new visitor: ours / PyScript's = 0.50x" in text
     assert "returning visitor: ours / PyScript's = 0.50x" in text
+
+
 def test_the_service_worker_rows_are_divided_by_their_own_floor():
     """With the relay's floors measured, its rows are over the request our service worker
     answers alone, not over the shared buffer's floor."""
@@ -338,3 +340,20 @@ def test_the_service_worker_rows_are_divided_by_their_own_floor():
     assert _line(lines, "relay floor: service worker alone").split()[-1] == "1.00"
     assert _line(lines, "relay floor: service worker + page").split()[-1] == "1.50"
     assert _line(lines, f"service worker: {LABELS['title']}").split()[-1] == "2.00"
+
+
+def test_the_suspending_lane_and_the_requests_are_told_apart():
+    """Where the relay's worker waited suspended (JSPI), the heading says so, and the same calls
+    sent as synchronous requests follow as their own rows, over the same floor."""
+    relay = [_row(LABELS["title"], 300)]
+    requests = [_row(LABELS["title"], 1500)]
+    floors = [_row("relay floor: service worker alone", 1000)]
+    text = report(_out(40, 25, relay=relay, relay_floor=floors, relay_boot_ms=1800.0,
+                       relay_suspends=True, relay_requests=requests))
+    lines = text.splitlines()
+    assert "each call waits suspended (JSPI)" in _line(lines, 'transport "service-worker"')
+    assert _line(lines, f"service worker: {LABELS['title']}").split()[-1] == "0.30"
+    assert _line(lines, f"service worker, requests only: {LABELS['title']}").split()[-1] == "1.50"
+    plain = report(_out(40, 25, relay=relay, relay_floor=floors, relay_boot_ms=1800.0))
+    assert "a synchronous request to our service worker per call" in plain
+    assert "requests only" not in plain
