@@ -122,7 +122,8 @@ export function PyWorker(src, options = {}) {
     const script = new URL("./worker.js", import.meta.url);
     // a worker must be controlled by the page's service worker, the relay's (for its requests)
     // or a built site's (for its script's isolation headers): in WebKit, one started at the same
-    // time as another from the same URL may not be (controlledWorkerScript)
+    // time as another from the same URL, or from a URL the page used before, may not be
+    // (controlledWorkerScript)
     const controlled = Boolean(navigator.serviceWorker?.controller);
     const start = shared && !controlled ? null : controlledWorkerScript(script, { fresh: controlled });
     if (start) freeCopy = start.started;

@@ -5,8 +5,9 @@
 // synchronous XMLHttpRequest (relay-stub.js); our service worker (relay-serviceworker.js) hands
 // it to this page over a MessagePort the page gave it for that worker (or, once the browser
 // has restarted the service worker, over a BroadcastChannel named for the worker, on which the
-// page gives it a new port), and answers the XMLHttpRequest with the reply. A frame travels whole (an XMLHttpRequest body has no fixed size), so the
-// chunked transfer of transfer.js has no part here; the Channel answers it as any other
+// page gives it a new port), and answers the XMLHttpRequest with the reply. A frame travels
+// whole (an XMLHttpRequest body has no fixed size), so the chunked transfer of transfer.js has
+// no part here; the Channel answers it as any other
 // (Channel.answer: decode, policy, handler, encode). A Pyodide worker whose engine can suspend
 // WebAssembly sends its calls over a MessagePort of this page's instead (relay-stub.js, the
 // suspending lane), answered here the same way.
@@ -102,12 +103,12 @@ let used = 0;
  *   while other such workers are still starting, a worker starts from a copy of the URL that
  *   none of them has, `script?copy=n`; a worker started alone loads the one URL the cache keeps.
  * - A worker of a page a service worker controls (a built site, isolated by its
- *   coi-serviceworker.js, which carries the relay too; `fresh`): a worker started from a URL the page started one from
- *   before loads its script without the service worker, so without the isolation headers, and
- *   fails ("the worker failed: undefined"; 8 of 8 workers from reused URLs, every other one
- *   from one URL, none from new URLs, measured 2026-12-07). So each worker of the page starts
- *   from a copy never used before in this page (`copy=1`, `2`, ... after the first; a reload
- *   starts again).
+ *   coi-serviceworker.js, which carries the relay too; `fresh`): a worker started from a URL
+ *   the page started one from before loads its script without the service worker, so without
+ *   the isolation headers, and fails ("the worker failed: undefined"; 8 of 8 workers from
+ *   reused URLs, every other one from one URL, none from new URLs, measured 2026-12-07). So
+ *   each worker of the page starts from a copy never used before in this page (`copy=1`, `2`,
+ *   ... after the first; a reload starts again).
  * A worker started alone, or from a URL of its own, is controlled (docs/browsers.md). The copies
  * are as many as workers start at once, or as the page starts, and the same on every page load,
  * so the browser's cache keeps them.
