@@ -25,7 +25,7 @@ import { publishStorageCalls } from "./pyscript-storage.js";
 import { TagDiscovery } from "./tag-discovery.js";
 import { EventAttributes } from "./tag-events.js";
 import { showError, showUncaughtPythonErrors } from "./tag-errors.js";
-import { isCustomTag, typeOf } from "./tag-element.js";
+import { typeOf } from "./tag-element.js";
 import { PageThreadTags } from "./tag-page-thread.js";
 import { TagRegistry } from "./tag-registry.js";
 import { pyWorkerFor, WorkerTags } from "./tag-worker.js";
@@ -60,10 +60,6 @@ function startEditor(/** @type {Element} */ script) {
 /** Run a tag found in the page, in a worker or on the page's thread by its `worker` attribute. */
 function run(/** @type {Element} */ script) {
   const type = typeOf(script);
-  if (isCustomTag(script) && script.hasAttribute("worker")) {
-    showError(`pyscript-ffi: <${type}-script worker> is not supported: use <script type="${type}" worker>`);
-    return;
-  }
   const running = script.hasAttribute("worker") ? workers.run(script, type) : pageThread.run(/** @type {HTMLScriptElement} */ (script), type);
   registry.track(running);
 }

@@ -18,16 +18,15 @@ export function dedent(/** @type {string} */ code) {
 
 /** The code of `script`: its `src` file's, else its text, dedented. @param {HTMLScriptElement} script */
 export async function sourceOf(script) {
-  if (!script.hasAttribute("src") && isCustomTag(script)) return customSource(script);
-  if (!script.hasAttribute("src")) return dedent(script.textContent ?? "");
+  if (!script.hasAttribute("src")) return inlineSource(script);
   const url = new URL(/** @type {string} */ (script.getAttribute("src")), document.baseURI);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`pyscript-ffi: could not load ${url.href}: HTTP ${response.status}`);
   return response.text();
 }
 
-/** Whether `element` is a <py-script> or <mpy-script> (PyScript's older tags, which run on the
- * page's thread and display into themselves). @param {Element} element */
+/** Whether `element` is a <py-script> or <mpy-script> (PyScript's older tags, which display into
+ * themselves; on the page's thread, or in a worker with `worker`). @param {Element} element */
 export function isCustomTag(element) {
   return element.localName === "py-script" || element.localName === "mpy-script";
 }
@@ -36,6 +35,11 @@ export function isCustomTag(element) {
  * @param {Element} element @returns {TagType} */
 export function typeOf(element) {
   return /** @type {TagType} */ (isCustomTag(element) ? element.localName.slice(0, -"-script".length) : element.getAttribute("type"));
+}
+
+/** The code written inside `script`: its text, dedented (a <py-script>'s as customSource). @param {Element} script */
+export function inlineSource(script) {
+  return isCustomTag(script) ? customSource(script) : dedent(script.textContent ?? "");
 }
 
 /** A <py-script>'s code, as PyScript reads it: its text, dedented; if it holds HTML elements,

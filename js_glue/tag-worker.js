@@ -6,7 +6,7 @@
 
 import { readConfig } from "./config.js";
 import { PyWorker } from "./main.js";
-import { announce, configParser, dedent, INTERPRETER, pageConfig } from "./tag-element.js";
+import { announce, configParser, inlineSource, INTERPRETER, isCustomTag, pageConfig, targetOf } from "./tag-element.js";
 import { showError } from "./tag-errors.js";
 
 /** @typedef {import("./tag-terminal.js").TagTerminal} TagTerminal */
@@ -59,7 +59,9 @@ export class WorkerTags {
       const id = script.id || (script.id = `${type}-w${this.#numbered++}`);
       this.#registry.lend(id, lent);
       if (script.hasAttribute("terminal")) terminal = await (await import("./tag-terminal.js")).TagTerminal.open(script);
-      const src = script.getAttribute("src") ?? URL.createObjectURL(new Blob([dedent(script.textContent ?? "")], { type: "text/x-python" }));
+      const src = script.getAttribute("src") ?? URL.createObjectURL(new Blob([inlineSource(script)], { type: "text/x-python" }));
+      // as PyScript: a <py-script worker> is its own display target, emptied and shown now
+      if (isCustomTag(script)) targetOf(script, id);
       const worker = PyWorker(src, {
         type: INTERPRETER[type],
         timeout: terminal ? TERMINAL_CALL_TIMEOUT_MS : WORKER_CALL_TIMEOUT_MS,

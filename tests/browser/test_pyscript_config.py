@@ -73,7 +73,9 @@ def custom_page(request, browser, tests_server):
     page.kind = request.param
     page.goto(f"{tests_server}/browser/pages/pyscript_config/custom-{request.param}.html")
     page.wait_for_function(
-        "document.getElementById('html')?.textContent.includes('True')", timeout=2 * BOOT_S)
+        "document.getElementById('html')?.textContent.includes('True')"
+        f" && document.getElementById('{request.param}-w0')?.textContent.includes('worker')",
+        timeout=2 * BOOT_S)
     yield page
     page.close()
 
@@ -88,3 +90,13 @@ def test_py_script_elements_run_on_the_pages_thread(custom_page):
         f"getComputedStyle(document.getElementById('{kind}-0')).display") == "block"
     # content with HTML elements: its HTML is the code, unescaped
     assert custom_page.inner_text("#html") == "a<b>bold</b> True"
+
+
+def test_a_py_script_element_with_worker_runs_in_a_worker(custom_page):
+    """As PyScript 0.7.31 (polyscript runs a <py-script worker> in a worker): numbered as a
+    worker tag, its own display target, emptied of its code and shown."""
+    kind = custom_page.kind
+    assert custom_page.inner_text(f"#{kind}-w0") == f"worker True\n{kind}-w0"
+    assert custom_page.evaluate(
+        f"getComputedStyle(document.getElementById('{kind}-w0')).display") == "block"
+    assert not custom_page.errors(), custom_page.errors()
