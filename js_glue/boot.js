@@ -56,13 +56,13 @@ export async function bootPyodide(src, { snapshot = true, keep = keepWhenIdle } 
   const code = src ? fetchOk(new URL(src)).then((r) => r.text()) : Promise.resolve("");
   const fetched = Promise.all([packages, code]);
   fetched.catch(() => {}); // awaited below (a rejection before then is not unhandled)
-  const [{ loadPyodide }, kept] = await Promise.race([
+  /** `step`'s outcome, or sooner the failure of a fetch: a missing file fails the boot at once */
+  const unlessFetchFails = (/** @type {Promise<any>} */ step) => Promise.race([step, fetched.then(() => step)]);
+  const [{ loadPyodide }, kept] = await unlessFetchFails(
     Promise.all([pyodideModule, use ? Promise.all([key, keepWaiting()]).then(([k]) => readSnapshot(k)) : null]),
-    fetched.then(() => new Promise(() => {})), // only its failure, at once
-  ]);
+  );
   mark("inputs");
-  const started = startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep);
-  const { pyodide, used } = await Promise.race([started, fetched.then(() => started)]);
+  const { pyodide, used } = await unlessFetchFails(startPyodide(loadPyodide, indexURL, use ? await key : null, kept, keep));
   mark("pyodide");
   installPackages(pyodide, await packages);
   mark("packages");

@@ -58,7 +58,12 @@ const BLOB_BYTES = 1 << 16;
 function asBody(body) {
   if (body === null) return null;
   if (body.byteLength >= BLOB_BYTES) return new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (body)]);
-  return body.byteLength === body.buffer.byteLength ? body : body.slice();
+  return ownBuffer(body);
+}
+
+/** `bytes`, in an ArrayBuffer of their own (a copy if they view a larger one). @param {Uint8Array} bytes */
+function ownBuffer(bytes) {
+  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** @param {string} text base64 @returns {ArrayBuffer} */
@@ -195,7 +200,7 @@ export class RelayCaller {
     }
     const seq = ++this.seq;
     this.suspended = true;
-    const body = frame.byteLength === frame.buffer.byteLength ? frame.buffer : frame.slice().buffer;
+    const body = ownBuffer(frame).buffer; // transferred to the page
     // the page takes the call only until `deadline`, a margin before this end gives up on it:
     // a call not taken by then is withdrawn (UNCLAIMED: nothing ran), else it may have run (BUSY)
     const deadline = Date.now() + this.timeoutMs - Math.min(TAKEN_MARGIN_MS, this.timeoutMs / 4);

@@ -83,10 +83,7 @@ class StubTransport:
         as a scalar (an error, a proxy, a list) is decoded by `decode`."""
         self.withdrawn = False
         count = len(args) | 4 if this else len(args)
-        if not args:
-            got = self._request(op, target, subject, count)
-        else:
-            got = self._request(op, target, subject, count, *args)
+        got = self._request(op, target, subject, count, *args)
         if got is not self._undefined:
             return got
         return decode(self._kept(self._stub.outcome))
