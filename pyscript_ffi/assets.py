@@ -225,7 +225,8 @@ def glue_bundle() -> Path:
     files (collect wrote the bundles over the sources). In a checkout:
     ``build/glue/<digest of the sources>/``, made here on first use after a change of js_glue/ or
     package-lock.json (several processes may make it at once: the first folder renamed into
-    place wins). Raises MissingAsset if esbuild is missing or fails."""
+    place wins), which then removes all but the GLUE_KEPT newest of the others. Raises
+    MissingAsset if esbuild is missing or fails."""
     global _glue_cache
     if installed():
         return INSTALLED
@@ -244,8 +245,24 @@ def glue_bundle() -> Path:
         out = base / "build" / "glue" / digest.hexdigest()[:16]
         if not out.is_dir():
             _esbuild_glue(base, glue, out)
+            _prune_glue(out)
         _glue_cache = (key, out)
         return out
+
+
+#: how many bundles of older sources build/glue/ keeps beside the newest (a branch switched back
+#: and forth, or a server of the same checkout still serving one); each is about 1 MB
+GLUE_KEPT = 3
+
+
+def _prune_glue(newest: Path) -> None:
+    """Remove the bundles of build/glue/ but `newest` and the GLUE_KEPT last made before it (a
+    folder being made, ``.partial-*``, is not one of them)."""
+    made = [path for path in newest.parent.iterdir()
+            if path.is_dir() and path != newest and not path.name.startswith(".")]
+    made.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in made[GLUE_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)  # another process may be removing it too
 
 
 def _esbuild_glue(base: Path, glue: Path, out: Path) -> None:

@@ -191,6 +191,23 @@ def test_the_glue_is_served_bundled_and_minified_with_source_maps(monkeypatch):
         '<head><script src="./_ffi/main.js">')
 
 
+def test_a_new_glue_bundle_removes_all_but_the_few_made_before_it(tmp_path):
+    glue = tmp_path / "glue"
+    folders = [glue / f"{n:016x}" for n in range(6)]
+    for age, folder in enumerate(reversed(folders)):  # folders[0] the oldest
+        folder.mkdir(parents=True)
+        (folder / "main.js").write_text("//")
+        os.utime(folder, (1_000_000 - age * 60, 1_000_000 - age * 60))
+    partial = glue / ".partial-x"  # another process's bundle, being made
+    partial.mkdir()
+    newest = folders[-1]
+    os.utime(newest, None)
+    assets._prune_glue(newest)
+    kept = sorted(p.name for p in glue.iterdir())
+    assert kept == sorted([".partial-x", newest.name,
+                           *(f.name for f in folders[-1 - assets.GLUE_KEPT:-1])])
+
+
 def test_a_built_site_has_the_bundles_the_hints_and_gzip_siblings(tmp_path):
     app = tmp_path / "app"
     app.mkdir()
