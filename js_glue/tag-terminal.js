@@ -4,14 +4,17 @@
 // the tag's `target` element, else in a <py-terminal> (<mpy-terminal>) made after the tag; the
 // tag gets `terminal` (the xterm Terminal, `__terminal__` in Python) and `process(code)`.
 //
-// Keys, as a line-based terminal reads them: printable keys and pastes are echoed into the
-// line, Backspace removes its last character, Enter hands it to the waiting input(), Ctrl-C
-// interrupts the tag's worker (KeyboardInterrupt in its Python; keys typed ahead are dropped)
-// and Ctrl-D on an empty line ends the input (EOFError). Keys typed while no input() waits are
-// kept, and echoed when the next one asks. Arrow and function keys are ignored. The terminal fits its element's width, again whenever the element is resized.
+// Keys: the line input() reads is edited as a shell's is (line-edit.js: the arrows, Home and
+// End, Backspace and Delete, Ctrl-U/K, Up and Down for the lines entered before), Enter hands it
+// to the waiting input(), Ctrl-C interrupts the tag's worker (KeyboardInterrupt in its Python;
+// keys typed ahead are dropped) and Ctrl-D on an empty line ends the input (EOFError). Keys
+// typed while no input() waits are kept, and echoed when the next one asks. The terminal fits
+// its element's width, again whenever the element is resized.
 //
 // xterm.js and its fit addon are loaded on the first terminal only, from /_ffi/bundles/
 // (bundles/xterm.js, bundled by pyscript_ffi/assets.py).
+
+import { KEYS, LineEdit } from "./line-edit.js";
 
 /** xterm's options, as PyScript sets them for a terminal that reads input */
 const OPTIONS = {
@@ -62,8 +65,8 @@ export class TagTerminal {
   xterm;
   /** what Ctrl-C does: set by the tag's runner (its worker's interrupt()) */
   onInterrupt = () => {};
-  /** the line being typed */
-  #line = "";
+  /** @type {LineEdit} the line being typed */
+  #edit;
   /** @type {string[]} keys typed while no input() waits: echoed once one asks */
   #ahead = [];
   /** @type {((line: string | null) => void) | null} the waiting input()'s */
@@ -95,12 +98,13 @@ export class TagTerminal {
 
   constructor(/** @type {any} */ xterm) {
     this.xterm = xterm;
+    this.#edit = new LineEdit(() => xterm.cols);
     xterm.onData((/** @type {string} */ data) => this.type(data));
   }
 
   /** Take keys as if typed (xterm's onData gives them; a paste comes as one string). */
   type(/** @type {string} */ data) {
-    for (const key of data.replace(/\x1b(\[[0-9;?]*[A-Za-z~]|O.|.)/g, "")) {
+    for (const [key] of data.matchAll(KEYS)) {
       if (key === "\x03") this.#interrupt();
       else if (this.#answer) this.#key(key);
       else this.#ahead.push(key);
@@ -110,6 +114,7 @@ export class TagTerminal {
   /** input(prompt): show the prompt, then resolve to the next line typed (null: Ctrl-D). */
   input = (/** @type {string} */ prompt) => {
     this.xterm.write(prompt);
+    this.#edit.begin(prompt);
     const line = new Promise((resolve) => (this.#answer = resolve));
     const ahead = this.#ahead.splice(0);
     while (this.#answer && ahead.length) this.#key(/** @type {string} */ (ahead.shift()));
@@ -127,40 +132,16 @@ export class TagTerminal {
     const afterReturn = this.#afterReturn;
     this.#afterReturn = key === "\r";
     if (key === "\n" && afterReturn) return;
-    if (key === "\r" || key === "\n") this.#enter();
-    else if (key === "\x7f" || key === "\b") this.#backspace();
-    else if (key === "\x04") this.#endOfInput();
-    else if (key >= " ") {
-      this.#line += key;
-      this.xterm.write(key);
-    }
-  }
-
-  #enter() {
-    const line = this.#line;
-    this.#line = "";
-    this.xterm.write("\r\n");
-    this.#give(line);
-  }
-
-  #backspace() {
-    if (!this.#line) return;
-    this.#line = Array.from(this.#line).slice(0, -1).join("");
-    this.xterm.write("\b \b");
+    const { echo, line } = this.#edit.key(key);
+    if (echo) this.xterm.write(echo);
+    if (line !== undefined) this.#give(line);
   }
 
   #interrupt() {
-    this.xterm.write("^C\r\n");
-    this.#line = "";
+    this.xterm.write(`${this.#answer ? this.#edit.leave() : ""}^C\r\n`);
     this.#ahead = [];
     this.#answer = null; // the input() it answered ends with the KeyboardInterrupt
     this.onInterrupt();
-  }
-
-  #endOfInput() {
-    if (this.#line) return;
-    this.xterm.write("\r\n");
-    this.#give(null);
   }
 
   #give(/** @type {string | null} */ line) {

@@ -81,6 +81,18 @@ def test_a_worker_terminal_reads_input_is_interrupted_and_leaves_a_repl(worker_p
     wait_for_text(page, tag, ">>>")
     paste(page, "total * 2\nfor i in range(2):\n  print(i * 10)\n\n")
     wait_for_text(page, tag, "10\n>>>")
+    # the lines entered come back with Up, and are edited anywhere (js_glue/line-edit.js)
+    for _ in range(3):  # "  print(i * 10)", "for i in range(2):", "total * 2"
+        page.press("ArrowUp")
+    page.press("Home")
+    page.type("print(")
+    page.press("End")
+    page.type(" + 1)")
+    page.press("ArrowLeft")
+    page.press("Backspace")
+    page.type("2")
+    page.press("Enter")
+    wait_for_text(page, tag, "26\n>>>")
     page.press("Control+d")  # the end of input ends the REPL
     wait_for_text(page, tag, "bye")
     lines = text(page, tag).splitlines()
@@ -88,6 +100,7 @@ def test_a_worker_terminal_reads_input_is_interrupted_and_leaves_a_repl(worker_p
     assert lines[7:11] == ["add> ^C", "interrupted at 12", "cols True", "the REPL"]
     assert lines[11:17] == [">>> total * 2", "24", ">>> for i in range(2):", "...   print(i * 10)",
                             "... ", "0"]
+    assert lines[17:20] == ["10", ">>> print(total * 2 + 2)", "26"]
     assert page.count("div.py-error") == 0
 
 
