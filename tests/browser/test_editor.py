@@ -36,6 +36,15 @@ def wait_for_output(page, tag: str, expected: str, timeout: float = BOOT_S) -> N
         f".innerText.includes({expected!r})", timeout=timeout)
 
 
+def wait_for_run_end(page, tag: str, timeout: float = 30) -> None:
+    """Wait until editor tag `tag`'s run has ended: its button leaves its running state once the
+    worker's `run` answered, after the run's last printed line (each line is a call of its own,
+    which the page shows first); a click before then is the stop button's, not a new run."""
+    page.wait_for_function(
+        f"!document.getElementById({tag!r}).target.querySelector('[class*=editor-run-button]')"
+        ".classList.contains('running')", timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def editor_page(browser, tests_server):
     page = browser.new_page()
@@ -53,6 +62,7 @@ def test_editors_of_an_env_share_its_namespace_its_setup_and_its_config(editor_p
     wait_for_output(page, "first", "set up from the config's files")
     run(page, "second")
     wait_for_output(page, "second", "21", timeout=30)
+    wait_for_run_end(page, "second")
     page.evaluate("document.getElementById('second').process('x = 100')")
     run(page, "second")
     wait_for_output(page, "second", "101", timeout=30)
@@ -81,9 +91,7 @@ def test_the_stop_button_interrupts_a_pyodide_run_and_the_env_goes_on(editor_pag
     assert page.count("#slow-place .py-editor-run-button.running") == 1
     run(page, "slow")  # the button stops the run: a KeyboardInterrupt, caught by the code
     wait_for_output(page, "slow", "stopped, n > 0: True", timeout=30)
-    # the run ends just after its last print: the button leaves its running state then
-    page.wait_for_function(
-        "!document.querySelector('#slow-place .py-editor-run-button.running')", timeout=30)
+    wait_for_run_end(page, "slow")
     page.evaluate("document.getElementById('slow').code = 'print(n > 0)'")
     run(page, "slow")
     wait_for_output(page, "slow", "True", timeout=30)
