@@ -76,7 +76,9 @@ def test_a_worker_terminal_reads_input_is_interrupted_and_leaves_a_repl(worker_p
     page.press("Enter")
     page.type("7")  # typed ahead: echoed when input() asks for it
     page.press("Enter")
-    wait_for_text(page, tag, "total 12")
+    # the next input()'s prompt, not "total 12": the worker prints, then asks in a call of its
+    # own; a Ctrl-C between the two would come before the prompt, not while input() waits
+    wait_for_text(page, tag, "total 12\nadd>")
     page.press("Control+c")  # Ctrl-C while input() waits: KeyboardInterrupt in the worker
     wait_for_text(page, tag, ">>>")
     paste(page, "total * 2\nfor i in range(2):\n  print(i * 10)\n\n")
