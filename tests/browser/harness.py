@@ -82,3 +82,30 @@ def assert_no_leak(page):
     worker releases only once its own and the worker's JS collectors have both run)."""
     if page.kind == "pyodide":
         assert settle(page) == page.baseline, "main-thread handles leaked"
+
+
+#: Calls export `name` of tests/scenarios/core.py, waits until the page's function `hook` (a
+#: name in window.fixtures) was called by it, then `ms` more, then interrupts the worker; the
+#: call's error message, or null if it returned. The export calls `hook` inside its `try`: an
+#: interrupt sent after a fixed delay from the call instead could land before the try (a loaded
+#: machine, or the relay, can start a call late), be raised from the call itself and never be
+#: counted by the export. The `ms` after the hook let the worker reach its wait (or loop), the
+#: place the test means; if it is not there yet, the interrupt is still raised in the try.
+INTERRUPT_ONCE_STARTED = """async ([name, hook, ms]) => {
+    const real = fixtures[hook];
+    const started = new Promise((resolve) => {
+        fixtures[hook] = (...args) => { resolve(); return real(...args); };
+    });
+    const call = w.sync[name]();
+    const ended = call.then(() => {}, () => {});
+    try { await Promise.race([started, ended]); } finally { fixtures[hook] = real; }
+    await new Promise((r) => setTimeout(r, ms));
+    w.interrupt();
+    try { await call; return null; } catch (e) { return e.message; }
+}"""
+
+
+def interrupt_once_started(page, name: str, hook: str, ms: int = 300) -> str | None:
+    """Run INTERRUPT_ONCE_STARTED in the page: export `name`, interrupted `ms` after it called
+    the page's fixtures[`hook`]."""
+    return page.evaluate(INTERRUPT_ONCE_STARTED, [name, hook, ms])

@@ -10,6 +10,7 @@ from .harness import (
     assert_no_leak,
     check_scenario,
     harness_state,
+    interrupt_once_started,
     open_harness,
     scenario_names,
     scenario_page,
@@ -96,19 +97,10 @@ def test_call_times_out_when_main_thread_is_busy(browser, tests_server, kind):
     page.close()
 
 
-def _interrupt_after(page, export, ms):
-    """Call `export` in the worker, interrupt it after `ms`; the call's error message."""
-    return page.evaluate(
-        "async ([name, ms]) => { const call = w.sync[name]();"
-        " await new Promise((r) => setTimeout(r, ms)); w.interrupt();"
-        " try { await call; return null; } catch (e) { return e.message; } }",
-        [export, ms])
-
-
 def test_interrupt_while_waiting_for_the_page(core_page):
     """Both interpreters: the stub's wait wakes, the call raises KeyboardInterrupt, the worker
     carries on."""
-    error = _interrupt_after(core_page, "wait_for_page", 300)
+    error = interrupt_once_started(core_page, "wait_for_page", "never")
     assert error is not None and "KeyboardInterrupt" in error, error
     assert core_page.evaluate("w.sync.interrupted_count()") >= 1
     assert core_page.evaluate("w.sync.facts()") == FACTS  # still usable
@@ -119,7 +111,7 @@ def test_interrupt_running_python_on_pyodide(browser, tests_server):
     """Pyodide's interrupt buffer stops pure Python that never calls the page. (Pyodide only:
     MicroPython has no equivalent, docs/conversions.md; there the loop would run on.)"""
     page = open_harness(browser, tests_server, "/scenarios/core.py", kind="pyodide")
-    error = _interrupt_after(page, "spin", 300)
+    error = interrupt_once_started(page, "spin", "record")
     assert error is not None and "KeyboardInterrupt" in error, error
     assert page.evaluate("w.sync.interrupted_count()") == 1
     assert page.evaluate("w.sync.facts()") == FACTS  # still usable

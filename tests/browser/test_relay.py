@@ -22,6 +22,7 @@ from .harness import (
     assert_no_leak,
     check_scenario,
     harness_state,
+    interrupt_once_started,
     scenario_names,
     scenario_page,
 )
@@ -99,10 +100,7 @@ def test_interrupt_lands_at_the_next_call(core_page):
     """No shared memory: the page's interrupt() reaches the worker at its next call to the page
     (run_sync's polls are calls), which raises KeyboardInterrupt; the worker carries on."""
     before = core_page.evaluate("w.sync.interrupted_count()")
-    error = core_page.evaluate(
-        "async () => { const call = w.sync.wait_for_page();"
-        " await new Promise((r) => setTimeout(r, 300)); w.interrupt();"
-        " try { await call; return null; } catch (e) { return e.message; } }")
+    error = interrupt_once_started(core_page, "wait_for_page", "never")
     assert error is not None and "KeyboardInterrupt" in error, error
     assert core_page.evaluate("w.sync.interrupted_count()") == before + 1
     assert core_page.evaluate("w.statistics().serving.interrupts") >= 1

@@ -324,8 +324,11 @@ interrupts = []
 
 
 def spin():
-    """Pure Python that never calls the page: only Pyodide's interrupt buffer stops it."""
+    """Pure Python that never calls the page once it spins: only Pyodide's interrupt buffer
+    stops it. (It calls `fx.record` once first, inside the try, so the page knows the loop is
+    under way before it interrupts: tests/browser/harness.py's interrupt_once_started.)"""
     try:
+        fx.record("spinning")
         while True:
             pass
     except KeyboardInterrupt:
