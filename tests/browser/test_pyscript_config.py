@@ -72,9 +72,13 @@ def custom_page(request, browser, tests_server):
     page = browser.new_page()
     page.kind = request.param
     page.goto(f"{tests_server}/browser/pages/pyscript_config/custom-{request.param}.html")
+    # the worker's display("worker True", current_target()) writes its two values one DOM call
+    # after the other (pyscript/display.py): wait for the second, the target's own id, not for
+    # "worker", which shows before it
     page.wait_for_function(
         "document.getElementById('html')?.textContent.includes('True')"
-        f" && document.getElementById('{request.param}-w0')?.textContent.includes('worker')",
+        f" && document.getElementById('{request.param}-w0')?.textContent"
+        f".includes('{request.param}-w0')",
         timeout=2 * BOOT_S)
     yield page
     page.close()
