@@ -49,7 +49,12 @@ export async function readSnapshot(key) {
 export async function keepSnapshot(key, bytes) {
   if (!canKeep()) return;
   try {
-    await (await caches.open(CACHE)).put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+    if (await putFound(key, bytes)) return;
+    // WebKitGTK 2.50, at times, after a page of the origin closed while its put() was under
+    // way: a put() into the cache of that name resolves and keeps nothing, and the next boot's
+    // again; the cache made anew under the name keeps it (docs/browsers.md)
+    await caches.delete(CACHE);
+    if (!(await putFound(key, bytes))) throw new Error("the write resolved, yet nothing was kept");
   } catch (e) {
     // said once a page: every boot until then takes the long way, and each would say it again
     if (!refused) {
@@ -59,6 +64,13 @@ export async function keepSnapshot(key, bytes) {
     }
     refused = true;
   }
+}
+
+/** Put `bytes` under `key` in the cache; whether it is there once the put resolved. */
+async function putFound(/** @type {string} */ key, /** @type {Uint8Array} */ bytes) {
+  const cache = await caches.open(CACHE);
+  await cache.put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+  return (await cache.match(key)) !== undefined;
 }
 
 /** The longest a snapshot waits for an idle moment before it is kept anyway (ms). */

@@ -216,13 +216,9 @@ def test_a_page_closed_before_its_snapshot_is_kept_loses_nothing(page, browser, 
     after = _boot(page)
     assert after["use"] in ("made", "restored"), after
     _is_long_boot_like(after)
-    kept = page.evaluate(KEPT)
-    if not kept and browser.name == "webkit":
-        # a known WebKitGTK 2.50 fault, shown as XFAIL, not passed (docs/browsers.md): at times
-        # no later page keeps a snapshot there after one closed mid-write (seen in 2 full-suite
-        # runs of ~6 and once alone, 2026-12-06/07, with 5 s and then 30 s to keep it)
-        pytest.xfail("WebKitGTK kept no snapshot after a page closed while writing one")
-    assert len(kept) == 1
+    # in WebKitGTK the later page's first put() into the cache can keep nothing, at random
+    # (docs/browsers.md): kept all the same, in the cache made anew (js_glue/snapshot.js)
+    assert len(page.evaluate(KEPT)) == 1
     again = _boot(page)
     assert again["use"] == "restored"
     _is_long_boot_like(again)
