@@ -131,10 +131,9 @@ export class LineEdit {
     if (index < 0 || index > this.#history.length || index === this.#recalled) return "";
     if (this.#recalled === this.#history.length) this.#draft = this.#chars.join("");
     this.#recalled = index;
-    const home = this.#move(0);
     this.#chars = Array.from(index === this.#history.length ? this.#draft : this.#history[index]);
     this.#at = this.#chars.length;
-    return home + this.#redraw(0, true);
+    return this.#redraw(0, true);
   }
 
   /** Write the line from index `from` on (clearing what was drawn after it if `shrunk`), then
@@ -143,9 +142,11 @@ export class LineEdit {
     let echo = this.#move(from) + this.#chars.slice(from).join("");
     const end = this.#start + this.#chars.length;
     // a line that ends at a row's end leaves the cursor waiting to wrap, on that row: a space
-    // and a carriage return put it at the next row's start, where the index says it is
-    if (end > 0 && end % this.#width() === 0) echo += " \r";
-    if (shrunk || end % this.#width() === 0) echo += "\x1b[J";
+    // and a carriage return put it at the next row's start, where the index says it is (and
+    // the space is cleared with the rest)
+    const atRowEnd = end > 0 && end % this.#width() === 0;
+    if (atRowEnd) echo += " \r";
+    if (shrunk || atRowEnd) echo += "\x1b[J";
     this.#drawn = this.#chars.length;
     return echo + this.#move(this.#at);
   }

@@ -20,6 +20,7 @@
 import { Failure, PROTOCOL_VERSION } from "./protocol.js";
 import { ProtocolError } from "./errors.js";
 import { RELAY_HEADER, RELAY_REPLY_HEADER } from "./relay.js";
+import { owned } from "./wire.js";
 
 /** ms an XMLHttpRequest waits beyond the call's timeout (the service worker answers at the timeout) */
 const MARGIN_MS = 2000;
@@ -58,12 +59,7 @@ const BLOB_BYTES = 1 << 16;
 function asBody(body) {
   if (body === null) return null;
   if (body.byteLength >= BLOB_BYTES) return new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (body)]);
-  return ownBuffer(body);
-}
-
-/** `bytes`, in an ArrayBuffer of their own (a copy if they view a larger one). @param {Uint8Array} bytes */
-function ownBuffer(bytes) {
-  return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  return owned(body);
 }
 
 /** @param {string} text base64 @returns {ArrayBuffer} */
@@ -200,7 +196,7 @@ export class RelayCaller {
     }
     const seq = ++this.seq;
     this.suspended = true;
-    const body = ownBuffer(frame).buffer; // transferred to the page
+    const body = owned(frame).buffer; // transferred to the page
     // the page takes the call only until `deadline`, a margin before this end gives up on it:
     // a call not taken by then is withdrawn (UNCLAIMED: nothing ran), else it may have run (BUSY)
     const deadline = Date.now() + this.timeoutMs - Math.min(TAKEN_MARGIN_MS, this.timeoutMs / 4);
