@@ -17,7 +17,7 @@ import { bootMicroPython, bootPyodide, consoleOutput, mark } from "./boot.js";
 import { prepare } from "./environment.js";
 import { toHex } from "./micro.js";
 import { INTERRUPT_SIGNAL, Message, Slot } from "./protocol.js";
-import { Caller } from "./stub.js";
+import { Caller, interruptBuffer } from "./stub.js";
 import { RelayCaller } from "./relay-stub.js";
 import { micropythonStub, pyodideStub } from "./python-stub.js";
 
@@ -122,7 +122,7 @@ async function boot({ type, buffer, doorbell, relay, lane, src, timeoutMs, tag, 
   // the page's interrupt() stores SIGINT here: Pyodide raises KeyboardInterrupt in running code
   if (buffer) {
     interruptWord = new Int32Array(buffer, Slot.INTERRUPT * 4, 1);
-    pyodide.setInterruptBuffer(interruptWord);
+    pyodide.setInterruptBuffer(/** @type {any} */ (interruptBuffer(interruptWord)));
   }
   pyodide.registerJsModule("_pyscript_ffi_stub", pyodideStub(caller, (message) => self.postMessage(message)));
   const app = pyodide.pyimport("pyscript_ffi._pyodide").start_worker();

@@ -90,7 +90,8 @@ def assert_no_leak(page):
 #: interrupt sent after a fixed delay from the call instead could land before the try (a loaded
 #: machine, or the relay, can start a call late), be raised from the call itself and never be
 #: counted by the export. The `ms` after the hook let the worker reach its wait (or loop), the
-#: place the test means; if it is not there yet, the interrupt is still raised in the try.
+#: place the test means; if it is not there yet, the interrupt is still raised in the try. An
+#: interrupt not raised within 60 s ends the wait with a message saying so.
 INTERRUPT_ONCE_STARTED = """async ([name, hook, ms]) => {
     const real = fixtures[hook];
     const started = new Promise((resolve) => {
@@ -101,7 +102,9 @@ INTERRUPT_ONCE_STARTED = """async ([name, hook, ms]) => {
     try { await Promise.race([started, ended]); } finally { fixtures[hook] = real; }
     await new Promise((r) => setTimeout(r, ms));
     w.interrupt();
-    try { await call; return null; } catch (e) { return e.message; }
+    const late = new Promise((r) => setTimeout(r, 60000)).then(() => "not raised within 60 s");
+    try { return await Promise.race([call.then(() => null), late]); }
+    catch (e) { return e.message; }
 }"""
 
 

@@ -68,10 +68,24 @@ def churn():
         raise
 
 
+def spin_through(n):
+    """Spin in pure Python until interrupted, `n` times over: before each spin, tell the page
+    (`fx.spinning`, which then interrupts). Returns the KeyboardInterrupts caught."""
+    caught = 0
+    while caught < n:
+        try:
+            fx.spinning(caught)
+            while True:
+                pass
+        except KeyboardInterrupt:
+            caught += 1
+    return caught
+
+
 def report():
     deferred = getattr(_runtime.current().channel, "interrupts", None)
     return {"interrupts": len(interrupts), "unraisable": unraisable,
             "held": None if deferred is None else deferred.held}
 
 
-__export__ = ["settle", "withdrawn_release", "late_reply", "churn", "report"]
+__export__ = ["settle", "withdrawn_release", "late_reply", "churn", "spin_through", "report"]
