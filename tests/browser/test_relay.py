@@ -216,6 +216,14 @@ def test_the_examples_run_without_isolation(browser, plain_examples_server, kind
 # -- faults: Chromium only, through Playwright (`chromium`: a context that blocks service
 # workers, and the DevTools protocol that stops them), which the engine-neutral driver lacks
 
+def _wait_until(check, what, seconds=60):
+    """Poll `check` (off the page's thread: the page may be busy) until true, `seconds` at most."""
+    end = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < end, f"not within {seconds} s: {what}"
+        time.sleep(0.02)
+
+
 def chromium_relay_page(context, base_url, src, kind="pyodide"):
     """A relay page whose worker's calls all go through the service worker (the faults under
     test are its), not over Pyodide's suspending lane."""
@@ -251,10 +259,23 @@ def test_the_service_worker_stopped_mid_call(chromium, plain_server, kind):
         page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", kind)
         cdp = context.new_cdp_session(page)
         cdp.send("ServiceWorker.enable")
-        page.evaluate("() => { window.started = performance.now();"
-                      " window.outcome = w.sync.call_through(1500)"
-                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
-        page.wait_for_timeout(500)
+        # stopped once the page runs the call (its thread then busy for 1.5 s): the page says so
+        # to the service worker, on a BroadcastChannel, just before it starts
+        (relay,) = [s for s in context.service_workers if s.url.endswith(RELAY_SCRIPT)]
+        relay.evaluate("() => { self.busyStarted = false; const c = new BroadcastChannel("
+                       "'test_relay'); c.onmessage = () => { self.busyStarted = true; }; }")
+        page.evaluate("""() => {
+            const real = fixtures.busy;
+            fixtures.busy = (ms) => {
+                new BroadcastChannel('test_relay').postMessage('busy');
+                fixtures.busy = real;
+                return real(ms);
+            };
+            window.started = performance.now();
+            window.outcome = w.sync.call_through(1500)
+                .then((o) => ({ ...o, ms: performance.now() - window.started }));
+        }""")
+        _wait_until(lambda: relay.evaluate("() => self.busyStarted"), "the page ran the call")
         cdp.send("ServiceWorker.stopAllWorkers")
         outcome = page.evaluate("window.outcome")
         assert outcome["first"] == "answered" and outcome["after"] == "after", outcome
@@ -300,10 +321,7 @@ def test_a_service_worker_that_fails_its_answer_loses_the_call(chromium, plain_s
         page = chromium_relay_page(context, plain_server, "/scenarios/relay.py", kind)
         workers = [s for s in context.service_workers if s.url.endswith("relay-serviceworker.js")]
         assert len(workers) == 1, [s.url for s in context.service_workers]
-        page.evaluate("() => { window.started = performance.now();"
-                      " window.outcome = w.sync.call_through(800)"
-                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
-        page.wait_for_timeout(200)
+        # (set before the call: the first Response the service worker makes is its answer)
         workers[0].evaluate(
             """() => {
               const Real = Response;
@@ -315,6 +333,9 @@ def test_a_service_worker_that_fails_its_answer_loses_the_call(chromium, plain_s
                 }
               };
             }""")
+        page.evaluate("() => { window.started = performance.now();"
+                      " window.outcome = w.sync.call_through(800)"
+                      ".then((o) => ({ ...o, ms: performance.now() - window.started })); }")
         outcome = page.evaluate("window.outcome")
         assert outcome["first"].startswith("ChannelError: the service worker that carried the "
                                            "call to the page went away"), outcome
