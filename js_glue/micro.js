@@ -127,7 +127,8 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
     /**
      * One request of scalars, `[op, target, subject, [a0, a1, a2][:count & 3]]` plus the
      * collected drops, coded here (scalar-frames.js); with `count & 4`, `subject` is the handle
-     * id of a page object (a method call's `this`), sent as its REMOTE reference. Returns the
+     * id of a page object (a method call's `this`), sent as its REMOTE reference, and so is
+     * argument i where bit 3 + i of `count` is set. Returns the
      * reply's value when MicroPython's FFI gives it exactly; else undefined, with the reply in
      * the pinned bytearray and `outcome` set as roundtripAt returns (a length, minus a length,
      * or "!" and a Failure code). Python (_micro.py `StubTransport.request_scalars`) checks
@@ -139,7 +140,9 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
     request(op, target, subject, count, a0, a1, a2) {
       const drops = dropped.length ? dropped.splice(0).flatMap((id) => [id, 1]) : NO_DROPS;
       const n = count & 3;
+      const handles = count >> 3;
       const args = n === 0 ? NO_ARGS : [a0, a1, a2].slice(0, n);
+      for (let i = 0; handles && i < n; i++) if ((handles >> i) & 1) args[i] = new RemoteRef(args[i]);
       const frame = encodeScalarRequest(op, target, count & 4 ? new RemoteRef(subject) : subject, args, drops);
       const reply = roundtrip(frame);
       stub.requests++;

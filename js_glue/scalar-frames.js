@@ -3,10 +3,10 @@
 // (broker/minipack.py) takes ~16 us of a MicroPython worker's read to code the request and
 // decode the reply; here the same bytes take well under 1 us. Only what both sides give exactly
 // is coded here: a request whose subject and arguments are JS scalars (null, booleans, numbers,
-// strings), and a reply that is one value MicroPython's FFI turns into the same Python value the
+// strings) or page objects' handles (`RemoteRef`: `el.appendChild(child)`), and a reply that is one value MicroPython's FFI turns into the same Python value the
 // Python codec would make. Anything else is left to Python, unchanged.
 
-/** A page object's handle id, sent as the REMOTE reference to it (a method call's `this`). */
+/** A page object's handle id, sent as the REMOTE reference to it (a method call's `this`, or an argument). */
 export class RemoteRef {
   constructor(/** @type {number} */ id) {
     this.id = id;
@@ -31,7 +31,7 @@ let view = scratchView();
  * other number as a float64.
  * @param {number} op @param {number} target
  * @param {null | boolean | number | string | RemoteRef} subject
- * @param {(null | boolean | number | string)[]} args @param {number[]} drops
+ * @param {(null | boolean | number | string | RemoteRef)[]} args @param {number[]} drops
  * @returns {Uint8Array} a view of the scratch buffer, valid until the next call
  */
 export function encodeScalarRequest(op, target, subject, args, drops) {
@@ -46,7 +46,7 @@ export function encodeScalarRequest(op, target, subject, args, drops) {
   at = packInt(at, target);
   at = subject instanceof RemoteRef ? packRemote(at, subject.id) : packScalar(at, subject);
   at = packArrayHeader(at, args.length);
-  for (const arg of args) at = packScalar(at, arg);
+  for (const arg of args) at = arg instanceof RemoteRef ? packRemote(at, arg.id) : packScalar(at, arg);
   if (drops.length) {
     at = packArrayHeader(at, drops.length);
     for (const drop of drops) at = packInt(at, drop);

@@ -6,8 +6,9 @@ by element, so frames do not cross its FFI as objects. Where the stub (js_glue/m
 MicroPython's wasm memory, a request crosses as its address (``uctypes.addressof``) and length,
 and the stub reads it in place; the reply comes back written into a bytearray pinned here, as
 its length (or, too large for it, into a bytearray of its size); and a request whose subject and
-arguments are scalars is coded by the stub itself, which returns a scalar reply as the value
-(`StubTransport.request_scalars`: minipack's coding was ~16 us of a ~37 us read). Elsewhere (a
+arguments are scalars or proxies of page objects is coded by the stub itself, which returns a
+scalar reply as the value (`StubTransport.request_scalars`: minipack's coding was ~16 us of a
+~37 us read). Elsewhere (a
 MicroPython that PyScript booted) frames cross as hex strings: ``bytes.hex()`` and
 ``bytes.fromhex()`` are C code in MicroPython. (Its own FFI also turns ints beyond 32 bits into
 0, and an integral JavaScript number into an int: only small ints cross it, and floats and ints
@@ -75,14 +76,15 @@ class StubTransport:
         # `frame` is alive meanwhile
         return self._kept(self._roundtrip_at(addressof(frame), len(frame)))
 
-    def _request_scalars(self, op, target, subject, args, decode, this=False):
+    def _request_scalars(self, op, target, subject, args, decode, this=False, handles=0):
         """One request whose subject and arguments are scalars (`Channel.request` checks:
-        values MicroPython's FFI gives JavaScript exactly), or whose subject is the handle of a
-        page object (`this`: a method call's), coded and its reply decoded by the stub
-        (micro.js ``request``: ~16 us of minipack per read saved); a reply the stub cannot give
-        as a scalar (an error, a proxy, a list) is decoded by `decode`."""
+        values MicroPython's FFI gives JavaScript exactly) or handles of page objects (the
+        subject with `this`, a method call's; argument i where bit i of `handles` is set),
+        coded and its reply decoded by the stub (micro.js ``request``: ~16 us of minipack per
+        read saved); a reply the stub cannot give as a scalar (an error, a proxy, a list) is
+        decoded by `decode`."""
         self.withdrawn = False
-        count = len(args) | 4 if this else len(args)
+        count = len(args) | (4 if this else 0) | handles << 3
         got = self._request(op, target, subject, count, *args)
         if got is not self._undefined:
             return got

@@ -44,6 +44,25 @@ def _scalars(args: tuple[Any, ...] | list[Any]) -> bool:
     return True
 
 
+def _with_handles(args: tuple[Any, ...] | list[Any],
+                  channel: Channel) -> tuple[list[Any], int] | None:
+    """`args` as MicroPython's stub codes them when some are page objects: each proxy of
+    `channel` as its handle id, with a mask of their places (bit i: argument i); None if an
+    argument is neither a `_scalar` nor such a proxy, or there are more than three."""
+    if len(args) > 3:
+        return None
+    sent, handles = list(args), 0
+    for i, value in enumerate(args):
+        if _scalar(value):
+            continue
+        handle_of = getattr(type(value), "_ffi_handle", None)  # a JsProxy (not a MethodCall)
+        if handle_of is None:
+            return None
+        sent[i] = handle_of(value, channel)  # (a proxy of another channel raises, as it would)
+        handles |= 1 << i
+    return sent, handles
+
+
 def _scalar(value: Any) -> bool:
     """Whether `value` is one MicroPython's FFI gives JavaScript exactly: None, a bool, a str, a
     float, or an int it keeps small (31 bits; it makes larger ones 0)."""
@@ -213,13 +232,19 @@ class Channel:
         `plain`: the caller knows that `args` hold no dict and nothing to resolve (gather's key
         lists), so they are not inspected (~20 us in Pyodide for gather's ten lists)."""
         request_scalars = self._request_scalars
-        if request_scalars is not None and not self._drops and (not args or _scalars(args)):
+        if request_scalars is not None and not self._drops:
+            # arguments that are page objects go as their handles (a mask says which)
+            handles = 0
+            if args and not _scalars(args):
+                coded = _with_handles(args, self)
+                args, handles = coded if coded is not None else (args, -1)
             # a subject that is a page object (a method call's `this`) goes as its handle
             this = not _scalar(subject)
             handle_of: Any = getattr(type(subject), "_ffi_handle", None) if this else None
-            if not this or handle_of is not None:
+            if handles >= 0 and (not this or handle_of is not None):
                 sent = handle_of(subject, self) if this else subject
-                value = request_scalars(op, target, sent, args, self._codec.decode_result, this)
+                value = request_scalars(op, target, sent, args, self._codec.decode_result, this,
+                                        handles)
                 self._calls += 1
                 return value
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
