@@ -10,7 +10,7 @@
 // Requests of scalars are coded here rather than in Python (`request`, scalar-frames.js).
 
 import { Failure } from "./protocol.js";
-import { NOT_SCALAR, RemoteRef, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
+import { NOT_SCALAR, RemoteRef, decodeScalarListReply, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
 
 const DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
@@ -101,6 +101,32 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
     held = reply; // (it may be a view into the shared buffer: takeReply comes first)
     return -reply.length;
   };
+  /**
+   * A request coded here (encodeScalarRequest) with the collected drops, and its reply decoded
+   * by `decode` (see `request`).
+   * @param {number} op @param {number} target @param {any} subject @param {any[]} args
+   * @param {(reply: Uint8Array) => any} decode
+   */
+  const send = (op, target, subject, args, decode) => {
+    const drops = dropped.length ? dropped.splice(0).flatMap((id) => [id, 1]) : NO_DROPS;
+    const frame = encodeScalarRequest(op, target, subject, args, drops);
+    const reply = roundtrip(frame);
+    stub.requests++;
+    stub.sent += frame.length;
+    if (typeof reply === "string") {
+      // nothing ran: the drops go out with the next request (as the channel's own)
+      if (reply === Failure.UNCLAIMED || reply === Failure.WITHDRAWN) {
+        for (let i = 0; i < drops.length; i += 2) dropped.push(drops[i]);
+      }
+      stub.outcome = `!${reply}`;
+      return undefined;
+    }
+    stub.received += reply.length;
+    const value = decode(reply);
+    if (value !== NOT_SCALAR) return value;
+    stub.outcome = keep(reply);
+    return undefined;
+  };
   const stub = {
     timeoutMs,
     pause,
@@ -138,30 +164,24 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
      * @param {any} [a0] @param {any} [a1] @param {any} [a2]
      */
     request(op, target, subject, count, a0, a1, a2) {
-      const drops = dropped.length ? dropped.splice(0).flatMap((id) => [id, 1]) : NO_DROPS;
       const n = count & 3;
       const handles = count >> 3;
       const args = n === 0 ? NO_ARGS : [a0, a1, a2].slice(0, n);
       for (let i = 0; handles && i < n; i++) if ((handles >> i) & 1) args[i] = new RemoteRef(args[i]);
-      const frame = encodeScalarRequest(op, target, count & 4 ? new RemoteRef(subject) : subject, args, drops);
-      const reply = roundtrip(frame);
-      stub.requests++;
-      stub.sent += frame.length;
-      if (typeof reply === "string") {
-        // nothing ran: the drops go out with the next request (as the channel's own)
-        if (reply === Failure.UNCLAIMED || reply === Failure.WITHDRAWN) {
-          for (let i = 0; i < drops.length; i += 2) dropped.push(drops[i]);
-        }
-        stub.outcome = `!${reply}`;
-        return undefined;
-      }
-      stub.received += reply.length;
-      const value = decodeScalarReply(reply);
-      if (value !== NOT_SCALAR) return value;
-      stub.outcome = keep(reply);
-      return undefined;
+      return send(op, target, count & 4 ? new RemoteRef(subject) : subject, args, decodeScalarReply);
     },
-    /** requests coded by `request`, their bytes and their replies' (the channel's statistics) */
+    /**
+     * One request `[op, target, null, lists]` whose arguments are lists of strings and small ints
+     * (gather's key lists), given as their JSON text (`keysJson`: MicroPython's json.dumps, C, is
+     * quicker than handing lists over its FFI), coded here. Returns the reply's JSON text when
+     * it is a list of values decodeScalarListReply takes (Python's json.loads reads it back),
+     * else undefined as `request` does.
+     * @param {number} op @param {number} target @param {string} keysJson
+     */
+    requestKeys(op, target, keysJson) {
+      return send(op, target, null, JSON.parse(keysJson), decodeScalarListReply);
+    },
+    /** requests coded here (`request`, `requestKeys`), their bytes and their replies' (the channel's statistics) */
     requests: 0,
     sent: 0,
     received: 0,

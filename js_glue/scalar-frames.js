@@ -3,8 +3,10 @@
 // (broker/minipack.py) takes ~16 us of a MicroPython worker's read to code the request and
 // decode the reply; here the same bytes take well under 1 us. Only what both sides give exactly
 // is coded here: a request whose subject and arguments are JS scalars (null, booleans, numbers,
-// strings) or page objects' handles (`RemoteRef`: `el.appendChild(child)`), and a reply that is one value MicroPython's FFI turns into the same Python value the
-// Python codec would make. Anything else is left to Python, unchanged.
+// strings), page objects' handles (`RemoteRef`: `el.appendChild(child)`) or lists of scalars
+// (gather's key lists), and a reply that is one value MicroPython's FFI turns into the same
+// Python value the Python codec would make, or a list of such values whose JSON text
+// MicroPython's json.loads reads back exactly. Anything else is left to Python, unchanged.
 
 /** A page object's handle id, sent as the REMOTE reference to it (a method call's `this`, or an argument). */
 export class RemoteRef {
@@ -31,12 +33,16 @@ let view = scratchView();
  * other number as a float64.
  * @param {number} op @param {number} target
  * @param {null | boolean | number | string | RemoteRef} subject
- * @param {(null | boolean | number | string | RemoteRef)[]} args @param {number[]} drops
+ * @param {(Scalar | RemoteRef | Scalar[])[]} args (a list: its scalars, as an array)
+ * @param {number[]} drops
  * @returns {Uint8Array} a view of the scratch buffer, valid until the next call
  */
 export function encodeScalarRequest(op, target, subject, args, drops) {
   let bound = 32 + 9 * (args.length + drops.length) + stringBound(subject);
-  for (const arg of args) bound += stringBound(arg);
+  for (const arg of args) {
+    if (!Array.isArray(arg)) bound += stringBound(arg);
+    else for (const item of arg) bound += 9 + stringBound(item);
+  }
   if (bound > scratch.length) {
     scratch = new Uint8Array(Math.max(bound, 2 * scratch.length));
     view = scratchView();
@@ -46,7 +52,14 @@ export function encodeScalarRequest(op, target, subject, args, drops) {
   at = packInt(at, target);
   at = subject instanceof RemoteRef ? packRemote(at, subject.id) : packScalar(at, subject);
   at = packArrayHeader(at, args.length);
-  for (const arg of args) at = arg instanceof RemoteRef ? packRemote(at, arg.id) : packScalar(at, arg);
+  for (const arg of args) {
+    if (arg instanceof RemoteRef) at = packRemote(at, arg.id);
+    else if (!Array.isArray(arg)) at = packScalar(at, arg);
+    else {
+      at = packArrayHeader(at, arg.length);
+      for (const item of arg) at = packScalar(at, item);
+    }
+  }
   if (drops.length) {
     at = packArrayHeader(at, drops.length);
     for (const drop of drops) at = packInt(at, drop);
@@ -54,10 +67,12 @@ export function encodeScalarRequest(op, target, subject, args, drops) {
   return scratch.subarray(0, at);
 }
 
+/** @typedef {null | boolean | number | string} Scalar */
+
 /** @param {unknown} value bytes a string may take (3 a UTF-16 unit) and its header */
 const stringBound = (value) => (typeof value === "string" ? 3 * value.length + 5 : 0);
 
-/** @param {number} at @param {null | boolean | number | string} value @returns {number} */
+/** @param {number} at @param {Scalar} value @returns {number} */
 function packScalar(at, value) {
   if (value === null) {
     scratch[at] = 0xc0;
@@ -157,9 +172,14 @@ function packArrayHeader(/** @type {number} */ at, /** @type {number} */ n) {
     scratch[at] = 0x90 | n;
     return at + 1;
   }
-  scratch[at] = 0xdc;
-  view.setUint16(at + 1, n);
-  return at + 3;
+  if (n <= 0xffff) {
+    scratch[at] = 0xdc;
+    view.setUint16(at + 1, n);
+    return at + 3;
+  }
+  scratch[at] = 0xdd;
+  view.setUint32(at + 1, n);
+  return at + 5;
 }
 
 /**
@@ -169,46 +189,99 @@ function packArrayHeader(/** @type {number} */ at, /** @type {number} */ n) {
  * FFI makes an integral JS number a Python int), or a string of valid UTF-8. Else NOT_SCALAR:
  * an error reply, a proxy, bytes, a list, a dict, a 64-bit int, an integral float.
  * @param {Uint8Array} reply
- * @returns {null | boolean | number | string | typeof NOT_SCALAR}
+ * @returns {Scalar | typeof NOT_SCALAR}
  */
 export function decodeScalarReply(reply) {
+  if (reply.length < 3 || reply[0] !== 0x92 || reply[1] !== 0x00) return NOT_SCALAR;
+  const value = readScalar(reply, 2);
+  return end === reply.length ? value : NOT_SCALAR;
+}
+
+/**
+ * The JSON text of an OK reply `[0, [v0, v1, ...]]` (a gather's) whose items are each None, a
+ * bool, an int of 32 bits signed or a valid UTF-8 string, as decodeScalarReply gives them: text
+ * MicroPython's json.loads (C) reads back as the list broker/wire.py would decode, ~3 us for
+ * ten strings where Python's minipack took ~50. Else NOT_SCALAR, floats among the rest: JSON
+ * carries a float as decimal text, and MicroPython's parsing of decimals is not always the
+ * nearest double.
+ * @param {Uint8Array} reply
+ * @returns {string | typeof NOT_SCALAR}
+ */
+export function decodeScalarListReply(reply) {
   const n = reply.length;
   if (n < 3 || reply[0] !== 0x92 || reply[1] !== 0x00) return NOT_SCALAR;
   const code = reply[2];
-  if (n === 3) {
-    if (code < 0x80) return code;
-    if (code >= 0xe0) return code - 0x100;
-    if (code === 0xc0) return null;
-    if (code === 0xc2 || code === 0xc3) return code === 0xc3;
+  let count = code & 0x0f;
+  let at = 3;
+  if (code === 0xdc && n >= 5) {
+    count = (reply[3] << 8) | reply[4];
+    at = 5;
+  } else if (code === 0xdd && n >= 7) {
+    count = new DataView(reply.buffer, reply.byteOffset, n).getUint32(3);
+    at = 7;
+  } else if ((code & 0xf0) !== 0x90) {
     return NOT_SCALAR;
   }
-  if ((code & 0xe0) === 0xa0) return text(reply, 3, code & 0x1f);
+  if (count > n - at) return NOT_SCALAR; // each item takes a byte at least
+  const values = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const value = readScalar(reply, at);
+    if (value === NOT_SCALAR || (typeof value === "number" && !Number.isInteger(value))) return NOT_SCALAR;
+    values[i] = value;
+    at = end;
+  }
+  return at === n ? JSON.stringify(values) : NOT_SCALAR;
+}
+
+/** Where the value readScalar read ends (the next value's offset). */
+let end = 0;
+
+/**
+ * The scalar at `at` in `reply`, as decodeScalarReply takes them, and its end in `end`; else
+ * NOT_SCALAR.
+ * @param {Uint8Array} reply @param {number} at
+ * @returns {Scalar | typeof NOT_SCALAR}
+ */
+function readScalar(reply, at) {
+  const n = reply.length;
+  if (at >= n) return NOT_SCALAR;
+  const code = reply[at];
+  end = at + 1;
+  if (code < 0x80) return code;
+  if (code >= 0xe0) return code - 0x100;
+  if (code === 0xc0) return null;
+  if (code === 0xc2 || code === 0xc3) return code === 0xc3;
+  if ((code & 0xe0) === 0xa0) return text(reply, at + 1, code & 0x1f);
   const data = new DataView(reply.buffer, reply.byteOffset, n);
+  const fits = (/** @type {number} */ size) => {
+    end = at + 1 + size;
+    return end <= n;
+  };
   switch (code) {
     case 0xd9:
-      return n >= 4 ? text(reply, 4, reply[3]) : NOT_SCALAR;
+      return fits(1) ? text(reply, at + 2, reply[at + 1]) : NOT_SCALAR;
     case 0xda:
-      return n >= 5 ? text(reply, 5, data.getUint16(3)) : NOT_SCALAR;
+      return fits(2) ? text(reply, at + 3, data.getUint16(at + 1)) : NOT_SCALAR;
     case 0xdb:
-      return n >= 7 ? text(reply, 7, data.getUint32(3)) : NOT_SCALAR;
+      return fits(4) ? text(reply, at + 5, data.getUint32(at + 1)) : NOT_SCALAR;
     case 0xcc:
-      return n === 4 ? reply[3] : NOT_SCALAR;
+      return fits(1) ? reply[at + 1] : NOT_SCALAR;
     case 0xcd:
-      return n === 5 ? data.getUint16(3) : NOT_SCALAR;
+      return fits(2) ? data.getUint16(at + 1) : NOT_SCALAR;
     case 0xce:
-      return n === 7 && data.getUint32(3) <= 0x7fffffff ? data.getUint32(3) : NOT_SCALAR;
+      return fits(4) && data.getUint32(at + 1) <= 0x7fffffff ? data.getUint32(at + 1) : NOT_SCALAR;
     case 0xd0:
-      return n === 4 ? data.getInt8(3) : NOT_SCALAR;
+      return fits(1) ? data.getInt8(at + 1) : NOT_SCALAR;
     case 0xd1:
-      return n === 5 ? data.getInt16(3) : NOT_SCALAR;
+      return fits(2) ? data.getInt16(at + 1) : NOT_SCALAR;
     case 0xd2:
-      return n === 7 ? data.getInt32(3) : NOT_SCALAR;
+      return fits(4) ? data.getInt32(at + 1) : NOT_SCALAR;
     case 0xca:
-      return n === 7 ? fraction(data.getFloat32(3)) : NOT_SCALAR;
+      return fits(4) ? fraction(data.getFloat32(at + 1)) : NOT_SCALAR;
     case 0xcb:
-      return n === 11 ? fraction(data.getFloat64(3)) : NOT_SCALAR;
+      return fits(8) ? fraction(data.getFloat64(at + 1)) : NOT_SCALAR;
     case 0xd4: // fixext 1: UNDEFINED (type 0), whose payload is one zero byte
-      return n === 5 && reply[3] === 0 && reply[4] === 0 ? null : NOT_SCALAR;
+      return fits(2) && reply[at + 1] === 0 && reply[at + 2] === 0 ? null : NOT_SCALAR;
     default:
       return NOT_SCALAR;
   }
@@ -217,17 +290,19 @@ export function decodeScalarReply(reply) {
 /** A float MicroPython keeps a float (an integral one would become an int). */
 const fraction = (/** @type {number} */ x) => (Number.isInteger(x) || Object.is(x, -0) ? NOT_SCALAR : x);
 
-/** The UTF-8 string of `length` bytes at `start`, which must end the reply; else NOT_SCALAR. */
+/** The UTF-8 string of `length` bytes at `start` (its end in `end`), if the reply holds them
+ * and they are UTF-8; else NOT_SCALAR. */
 function text(/** @type {Uint8Array} */ reply, /** @type {number} */ start, /** @type {number} */ length) {
-  if (start + length !== reply.length) return NOT_SCALAR;
+  end = start + length;
+  if (end > reply.length) return NOT_SCALAR;
   if (length <= 64) {
     let ascii = "";
     let i = start;
-    for (; i < reply.length && reply[i] < 0x80; i++) ascii += String.fromCharCode(reply[i]);
-    if (i === reply.length) return ascii;
+    for (; i < end && reply[i] < 0x80; i++) ascii += String.fromCharCode(reply[i]);
+    if (i === end) return ascii;
   }
   try {
-    return decoder.decode(reply.slice(start)); // (a copy: TextDecoder refuses shared memory)
+    return decoder.decode(reply.slice(start, end)); // (a copy: TextDecoder refuses shared memory)
   } catch {
     return NOT_SCALAR; // not UTF-8 (a lone surrogate the page sent): Python raises its error
   }

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import { Channel } from "../../js_glue/channel.js";
 import { microStub, withMemory } from "../../js_glue/micro.js";
-import { NOT_SCALAR, RemoteRef, decodeScalarReply, encodeScalarRequest } from "../../js_glue/scalar-frames.js";
+import { NOT_SCALAR, RemoteRef, decodeScalarListReply, decodeScalarReply, encodeScalarRequest } from "../../js_glue/scalar-frames.js";
 
 const root = new URL("../../", import.meta.url);
 const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -177,6 +177,86 @@ test("encodeScalarRequest writes msgpack-python's bytes", () => {
   // [5, 9, REMOTE 300, [REMOTE 7, 1, REMOTE 70000]]: page objects as arguments (as wire.py's remote_ext)
   assert.equal(hex(encodeScalarRequest(5, 9, new RemoteRef(300), [new RemoteRef(7), 1, new RemoteRef(70000)], [])),
     "940509c705010000012c0093c70501000000070001c705010001117000");
+  // [17, 1, None, [["title"], ["body", "children", 0], [300]]]: a gather's key lists
+  assert.equal(hex(encodeScalarRequest(17, 1, null, [["title"], ["body", "children", 0], [300]], [])),
+    "941101c09391a57469746c6593a4626f6479a86368696c6472656e0091cd012c");
+  // sixteen lists take array16
+  assert.equal(hex(encodeScalarRequest(17, 1, null, Array.from({ length: 16 }, (_, i) => [`k${i}`]), [])).slice(0, 20),
+    "941101c0dc001091a26b");
+});
+
+test("decodeScalarListReply gives JSON text only for lists json.loads reads back exactly", () => {
+  const reply = (/** @type {string} */ hex) => new Uint8Array(Buffer.from(hex, "hex"));
+  // [0, ['a"b', None, True, -1, 2**31 - 1, "é"]], as msgpack-python packs it
+  assert.equal(decodeScalarListReply(reply("920096a3612262c0c3ffce7fffffffa2c3a9")), '["a\\"b",null,true,-1,2147483647,"é"]');
+  assert.equal(decodeScalarListReply(reply("920090")), "[]");
+  assert.equal(decodeScalarListReply(reply("9200dc000201a161")), '[1,"a"]'); // array16
+  assert.equal(decodeScalarListReply(reply("920092d4000001")), "[null,1]"); // UNDEFINED ext: None
+  assert.equal(decodeScalarListReply(reply("920091cb3ff8000000000000")), NOT_SCALAR); // 1.5: a float
+  assert.equal(decodeScalarListReply(reply("920091ce80000000")), NOT_SCALAR); // 2**31
+  assert.equal(decodeScalarListReply(reply("92009191a161")), NOT_SCALAR); // a list in the list
+  assert.equal(decodeScalarListReply(reply("920091d60100000001")), NOT_SCALAR); // a REMOTE handle
+  assert.equal(decodeScalarListReply(reply("920092a161")), NOT_SCALAR); // one item short
+  assert.equal(decodeScalarListReply(reply("920091a161ff")), NOT_SCALAR); // a byte past the list
+  assert.equal(decodeScalarListReply(reply("920091a3616263")), '["abc"]');
+  assert.equal(decodeScalarListReply(reply("920091a4616263")), NOT_SCALAR); // a string cut short
+  assert.equal(decodeScalarListReply(reply("92009ca161")), NOT_SCALAR); // 12 items in 2 bytes
+  assert.equal(decodeScalarListReply(reply("9201c0")), NOT_SCALAR); // an error status
+  assert.equal(decodeScalarListReply(reply("9200a3616263")), NOT_SCALAR); // not a list
+});
+
+test("a MicroPython worker's gather gives the same through the stub's coding as through Python's", async () => {
+  const { mp, stub } = await worker();
+  globalThis.gatherCases = {
+    ...CASES,
+    quoted: 'say "hi" \\ \n\t\u0001\u0000 end', separators: "a\u2028b\u2029c", nested: { list: [1, "two", { deep: "x" }] },
+  };
+  mp.runPython(`
+from pyscript_ffi import gather
+
+cases = js.gatherCases
+
+def gathered(paths):
+    try:
+        values = gather(cases, *paths)
+    except Exception as exc:
+        return "raised " + type(exc).__name__ + ": " + str(exc)
+    return repr([(type(v).__name__, v if type(v).__name__ in ("int", "float", "str", "bool", "NoneType") else None)
+                 for v in values]) + " " + type(values).__name__
+
+def both(paths):
+    channel = app.channel
+    before = stub.requests
+    fast = gathered(paths)
+    coded = stub.requests - before
+    keys, channel._request_keys = channel._request_keys, None
+    try:
+        slow = gathered(paths)
+    finally:
+        channel._request_keys = keys
+    return fast, slow, coded
+
+names = ${JSON.stringify([...Object.keys(CASES), "quoted", "separators"])}
+results = {name: both((name,)) for name in names}
+results["all at once"] = both(names)
+results["scalars at once"] = both(("small", "ascii", "nul", "yes", "unicode", "quoted", "separators", "undef"))
+results["paths"] = both(("nested.list[1]", "nested.list.length", "nested.list[2].deep", "array[0]"))
+results["none"] = both(())
+results["missing"] = both(("ascii", "absent.key"))
+results["a proxy among scalars"] = both(("ascii", "object"))
+import json
+results = json.dumps(results)
+`);
+  const results = JSON.parse(mp.globals.get("results"));
+  for (const [name, [fast, slow, coded]] of Object.entries(results)) {
+    assert.equal(fast, slow, `${name}: the stub's coding gave ${fast}, Python's ${slow}`);
+    assert.equal(coded, 1, `${name}: ${coded} requests coded by the stub`);
+  }
+  assert.equal(results.quoted[0], `[('str', 'say "hi" \\\\ \\n\\t\\x01\\x00 end')] tuple`);
+  assert.equal(results["scalars at once"][0].startsWith("[('int', 7), ('str', 'document title'), ('NoneType', None), ('bool', True)"), true, results["scalars at once"][0]);
+  assert.equal(results.paths[0], "[('str', 'two'), ('int', 3), ('str', 'x'), ('int', 1)] tuple");
+  assert.equal(results.none[0], "[] tuple");
+  assert.ok(results.missing[0].startsWith("raised AttributeError"), results.missing[0]);
 });
 
 test("decodeScalarReply leaves to Python what MicroPython's FFI would change", () => {
