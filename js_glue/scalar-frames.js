@@ -103,14 +103,7 @@ function packInt(/** @type {number} */ at, /** @type {number} */ n) {
       scratch[at + 1] = n;
       return at + 2;
     }
-    if (n <= 0xffff) {
-      scratch[at] = 0xcd;
-      view.setUint16(at + 1, n);
-      return at + 3;
-    }
-    scratch[at] = 0xce;
-    view.setUint32(at + 1, n);
-    return at + 5;
+    return packWide(at, n, 0xcd, 0xce);
   }
   if (n >= -32) {
     scratch[at] = n & 0xff;
@@ -172,12 +165,17 @@ function packArrayHeader(/** @type {number} */ at, /** @type {number} */ n) {
     scratch[at] = 0x90 | n;
     return at + 1;
   }
+  return packWide(at, n, 0xdc, 0xdd);
+}
+
+/** `n` (unsigned) after the code of its width: `code16` and 16 bits, or `code32` and 32. */
+function packWide(/** @type {number} */ at, /** @type {number} */ n, /** @type {number} */ code16, /** @type {number} */ code32) {
   if (n <= 0xffff) {
-    scratch[at] = 0xdc;
+    scratch[at] = code16;
     view.setUint16(at + 1, n);
     return at + 3;
   }
-  scratch[at] = 0xdd;
+  scratch[at] = code32;
   view.setUint32(at + 1, n);
   return at + 5;
 }

@@ -32,6 +32,21 @@ import _pyscript_ffi_stub as stub
 import pyscript_ffi._micro as _micro
 app = _micro.start_worker(stub)
 from pyscript_ffi import js
+
+def both_ways(show, coder):
+    """show() with the stub coding, then with the channel's \`coder\` off (Python's minipack
+    codes it instead); and how many requests the stub coded"""
+    channel = app.channel
+    before = stub.requests
+    fast = show()
+    coded = stub.requests - before
+    kept = getattr(channel, coder)
+    setattr(channel, coder, None)
+    try:
+        slow = show()
+    finally:
+        setattr(channel, coder, kept)
+    return fast, slow, coded
 `);
   return { mp, stub, channel };
 }
@@ -70,17 +85,7 @@ def shown(read):
     return kind + ":" + (repr(value) if kind in ("int", "float", "str", "bool", "NoneType") else "")
 
 def both(read):
-    """read() through the stub's coding, then through Python's; and how many the stub coded"""
-    channel = app.channel
-    before = stub.requests
-    fast = shown(read)
-    coded = stub.requests - before
-    scalars, channel._request_scalars = channel._request_scalars, None
-    try:
-        slow = shown(read)
-    finally:
-        channel._request_scalars = scalars
-    return fast, slow, coded
+    return both_ways(lambda: shown(read), "_request_scalars")
 
 cases = js.scalarCases
 results = {}
@@ -225,16 +230,7 @@ def gathered(paths):
                  for v in values]) + " " + type(values).__name__
 
 def both(paths):
-    channel = app.channel
-    before = stub.requests
-    fast = gathered(paths)
-    coded = stub.requests - before
-    keys, channel._request_keys = channel._request_keys, None
-    try:
-        slow = gathered(paths)
-    finally:
-        channel._request_keys = keys
-    return fast, slow, coded
+    return both_ways(lambda: gathered(paths), "_request_keys")
 
 names = ${JSON.stringify([...Object.keys(CASES), "quoted", "separators"])}
 results = {name: both((name,)) for name in names}
