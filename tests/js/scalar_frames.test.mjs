@@ -215,6 +215,7 @@ test("a MicroPython worker's gather gives the same through the stub's coding as 
   globalThis.gatherCases = {
     ...CASES,
     quoted: 'say "hi" \\ \n\t\u0001\u0000 end', separators: "a\u2028b\u2029c", nested: { list: [1, "two", { deep: "x" }] },
+    'é ✓ "q" 𝄞': "unicode key", 99999999999: "an index over 32 bits",
   };
   mp.runPython(`
 from pyscript_ffi import gather
@@ -237,6 +238,7 @@ results = {name: both((name,)) for name in names}
 results["all at once"] = both(names)
 results["scalars at once"] = both(("small", "ascii", "nul", "yes", "unicode", "quoted", "separators", "undef"))
 results["paths"] = both(("nested.list[1]", "nested.list.length", "nested.list[2].deep", "array[0]"))
+results["keys JSON must escape"] = both(("['" + 'é ✓ "q" 𝄞' + "']", "[99999999999]"))
 results["none"] = both(())
 results["missing"] = both(("ascii", "absent.key"))
 results["a proxy among scalars"] = both(("ascii", "object"))
@@ -252,6 +254,7 @@ results = json.dumps(results)
   assert.equal(results["scalars at once"][0].startsWith("[('int', 7), ('str', 'document title'), ('NoneType', None), ('bool', True)"), true, results["scalars at once"][0]);
   assert.equal(results.paths[0], "[('str', 'two'), ('int', 3), ('str', 'x'), ('int', 1)] tuple");
   assert.equal(results.none[0], "[] tuple");
+  assert.equal(results["keys JSON must escape"][0], "[('str', 'unicode key'), ('str', 'an index over 32 bits')] tuple");
   assert.ok(results.missing[0].startsWith("raised AttributeError"), results.missing[0]);
 });
 
