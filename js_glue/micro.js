@@ -7,7 +7,8 @@
 // strings (bytes.hex() / bytes.fromhex() are C code there). And MicroPython runs no __del__ on
 // Python objects, so each proxy holds a release token, a JS object MicroPython's own FFI frees
 // when the proxy is collected: a FinalizationRegistry then queues the handle's release.
-// Requests of scalars are coded here rather than in Python (`request`, scalar-frames.js).
+// Requests of scalars, and gathers, are coded here rather than in Python (`request`,
+// `requestKeys`, scalar-frames.js).
 
 import { Failure } from "./protocol.js";
 import { NOT_SCALAR, RemoteRef, decodeScalarListReply, decodeScalarReply, encodeScalarRequest } from "./scalar-frames.js";
