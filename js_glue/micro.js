@@ -72,14 +72,31 @@ const NO_DROPS = /** @type {number[]} */ ([]);
 const NO_ARGS = /** @type {any[]} */ ([]);
 
 /**
+ * MicroPython's memory (bytes) at which the stub first says why it grows, and again at each
+ * doubling. MicroPython's WebAssembly build frees memory only when Python returns to JavaScript
+ * (or awaits): while one call runs, `gc.collect()` does nothing and every object made stays, so
+ * a long loop that does neither grows the memory until the build's 2 GB limit stops the worker
+ * ("Cannot enlarge memory"). Measured under Node: 1 MB made and dropped per turn ran out at
+ * ~1,500 turns; the same loop awaiting `asyncio.sleep(0)` every 100 turns kept 1 MB in use.
+ */
+export const HEAP_WARN_BYTES = 512 * 1024 * 1024;
+
+/**
  * @param {object} options
  * @param {number} options.timeoutMs the worker's bound on one call
  * @param {(frame: Uint8Array) => Uint8Array | string} options.roundtrip one call (Caller.roundtrip)
  * @param {(ms: number) => void} options.pause block the worker for ms (Caller.pause)
  * @param {(call: number, frame: Uint8Array | null, error: string | null) => void} options.settle
  * @param {WebAssembly.Memory | null} [options.memory] MicroPython's wasm memory (withMemory)
+ * @param {number} [options.heapWarnBytes] memory at which to warn first (HEAP_WARN_BYTES)
  */
-export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }) {
+export function microStub({ timeoutMs, roundtrip: roundtripOnce, pause, settle, memory = null, heapWarnBytes = HEAP_WARN_BYTES }) {
+  let warnAt = heapWarnBytes;
+  /** One round trip; first a look at how far MicroPython's memory grew (HEAP_WARN_BYTES). */
+  const roundtrip = (/** @type {Uint8Array} */ frame) => {
+    if (memory !== null && memory.buffer.byteLength >= warnAt) warnAt = warnOfMemory(memory.buffer.byteLength, warnAt);
+    return roundtripOnce(frame);
+  };
   /** @type {number[]} handles whose proxies MicroPython collected */
   const dropped = [];
   const tokens = new FinalizationRegistry((/** @type {number} */ id) => dropped.push(id));
@@ -214,4 +231,21 @@ export function microStub({ timeoutMs, roundtrip, pause, settle, memory = null }
     },
   };
   return stub;
+}
+
+/**
+ * Say (once per doubling) that MicroPython's memory grew to `bytes`, and why it may; returns
+ * the memory at which to say it again.
+ * @param {number} bytes @param {number} at
+ */
+function warnOfMemory(bytes, at) {
+  console.warn(
+    `pyscript-ffi: this MicroPython worker's memory has grown to ${Math.round(bytes / 2 ** 20)} MB. ` +
+      "MicroPython's WebAssembly build frees memory only when Python returns to JavaScript or awaits: " +
+      "a long loop that does neither keeps every object it made (and the page every page object it " +
+      "read) until the loop ends, and at 2 GB the worker stops. In such a loop, " +
+      "`await asyncio.sleep(0)` now and then lets MicroPython free what is no longer used.",
+  );
+  while (at <= bytes) at *= 2;
+  return at;
 }

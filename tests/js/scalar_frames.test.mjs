@@ -13,9 +13,14 @@ import { NOT_SCALAR, RemoteRef, decodeScalarListReply, decodeScalarReply, encode
 const root = new URL("../../", import.meta.url);
 const pause = (/** @type {number} */ ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** A MicroPython worker on a stub with its memory (frames in place), its page's Channel. */
-async function worker() {
+/**
+ * A MicroPython worker on a stub with its memory (frames in place), its page's Channel.
+ * `heapWarnAbove`: bytes past MicroPython's memory at its start at which the stub warns.
+ */
+async function worker({ heapWarnAbove = /** @type {number | undefined} */ (undefined) } = {}) {
   const { made: mp, memory } = await withMemory(() => loadMicroPython({ stdout: () => {}, stderr: (line) => console.error(line) }));
+  assert.ok(memory, "withMemory caught MicroPython's memory");
+  const heapWarnBytes = heapWarnAbove === undefined ? undefined : memory.buffer.byteLength + heapWarnAbove;
   const copy = (/** @type {string} */ from, /** @type {string} */ to) => {
     mp.FS.mkdirTree(to);
     for (const name of readdirSync(new URL(from, root))) {
@@ -25,7 +30,7 @@ async function worker() {
   copy("pyscript_ffi/_micropython_lib", "/lib");
   for (const pkg of ["broker", "pyscript_ffi"]) copy(pkg, `/lib/${pkg}`);
   const channel = new Channel(new SharedArrayBuffer(1 << 16), { post: () => {}, timeoutMs: 5000, maxFrameBytes: 1 << 24 });
-  const stub = microStub({ timeoutMs: 5000, roundtrip: (frame) => channel.handle(frame), pause, settle: () => {}, memory });
+  const stub = microStub({ timeoutMs: 5000, roundtrip: (frame) => channel.handle(frame), pause, settle: () => {}, memory, heapWarnBytes });
   mp.registerJsModule("_pyscript_ffi_stub", stub);
   mp.runPython(`
 import _pyscript_ffi_stub as stub
@@ -48,7 +53,7 @@ def both_ways(show, coder):
         setattr(channel, coder, kept)
     return fast, slow, coded
 `);
-  return { mp, stub, channel };
+  return { mp, stub, channel, memory };
 }
 
 // every kind of reply: scalars the stub gives, and the rest (Python decodes them)
@@ -269,4 +274,45 @@ test("decodeScalarReply leaves to Python what MicroPython's FFI would change", (
   assert.equal(decodeScalarReply(reply("9200a3616263ff")), NOT_SCALAR); // a byte past the value
   assert.equal(decodeScalarReply(reply("9201c0")), NOT_SCALAR); // an error status
   assert.equal(decodeScalarReply(reply("9200d60100000001")), NOT_SCALAR); // a REMOTE handle
+});
+
+test("a MicroPython worker whose memory grows in a long call says why, once per doubling", async () => {
+  const { mp, memory } = await worker({ heapWarnAbove: 64 * 2 ** 20 });
+  const start = memory.buffer.byteLength;
+  const warnings = /** @type {string[]} */ ([]);
+  const warn = console.warn;
+  console.warn = (/** @type {any} */ message) => warnings.push(String(message));
+  try {
+    globalThis.loopTarget = { x: 1 };
+    // MicroPython frees nothing while one call runs: 1 MB dropped per turn piles up
+    mp.runPython(`
+for i in range(150):
+    garbage = bytearray(1000000)
+    js.loopTarget.x
+`);
+    const grown = memory.buffer.byteLength - start;
+    assert.ok(grown > 100 * 2 ** 20, `the memory grew by ${grown} bytes`);
+    // said as it passed the bound, then once for each doubling of the memory at most
+    const sizes = warnings.map((text) => Number(/grown to (\d+) MB/.exec(text)?.[1]));
+    assert.ok(sizes.length >= 1 && sizes.every((mb, i) => i === 0 || mb >= 2 * sizes[i - 1]), warnings.join("\n"));
+    assert.ok(sizes[0] * 2 ** 20 >= start + 64 * 2 ** 20, `${sizes[0]} MB: not before the bound`);
+    assert.match(warnings[0], /frees memory only when Python returns to JavaScript or awaits/);
+    assert.match(warnings[0], /await asyncio\.sleep\(0\)/);
+    const said = warnings.length;
+    // the advice works: a loop that awaits now and then is freed as it goes
+    const before = memory.buffer.byteLength;
+    await mp.runPythonAsync(`
+import asyncio
+for i in range(150):
+    garbage = bytearray(1000000)
+    js.loopTarget.x
+    if i % 10 == 0:
+        await asyncio.sleep(0)
+`);
+    const more = memory.buffer.byteLength - before;
+    assert.ok(more < 32 * 2 ** 20, `the memory grew by ${more} bytes more`);
+    assert.equal(warnings.length, said, warnings.join("\n"));
+  } finally {
+    console.warn = warn;
+  }
 });
