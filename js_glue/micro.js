@@ -92,6 +92,8 @@ export const HEAP_WARN_BYTES = 512 * 1024 * 1024;
  */
 export function microStub({ timeoutMs, roundtrip: roundtripOnce, pause, settle, memory = null, heapWarnBytes = HEAP_WARN_BYTES }) {
   let warnAt = heapWarnBytes;
+  /** `blob`'s addresses and lengths, for the next `request` */
+  const pendingBlobs = /** @type {number[]} */ ([]);
   /** One round trip; first a look at how far MicroPython's memory grew (HEAP_WARN_BYTES). */
   const roundtrip = (/** @type {Uint8Array} */ frame) => {
     if (memory !== null && memory.buffer.byteLength >= warnAt) warnAt = warnOfMemory(memory.buffer.byteLength, warnAt);
@@ -172,7 +174,8 @@ export function microStub({ timeoutMs, roundtrip: roundtripOnce, pause, settle, 
      * One request of scalars, `[op, target, subject, [a0, a1, a2][:count & 3]]` plus the
      * collected drops, coded here (scalar-frames.js); with `count & 4`, `subject` is the handle
      * id of a page object (a method call's `this`), sent as its REMOTE reference, and so is
-     * argument i where bit 3 + i of `count` is set. Returns the
+     * argument i where bit 3 + i of `count` is set; argument i where bit 6 + i is set is bytes,
+     * given before by `blob`, sent as bin. Returns the
      * reply's value when MicroPython's FFI gives it exactly; else undefined, with the reply in
      * the pinned bytearray and `outcome` set as roundtripAt returns (a length, minus a length,
      * or "!" and a Failure code). Python (_micro.py `StubTransport.request_scalars`) checks
@@ -183,10 +186,26 @@ export function microStub({ timeoutMs, roundtrip: roundtripOnce, pause, settle, 
      */
     request(op, target, subject, count, a0, a1, a2) {
       const n = count & 3;
-      const handles = count >> 3;
+      const handles = (count >> 3) & 7;
+      const blobs = count >> 6;
       const args = n === 0 ? NO_ARGS : [a0, a1, a2].slice(0, n);
       for (let i = 0; handles && i < n; i++) if ((handles >> i) & 1) args[i] = new RemoteRef(args[i]);
+      for (let i = 0, next = 0; blobs && i < n; i++) {
+        if (!((blobs >> i) & 1)) continue;
+        const at = pendingBlobs[next++];
+        args[i] = bytes().subarray(at, at + pendingBlobs[next++]);
+      }
+      pendingBlobs.length = 0;
       return send(op, target, count & 4 ? new RemoteRef(subject) : subject, args, decodeScalarReply);
+    },
+    /**
+     * The bytes argument of the next `request` (in order, one call each): `n` bytes at address
+     * `at` in MicroPython's memory (a bytes or bytearray alive in the caller), read as the
+     * request is coded, before MicroPython runs again.
+     * @param {number} at @param {number} n
+     */
+    blob(at, n) {
+      pendingBlobs.push(at, n);
     },
     /**
      * One request `[op, target, null, lists]` whose arguments are lists of strings and small ints

@@ -3,8 +3,8 @@
 // (broker/minipack.py) takes ~16 us of a MicroPython worker's read to code the request and
 // decode the reply; here the same bytes take well under 1 us. Only what both sides give exactly
 // is coded here: a request whose subject and arguments are JS scalars (null, booleans, numbers,
-// strings), page objects' handles (`RemoteRef`: `el.appendChild(child)`) or lists of scalars
-// (gather's key lists), and a reply that is one value MicroPython's FFI turns into the same
+// strings), page objects' handles (`RemoteRef`: `el.appendChild(child)`), bytes (read where
+// they lie in MicroPython's memory) or lists of scalars (gather's key lists), and a reply that is one value MicroPython's FFI turns into the same
 // Python value the Python codec would make, or a list of such values whose JSON text
 // MicroPython's json.loads reads back exactly. Anything else is left to Python, unchanged.
 
@@ -22,6 +22,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 /** Requests are coded into this buffer, replaced by a larger one when a string needs it. */
 let scratch = new Uint8Array(256);
+/** The largest scratch kept once a smaller frame follows (a 1 MB argument's is let go). */
+const KEPT_SCRATCH_BYTES = 64 * 1024;
 const scratchView = () => new DataView(scratch.buffer);
 let view = scratchView();
 
@@ -33,18 +35,21 @@ let view = scratchView();
  * other number as a float64.
  * @param {number} op @param {number} target
  * @param {null | boolean | number | string | RemoteRef} subject
- * @param {(Scalar | RemoteRef | Scalar[])[]} args (a list: its scalars, as an array)
+ * @param {(Scalar | RemoteRef | Uint8Array | Scalar[])[]} args (bytes as a Uint8Array, sent
+ *   as bin; a list: its scalars, as an array)
  * @param {number[]} drops
  * @returns {Uint8Array} a view of the scratch buffer, valid until the next call
  */
 export function encodeScalarRequest(op, target, subject, args, drops) {
   let bound = 32 + 9 * (args.length + drops.length) + stringBound(subject);
   for (const arg of args) {
-    if (!Array.isArray(arg)) bound += stringBound(arg);
+    if (arg instanceof Uint8Array) bound += arg.length;
+    else if (!Array.isArray(arg)) bound += stringBound(arg);
     else for (const item of arg) bound += 9 + stringBound(item);
   }
-  if (bound > scratch.length) {
-    scratch = new Uint8Array(Math.max(bound, 2 * scratch.length));
+  if (bound > scratch.length || (scratch.length > KEPT_SCRATCH_BYTES && bound <= KEPT_SCRATCH_BYTES)) {
+    // (a scratch grown for a large frame is let go at the next small one)
+    scratch = new Uint8Array(bound > scratch.length ? Math.max(bound, 2 * scratch.length) : KEPT_SCRATCH_BYTES);
     view = scratchView();
   }
   scratch[0] = drops.length ? 0x95 : 0x94;
@@ -54,6 +59,7 @@ export function encodeScalarRequest(op, target, subject, args, drops) {
   at = packArrayHeader(at, args.length);
   for (const arg of args) {
     if (arg instanceof RemoteRef) at = packRemote(at, arg.id);
+    else if (arg instanceof Uint8Array) at = packBin(at, arg);
     else if (!Array.isArray(arg)) at = packScalar(at, arg);
     else {
       at = packArrayHeader(at, arg.length);
@@ -148,6 +154,20 @@ function packString(/** @type {number} */ at, /** @type {string} */ text) {
   }
   if (header < 5) scratch.copyWithin(at + header, at + 5, at + 5 + n);
   return at + header + n;
+}
+
+/** `bytes` as msgpack bin (broker/minipack.py's: bin 8, 16 or 32 by their length). */
+function packBin(/** @type {number} */ at, /** @type {Uint8Array} */ bytes) {
+  const n = bytes.length;
+  if (n <= 0xff) {
+    scratch[at] = 0xc4;
+    scratch[at + 1] = n;
+    at += 2;
+  } else {
+    at = packWide(at, n, 0xc5, 0xc6);
+  }
+  scratch.set(bytes, at);
+  return at + n;
 }
 
 /** The REMOTE ext of handle `id` (broker/wire.py `remote_ext`: id, then flags 0). */

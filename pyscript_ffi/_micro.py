@@ -58,6 +58,7 @@ class StubTransport:
             self._roundtrip_at = stub.roundtripAt
             self._take_reply = stub.takeReply
             self._request = stub.request
+            self._blob = stub.blob
             self.request_scalars = self._request_scalars  # (the channel looks for these)
             self._request_keys = stub.requestKeys
             self.request_keys = self._request_keys_json
@@ -82,13 +83,21 @@ class StubTransport:
 
     def _request_scalars(self, op, target, subject, args, decode, this=False, handles=0):
         """One request whose subject and arguments are scalars (`Channel.request` checks:
-        values MicroPython's FFI gives JavaScript exactly) or handles of page objects (the
-        subject with `this`, a method call's; argument i where bit i of `handles` is set),
-        coded and its reply decoded by the stub (micro.js ``request``: ~16 us of minipack per
-        read saved); a reply the stub cannot give as a scalar (an error, a proxy, a list) is
-        decoded by `decode`."""
+        values MicroPython's FFI gives JavaScript exactly), handles of page objects (the
+        subject with `this`, a method call's; argument i where bit i of `handles` is set) or
+        bytes (argument i where bit 3 + i is set: handed over by address, so the stub copies
+        them straight from MicroPython's memory into the frame, where minipack made a frame of
+        their size first), coded and its reply decoded by the stub (micro.js ``request``: ~16
+        us of minipack per read saved); a reply the stub cannot give as a scalar (an error, a
+        proxy, a list) is decoded by `decode`."""
         self.withdrawn = False
         count = len(args) | (4 if this else 0) | handles << 3
+        if handles >> 3:
+            args = list(args)  # (the caller's own keep the bytes alive while the stub reads)
+            for i, value in enumerate(args):
+                if (handles >> (3 + i)) & 1:
+                    self._blob(addressof(value), len(value))
+                    args[i] = None
         got = self._request(op, target, subject, count, *args)
         if got is not self._undefined:
             return got

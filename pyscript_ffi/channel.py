@@ -46,21 +46,27 @@ def _scalars(args: tuple[Any, ...] | list[Any]) -> bool:
 
 def _with_handles(args: tuple[Any, ...] | list[Any],
                   channel: Channel) -> tuple[list[Any], int] | None:
-    """`args` as MicroPython's stub codes them when some are page objects: each proxy of
-    `channel` as its handle id, with a mask of their places (bit i: argument i); None if an
-    argument is neither a `_scalar` nor such a proxy, or there are more than three."""
+    """`args` as MicroPython's stub codes them when some are page objects or bytes: each proxy
+    of `channel` as its handle id, with a mask of their places (bit i: argument i), and each
+    bytes or bytearray as it is, with a mask of theirs (bit 3 + i; the transport hands them
+    over by address); None if an argument is none of these nor a `_scalar`, or there are more
+    than three."""
     if len(args) > 3:
         return None
-    sent, handles = list(args), 0
+    sent, mask = list(args), 0
     for i, value in enumerate(args):
         if _scalar(value):
             continue
-        handle_of = getattr(type(value), "_ffi_handle", None)  # a JsProxy (not a MethodCall)
+        kind = type(value)
+        if kind is bytes or kind is bytearray:
+            mask |= 8 << i
+            continue
+        handle_of = getattr(kind, "_ffi_handle", None)  # a JsProxy (not a MethodCall)
         if handle_of is None:
             return None
         sent[i] = handle_of(value, channel)  # (a proxy of another channel raises, as it would)
-        handles |= 1 << i
-    return sent, handles
+        mask |= 1 << i
+    return sent, mask
 
 
 def _scalar(value: Any) -> bool:
@@ -239,7 +245,8 @@ class Channel:
             self._calls += 1
             return value
         if request_scalars is not None and not self._drops:
-            # arguments that are page objects go as their handles (a mask says which)
+            # arguments that are page objects go as their handles, bytes by address (a mask
+            # says which)
             handles = 0
             if args and not _scalars(args):
                 coded = _with_handles(args, self)

@@ -119,10 +119,23 @@ results["new, page object arguments"] = both(lambda: js.Described.new(D, "x", ca
 results["set a page object"] = both(lambda: (setattr(cases, "written", D), cases.written)[1])
 results["method, a function argument (Python codes the call)"] = both(lambda: cases.describe(shown))
 results["method, a page object and 3 more (Python codes the call)"] = both(lambda: cases.describe(cases, 1, 2, 3))
+# bytes arguments: read by the stub where they lie in MicroPython's memory (bin 8, 16, 32)
+for label, value in (("empty", b""), ("3", b"abc"), ("bytearray", bytearray(b"xyz")),
+                     ("300", bytes(range(256)) + bytes(44)), ("70000", bytes(range(250)) * 280)):
+    results["bytes new " + label] = both(lambda: js.Described.new(value).text)
+results["method, bytes beside a page object"] = both(lambda: cases.describe(cases, b"ab", 7))
+before = stub.requests
+cases.bytesWritten = b"\\x00\\xff"
+results["bytes written: requests the stub coded"] = stub.requests - before
+results["method, a memoryview (Python codes the call)"] = both(lambda: cases.describe(memoryview(b"mv")))
 import json
 results = json.dumps(results)
 `);
   const results = JSON.parse(mp.globals.get("results"));
+  assert.equal(results["bytes written: requests the stub coded"], 1);
+  delete results["bytes written: requests the stub coded"];
+  assert.deepEqual(Array.from(globalThis.scalarCases.bytesWritten), [0, 255]);
+  assert.ok(globalThis.scalarCases.bytesWritten instanceof Uint8Array);
   for (const [name, [fast, slow, coded]] of Object.entries(results)) {
     assert.equal(fast, slow, `${name}: the stub's coding gave ${fast}, Python's ${slow}`);
     // requests the stub coded: a read; a write and its read back; the read of the class, the
@@ -147,6 +160,10 @@ results = json.dumps(results)
     "str:'true:object:[object Object]|number:7|function:class {"), results["method, page objects around a scalar"][0]);
   assert.equal(results["set a page object"][0], "JsProxy:");
   assert.equal(globalThis.scalarCases.written, globalThis.Described, "the handle sent was Described's");
+  assert.equal(results["bytes new 3"][0], "str:'object:97,98,99'");
+  assert.equal(results["bytes new empty"][0], "str:'object:'");
+  assert.equal(results["method, bytes beside a page object"][0], "str:'true:object:[object Object]|object:97,98|number:7'");
+  assert.ok(results["bytes new 70000"][0].startsWith("str:'object:0,1,2,"), results["bytes new 70000"][0].slice(0, 40));
 });
 
 test("the drops of collected proxies ride on requests the stub codes", async () => {
@@ -187,6 +204,10 @@ test("encodeScalarRequest writes msgpack-python's bytes", () => {
   // [5, 9, REMOTE 300, [REMOTE 7, 1, REMOTE 70000]]: page objects as arguments (as wire.py's remote_ext)
   assert.equal(hex(encodeScalarRequest(5, 9, new RemoteRef(300), [new RemoteRef(7), 1, new RemoteRef(70000)], [])),
     "940509c705010000012c0093c70501000000070001c705010001117000");
+  // bytes as bin 8, 16 and 32, as msgpack-python packs them
+  assert.equal(hex(encodeScalarRequest(5, 1, null, [new Uint8Array([1, 2, 3]), new Uint8Array(0)], [])), "940501c092c403010203c400");
+  assert.equal(hex(encodeScalarRequest(5, 1, null, [new Uint8Array(300)], [])).slice(0, 20), "940501c091c5012c0000");
+  assert.equal(hex(encodeScalarRequest(5, 1, null, [new Uint8Array(70000)], [])).slice(0, 24), "940501c091c6000111700000");
   // [17, 1, None, [["title"], ["body", "children", 0], [300]]]: a gather's key lists
   assert.equal(hex(encodeScalarRequest(17, 1, null, [["title"], ["body", "children", 0], [300]], [])),
     "941101c09391a57469746c6593a4626f6479a86368696c6472656e0091cd012c");
