@@ -211,7 +211,7 @@ function packWide(/** @type {number} */ at, /** @type {number} */ n, /** @type {
  */
 export function decodeScalarReply(reply) {
   if (reply.length < 3 || reply[0] !== 0x92 || reply[1] !== 0x00) return NOT_SCALAR;
-  const value = readScalar(reply, 2);
+  const value = readScalar(reply, 2, new DataView(reply.buffer, reply.byteOffset, reply.length));
   return end === reply.length ? value : NOT_SCALAR;
 }
 
@@ -228,14 +228,15 @@ export function decodeScalarReply(reply) {
 export function decodeScalarListReply(reply) {
   const n = reply.length;
   if (n < 3 || reply[0] !== 0x92 || reply[1] !== 0x00) return NOT_SCALAR;
+  const data = new DataView(reply.buffer, reply.byteOffset, n);
   const code = reply[2];
   let count = code & 0x0f;
   let at = 3;
   if (code === 0xdc && n >= 5) {
-    count = (reply[3] << 8) | reply[4];
+    count = data.getUint16(3);
     at = 5;
   } else if (code === 0xdd && n >= 7) {
-    count = new DataView(reply.buffer, reply.byteOffset, n).getUint32(3);
+    count = data.getUint32(3);
     at = 7;
   } else if ((code & 0xf0) !== 0x90) {
     return NOT_SCALAR;
@@ -243,7 +244,7 @@ export function decodeScalarListReply(reply) {
   if (count > n - at) return NOT_SCALAR; // each item takes a byte at least
   const values = new Array(count);
   for (let i = 0; i < count; i++) {
-    const value = readScalar(reply, at);
+    const value = readScalar(reply, at, data);
     if (value === NOT_SCALAR || (typeof value === "number" && !Number.isInteger(value))) return NOT_SCALAR;
     values[i] = value;
     at = end;
@@ -254,13 +255,16 @@ export function decodeScalarListReply(reply) {
 /** Where the value readScalar read ends (the next value's offset). */
 let end = 0;
 
+/** Whether the `size` bytes after the code at `at` are in a reply of `n` bytes (`end` after them). */
+const fits = (/** @type {number} */ at, /** @type {number} */ size, /** @type {number} */ n) => (end = at + 1 + size) <= n;
+
 /**
- * The scalar at `at` in `reply`, as decodeScalarReply takes them, and its end in `end`; else
- * NOT_SCALAR.
- * @param {Uint8Array} reply @param {number} at
+ * The scalar at `at` in `reply` (`data`: a DataView of the reply, made once by the caller), as
+ * decodeScalarReply takes them, and its end in `end`; else NOT_SCALAR.
+ * @param {Uint8Array} reply @param {number} at @param {DataView} data
  * @returns {Scalar | typeof NOT_SCALAR}
  */
-function readScalar(reply, at) {
+function readScalar(reply, at, data) {
   const n = reply.length;
   if (at >= n) return NOT_SCALAR;
   const code = reply[at];
@@ -270,36 +274,31 @@ function readScalar(reply, at) {
   if (code === 0xc0) return null;
   if (code === 0xc2 || code === 0xc3) return code === 0xc3;
   if ((code & 0xe0) === 0xa0) return text(reply, at + 1, code & 0x1f);
-  const data = new DataView(reply.buffer, reply.byteOffset, n);
-  const fits = (/** @type {number} */ size) => {
-    end = at + 1 + size;
-    return end <= n;
-  };
   switch (code) {
     case 0xd9:
-      return fits(1) ? text(reply, at + 2, reply[at + 1]) : NOT_SCALAR;
+      return fits(at, 1, n) ? text(reply, at + 2, reply[at + 1]) : NOT_SCALAR;
     case 0xda:
-      return fits(2) ? text(reply, at + 3, data.getUint16(at + 1)) : NOT_SCALAR;
+      return fits(at, 2, n) ? text(reply, at + 3, data.getUint16(at + 1)) : NOT_SCALAR;
     case 0xdb:
-      return fits(4) ? text(reply, at + 5, data.getUint32(at + 1)) : NOT_SCALAR;
+      return fits(at, 4, n) ? text(reply, at + 5, data.getUint32(at + 1)) : NOT_SCALAR;
     case 0xcc:
-      return fits(1) ? reply[at + 1] : NOT_SCALAR;
+      return fits(at, 1, n) ? reply[at + 1] : NOT_SCALAR;
     case 0xcd:
-      return fits(2) ? data.getUint16(at + 1) : NOT_SCALAR;
+      return fits(at, 2, n) ? data.getUint16(at + 1) : NOT_SCALAR;
     case 0xce:
-      return fits(4) && data.getUint32(at + 1) <= 0x7fffffff ? data.getUint32(at + 1) : NOT_SCALAR;
+      return fits(at, 4, n) && data.getUint32(at + 1) <= 0x7fffffff ? data.getUint32(at + 1) : NOT_SCALAR;
     case 0xd0:
-      return fits(1) ? data.getInt8(at + 1) : NOT_SCALAR;
+      return fits(at, 1, n) ? data.getInt8(at + 1) : NOT_SCALAR;
     case 0xd1:
-      return fits(2) ? data.getInt16(at + 1) : NOT_SCALAR;
+      return fits(at, 2, n) ? data.getInt16(at + 1) : NOT_SCALAR;
     case 0xd2:
-      return fits(4) ? data.getInt32(at + 1) : NOT_SCALAR;
+      return fits(at, 4, n) ? data.getInt32(at + 1) : NOT_SCALAR;
     case 0xca:
-      return fits(4) ? fraction(data.getFloat32(at + 1)) : NOT_SCALAR;
+      return fits(at, 4, n) ? fraction(data.getFloat32(at + 1)) : NOT_SCALAR;
     case 0xcb:
-      return fits(8) ? fraction(data.getFloat64(at + 1)) : NOT_SCALAR;
+      return fits(at, 8, n) ? fraction(data.getFloat64(at + 1)) : NOT_SCALAR;
     case 0xd4: // fixext 1: UNDEFINED (type 0), whose payload is one zero byte
-      return fits(2) && reply[at + 1] === 0 && reply[at + 2] === 0 ? null : NOT_SCALAR;
+      return fits(at, 2, n) && reply[at + 1] === 0 && reply[at + 2] === 0 ? null : NOT_SCALAR;
     default:
       return NOT_SCALAR;
   }

@@ -81,21 +81,21 @@ class StubTransport:
         # `frame` is alive meanwhile
         return self._kept(self._roundtrip_at(addressof(frame), len(frame)))
 
-    def _request_scalars(self, op, target, subject, args, decode, this=False, handles=0):
+    def _request_scalars(self, op, target, subject, args, decode, this=False, mask=0):
         """One request whose subject and arguments are scalars (`Channel.request` checks:
         values MicroPython's FFI gives JavaScript exactly), handles of page objects (the
-        subject with `this`, a method call's; argument i where bit i of `handles` is set) or
+        subject with `this`, a method call's; argument i where bit i of `mask` is set) or
         bytes (argument i where bit 3 + i is set: handed over by address, so the stub copies
         them straight from MicroPython's memory into the frame, where minipack made a frame of
         their size first), coded and its reply decoded by the stub (micro.js ``request``: ~16
         us of minipack per read saved); a reply the stub cannot give as a scalar (an error, a
         proxy, a list) is decoded by `decode`."""
         self.withdrawn = False
-        count = len(args) | (4 if this else 0) | handles << 3
-        if handles >> 3:
+        count = len(args) | (4 if this else 0) | mask << 3
+        if mask >> 3:
             args = list(args)  # (the caller's own keep the bytes alive while the stub reads)
             for i, value in enumerate(args):
-                if (handles >> (3 + i)) & 1:
+                if (mask >> (3 + i)) & 1:
                     self._blob(addressof(value), len(value))
                     args[i] = None
         got = self._request(op, target, subject, count, *args)

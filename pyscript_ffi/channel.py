@@ -247,17 +247,17 @@ class Channel:
         if request_scalars is not None and not self._drops:
             # arguments that are page objects go as their handles, bytes by address (a mask
             # says which)
-            handles = 0
+            mask = 0
             if args and not _scalars(args):
                 coded = _with_handles(args, self)
-                args, handles = coded if coded is not None else (args, -1)
+                args, mask = coded if coded is not None else (args, -1)
             # a subject that is a page object (a method call's `this`) goes as its handle
             this = not _scalar(subject)
             handle_of: Any = getattr(type(subject), "_ffi_handle", None) if this else None
-            if handles >= 0 and (not this or handle_of is not None):
+            if mask >= 0 and (not this or handle_of is not None):
                 sent = handle_of(subject, self) if this else subject
                 value = request_scalars(op, target, sent, args, self._codec.decode_result, this,
-                                        handles)
+                                        mask)
                 self._calls += 1
                 return value
         # arguments that are all plain values skip the walk of _inspect: el.textContent = "x"
